@@ -1,0 +1,30 @@
+/** Nova's vm_state values we use (nova/compute/vm_states.py). */
+export type VmState = 'building' | 'active' | 'stopped' | 'paused' | 'error' | 'deleted';
+
+/** Nova's task_state values we use (nova/compute/task_states.py); null when no task runs. */
+export type TaskState =
+  | 'scheduling'
+  | 'spawning'
+  | 'powering-on'
+  | 'powering-off'
+  | 'rebooting'
+  | 'rebooting_hard'
+  | 'pausing'
+  | 'unpausing'
+  | 'deleting';
+
+/** Nova's power_state numbers (nova/compute/power_state.py). */
+export const PowerState = {
+  NOSTATE: 0,
+  RUNNING: 1,
+  PAUSED: 3,
+  SHUTDOWN: 4,
+  CRASHED: 6,
+  SUSPENDED: 7,
+} as const;
+export type PowerState = (typeof PowerState)[keyof typeof PowerState];
+
+/** The action names Nova records in os-instance-actions. */
+export type InstanceActionName = 'create' | 'start' | 'stop' | 'reboot' | 'pause' | 'unpause' | 'delete';
+
+export type RebootType = 'SOFT' | 'HARD';

@@ -1,0 +1,94 @@
+import type { FlavorSnapshot } from '../flavor/flavor-snapshot.js';
+import type { InstanceActionName, RebootType, TaskState } from './nova-states.js';
+
+/** The task a command starts: Nova's task_state plus the steps a saga must report before it ends. */
+export interface TaskStarted {
+  taskId: string;
+  action: InstanceActionName;
+  /** Step ids in the order the saga runs them. */
+  steps: string[];
+  /** task_state while each step (same index) is pending. */
+  taskStates: TaskState[];
+}
+
+export interface StepError {
+  /** Machine-readable reason (adapter error code, 'TIMEOUT', ...). */
+  code: string;
+  message: string;
+  /** Extra detail for operators (Nova's fault "details"); never secrets. */
+  details?: string;
+}
+
+export type VirtualMachineEvent =
+  | {
+      type: 'VMCreated';
+      data: {
+        vmId: string;
+        name: string;
+        projectId: string;
+        userId: string;
+        flavor: FlavorSnapshot;
+        imageRef: string;
+        keyName: string | null;
+        metadata: Record<string, string>;
+        availabilityZone: string | null;
+        /** user data is a secret: only its SHA-256 is kept. */
+        userDataSha256: string | null;
+        createdAt: string;
+        task: TaskStarted;
+      };
+    }
+  | { type: 'VMStartRequested'; data: { vmId: string; task: TaskStarted } }
+  | { type: 'VMStopRequested'; data: { vmId: string; task: TaskStarted } }
+  | { type: 'VMRebootRequested'; data: { vmId: string; rebootType: RebootType; task: TaskStarted } }
+  | { type: 'VMPauseRequested'; data: { vmId: string; task: TaskStarted } }
+  | { type: 'VMUnpauseRequested'; data: { vmId: string; task: TaskStarted } }
+  | { type: 'VMDeleteRequested'; data: { vmId: string; task: TaskStarted } }
+  | { type: 'VMRenamed'; data: { vmId: string; name: string; previousName: string } }
+  | {
+      type: 'TaskStepSucceeded';
+      data: { vmId: string; taskId: string; stepId: string; startedAt: string; finishedAt: string; host?: string };
+    }
+  | {
+      type: 'TaskStepFailed';
+      data: { vmId: string; taskId: string; stepId: string; startedAt: string; finishedAt: string; error: StepError };
+    }
+  /** Terminal events of a task: the VM's new state. */
+  | { type: 'VMBuilt'; data: { vmId: string; taskId: string; launchedAt: string; host: string | null } }
+  | { type: 'VMStarted'; data: { vmId: string; taskId: string } }
+  | { type: 'VMStopped'; data: { vmId: string; taskId: string } }
+  | { type: 'VMRebooted'; data: { vmId: string; taskId: string } }
+  | { type: 'VMPaused'; data: { vmId: string; taskId: string } }
+  | { type: 'VMUnpaused'; data: { vmId: string; taskId: string } }
+  | { type: 'VMDeleted'; data: { vmId: string; taskId: string; deletedAt: string } }
+  /** A task that failed: a build goes to ERROR with this fault, an action returns to the state before it. */
+  | {
+      type: 'TaskFailed';
+      data: { vmId: string; taskId: string; action: InstanceActionName; stepId: string; error: StepError; failedAt: string };
+    };
+
+export type VirtualMachineEventType = VirtualMachineEvent['type'];
+
+/** Current schema version of each event type; bump it together with an upcaster for the old one. */
+export const VIRTUAL_MACHINE_EVENT_VERSIONS: Record<VirtualMachineEventType, number> = {
+  VMCreated: 2,
+  VMStartRequested: 1,
+  VMStopRequested: 1,
+  VMRebootRequested: 1,
+  VMPauseRequested: 1,
+  VMUnpauseRequested: 1,
+  VMDeleteRequested: 1,
+  VMRenamed: 1,
+  TaskStepSucceeded: 1,
+  TaskStepFailed: 1,
+  VMBuilt: 1,
+  VMStarted: 1,
+  VMStopped: 1,
+  VMRebooted: 1,
+  VMPaused: 1,
+  VMUnpaused: 1,
+  VMDeleted: 1,
+  TaskFailed: 1,
+};
+
+export const vmStreamId = (vmId: string): string => `vm-${vmId}`;
