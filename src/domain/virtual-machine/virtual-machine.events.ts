@@ -43,7 +43,11 @@ export type VirtualMachineEvent =
   | { type: 'VMRebootRequested'; data: { vmId: string; rebootType: RebootType; task: TaskStarted } }
   | { type: 'VMPauseRequested'; data: { vmId: string; task: TaskStarted } }
   | { type: 'VMUnpauseRequested'; data: { vmId: string; task: TaskStarted } }
-  | { type: 'VMDeleteRequested'; data: { vmId: string; task: TaskStarted } }
+  | {
+      type: 'VMDeleteRequested';
+      /** Delete is allowed while another task runs (as in Nova); that task is then abandoned. */
+      data: { vmId: string; task: TaskStarted; supersededTaskId: string | null };
+    }
   | { type: 'VMRenamed'; data: { vmId: string; name: string; previousName: string } }
   | {
       type: 'TaskStepSucceeded';

@@ -1,0 +1,42 @@
+import type { FlavorSnapshot } from '../flavor/flavor-snapshot.js';
+import type { StepError } from './virtual-machine.events.js';
+import type { RebootType } from './nova-states.js';
+
+/** Commands that start a task carry the task id the handler generated (the domain makes no ids). */
+interface TaskCommandData {
+  vmId: string;
+  taskId: string;
+}
+
+export type VirtualMachineCommand =
+  | {
+      type: 'CreateVM';
+      data: TaskCommandData & {
+        name: string;
+        projectId: string;
+        userId: string;
+        flavor: FlavorSnapshot;
+        imageRef: string;
+        keyName: string | null;
+        metadata: Record<string, string>;
+        availabilityZone: string | null;
+        userDataSha256: string | null;
+      };
+    }
+  | { type: 'StartVM'; data: TaskCommandData }
+  | { type: 'StopVM'; data: TaskCommandData }
+  | { type: 'RebootVM'; data: TaskCommandData & { rebootType: RebootType } }
+  | { type: 'PauseVM'; data: TaskCommandData }
+  | { type: 'UnpauseVM'; data: TaskCommandData }
+  | { type: 'DeleteVM'; data: TaskCommandData }
+  | { type: 'RenameVM'; data: { vmId: string; name: string } }
+  | {
+      type: 'RecordStepSucceeded';
+      data: { vmId: string; taskId: string; stepId: string; startedAt: string; host?: string };
+    }
+  | {
+      type: 'RecordStepFailed';
+      data: { vmId: string; taskId: string; stepId: string; startedAt: string; error: StepError };
+    };
+
+export type VirtualMachineCommandType = VirtualMachineCommand['type'];

@@ -1,0 +1,277 @@
+import type { DecisionContext, Decider } from '../shared/decider.js';
+import { PowerState, type InstanceActionName, type VmState } from './nova-states.js';
+import { assertValidServerName } from './server-name.js';
+import { planTask } from './task-plans.js';
+import type { VirtualMachineCommand } from './virtual-machine.commands.js';
+import {
+  InstanceExistsError,
+  InstanceInvalidStateError,
+  InstanceNotFoundError,
+  InvalidServerInputError,
+  StepNotInTaskError,
+  TaskNotFoundError,
+} from './virtual-machine.errors.js';
+import type { VirtualMachineEvent } from './virtual-machine.events.js';
+import { currentTaskState, type RunningTask, type VirtualMachine, type VirtualMachineState } from './virtual-machine.state.js';
+
+type Event = VirtualMachineEvent;
+
+/** vm_states a task-starting action may begin from (nova/compute/api.py check_instance_state). */
+const ALLOWED_VM_STATES: Record<Exclude<InstanceActionName, 'create' | 'delete'>, readonly VmState[]> = {
+  start: ['stopped'],
+  stop: ['active', 'error'],
+  reboot: ['active'],
+  pause: ['active'],
+  unpause: ['paused'],
+};
+const HARD_REBOOT_VM_STATES: readonly VmState[] = ['active', 'stopped', 'paused', 'error'];
+
+export function decide(command: VirtualMachineCommand, state: VirtualMachineState, context: DecisionContext): Event[] {
+  switch (command.type) {
+    case 'CreateVM': {
+      const d = command.data;
+      if (state) throw new InstanceExistsError(d.vmId);
+      assertValidServerName(d.name);
+      assertValidMetadata(d.metadata);
+      const { taskId, ...rest } = d;
+      return [{ type: 'VMCreated', data: { ...rest, createdAt: context.now, task: planTask(taskId, 'create') } }];
+    }
+    case 'StartVM':
+      return startTask(state, command.data, 'start', ALLOWED_VM_STATES.start, 'VMStartRequested');
+    case 'StopVM':
+      return startTask(state, command.data, 'stop', ALLOWED_VM_STATES.stop, 'VMStopRequested');
+    case 'PauseVM':
+      return startTask(state, command.data, 'pause', ALLOWED_VM_STATES.pause, 'VMPauseRequested');
+    case 'UnpauseVM':
+      return startTask(state, command.data, 'unpause', ALLOWED_VM_STATES.unpause, 'VMUnpauseRequested');
+    case 'RebootVM': {
+      const { rebootType, vmId, taskId } = command.data;
+      const vm = existing(state, vmId);
+      const allowed = rebootType === 'HARD' ? HARD_REBOOT_VM_STATES : ALLOWED_VM_STATES.reboot;
+      assertCanStart(vm, 'reboot', allowed);
+      return [{ type: 'VMRebootRequested', data: { vmId, rebootType, task: planTask(taskId, 'reboot', rebootType) } }];
+    }
+    case 'DeleteVM': {
+      const vm = existing(state, command.data.vmId);
+      if (vm.task?.action === 'delete') return [];
+      return [
+        {
+          type: 'VMDeleteRequested',
+          data: { vmId: vm.id, task: planTask(command.data.taskId, 'delete'), supersededTaskId: vm.task?.taskId ?? null },
+        },
+      ];
+    }
+    case 'RenameVM': {
+      const vm = existing(state, command.data.vmId);
+      assertValidServerName(command.data.name);
+      if (vm.name === command.data.name) return [];
+      return [{ type: 'VMRenamed', data: { vmId: vm.id, name: command.data.name, previousName: vm.name } }];
+    }
+    case 'RecordStepSucceeded': {
+      const d = command.data;
+      const task = runningTaskFor(state, d.vmId, d.taskId, d.stepId);
+      if (!task || task.done.includes(d.stepId)) return [];
+      const succeeded: Event = {
+        type: 'TaskStepSucceeded',
+        data: {
+          vmId: d.vmId,
+          taskId: d.taskId,
+          stepId: d.stepId,
+          startedAt: d.startedAt,
+          finishedAt: context.now,
+          ...(d.host ? { host: d.host } : {}),
+        },
+      };
+      const remaining = task.steps.filter((s) => s !== d.stepId && !task.done.includes(s));
+      if (remaining.length > 0) return [succeeded];
+      return [succeeded, completion(state as VirtualMachine, task, d.host, context.now)];
+    }
+    case 'RecordStepFailed': {
+      const d = command.data;
+      const task = runningTaskFor(state, d.vmId, d.taskId, d.stepId);
+      if (!task || task.done.includes(d.stepId)) return [];
+      return [
+        {
+          type: 'TaskStepFailed',
+          data: { vmId: d.vmId, taskId: d.taskId, stepId: d.stepId, startedAt: d.startedAt, finishedAt: context.now, error: d.error },
+        },
+        {
+          type: 'TaskFailed',
+          data: { vmId: d.vmId, taskId: d.taskId, action: task.action, stepId: d.stepId, error: d.error, failedAt: context.now },
+        },
+      ];
+    }
+    default: {
+      const exhaustive: never = command;
+      throw new Error(`Unknown command ${(exhaustive as { type: string }).type}`);
+    }
+  }
+}
+
+export function evolve(state: VirtualMachineState, event: Event): VirtualMachineState {
+  if (event.type === 'VMCreated') {
+    const d = event.data;
+    return {
+      id: d.vmId,
+      name: d.name,
+      projectId: d.projectId,
+      userId: d.userId,
+      flavor: d.flavor,
+      vmState: 'building',
+      powerState: PowerState.NOSTATE,
+      host: null,
+      task: { ...d.task, done: [], previousVmState: 'building', previousPowerState: PowerState.NOSTATE },
+      endedTaskIds: [],
+      fault: null,
+    };
+  }
+  if (!state) return state;
+  switch (event.type) {
+    case 'VMStartRequested':
+    case 'VMStopRequested':
+    case 'VMRebootRequested':
+    case 'VMPauseRequested':
+    case 'VMUnpauseRequested':
+      return withTask(state, event.data.task);
+    case 'VMDeleteRequested': {
+      const superseded = event.data.supersededTaskId;
+      const next = withTask(state, event.data.task);
+      return superseded ? { ...next, endedTaskIds: [...next.endedTaskIds, superseded] } : next;
+    }
+    case 'VMRenamed':
+      return { ...state, name: event.data.name };
+    case 'TaskStepSucceeded':
+      if (!state.task) return state;
+      return {
+        ...state,
+        host: event.data.host ?? state.host,
+        task: { ...state.task, done: [...state.task.done, event.data.stepId] },
+      };
+    case 'TaskStepFailed':
+      return state;
+    case 'VMBuilt':
+      return endTask(state, 'active', PowerState.RUNNING, { host: event.data.host ?? state.host });
+    case 'VMStarted':
+    case 'VMRebooted':
+    case 'VMUnpaused':
+      return endTask(state, 'active', PowerState.RUNNING);
+    case 'VMStopped':
+      return endTask(state, 'stopped', PowerState.SHUTDOWN);
+    case 'VMPaused':
+      return endTask(state, 'paused', PowerState.PAUSED);
+    case 'VMDeleted':
+      return endTask(state, 'deleted', PowerState.NOSTATE);
+    case 'TaskFailed': {
+      const task = state.task;
+      if (!task) return state;
+      if (event.data.action === 'create') {
+        return endTask(state, 'error', PowerState.NOSTATE, { fault: event.data.error });
+      }
+      return endTask(state, task.previousVmState, task.previousPowerState);
+    }
+    default: {
+      const exhaustive: never = event;
+      return exhaustive;
+    }
+  }
+}
+
+export const initialState = (): VirtualMachineState => null;
+
+export const virtualMachineDecider: Decider<VirtualMachineCommand, Event, VirtualMachineState> = {
+  decide,
+  evolve,
+  initialState,
+};
+
+function existing(state: VirtualMachineState, vmId: string): VirtualMachine {
+  if (!state || state.vmState === 'deleted') throw new InstanceNotFoundError(vmId);
+  return state;
+}
+
+/** Nova checks vm_state first, then that no other task runs. */
+function assertCanStart(vm: VirtualMachine, method: string, allowedVmStates: readonly VmState[]): void {
+  if (!allowedVmStates.includes(vm.vmState)) throw new InstanceInvalidStateError(method, vm.id, 'vm_state', vm.vmState);
+  if (vm.task) throw new InstanceInvalidStateError(method, vm.id, 'task_state', currentTaskState(vm));
+}
+
+function startTask(
+  state: VirtualMachineState,
+  data: { vmId: string; taskId: string },
+  action: 'start' | 'stop' | 'pause' | 'unpause',
+  allowed: readonly VmState[],
+  type: 'VMStartRequested' | 'VMStopRequested' | 'VMPauseRequested' | 'VMUnpauseRequested',
+): Event[] {
+  const vm = existing(state, data.vmId);
+  assertCanStart(vm, action, allowed);
+  return [{ type, data: { vmId: vm.id, task: planTask(data.taskId, action) } }];
+}
+
+/**
+ * The running task a step result belongs to, or null when the result is a late duplicate for a task
+ * that already ended (at-least-once delivery: ignored, not an error).
+ */
+function runningTaskFor(state: VirtualMachineState, vmId: string, taskId: string, stepId: string): RunningTask | null {
+  if (!state) throw new InstanceNotFoundError(vmId);
+  if (state.task?.taskId === taskId) {
+    if (!state.task.steps.includes(stepId)) throw new StepNotInTaskError(taskId, stepId);
+    return state.task;
+  }
+  if (state.endedTaskIds.includes(taskId)) return null;
+  throw new TaskNotFoundError(vmId, taskId);
+}
+
+function completion(vm: VirtualMachine, task: RunningTask, host: string | undefined, now: string): Event {
+  const ids = { vmId: vm.id, taskId: task.taskId };
+  switch (task.action) {
+    case 'create':
+      return { type: 'VMBuilt', data: { ...ids, launchedAt: now, host: host ?? vm.host } };
+    case 'start':
+      return { type: 'VMStarted', data: ids };
+    case 'stop':
+      return { type: 'VMStopped', data: ids };
+    case 'reboot':
+      return { type: 'VMRebooted', data: ids };
+    case 'pause':
+      return { type: 'VMPaused', data: ids };
+    case 'unpause':
+      return { type: 'VMUnpaused', data: ids };
+    case 'delete':
+      return { type: 'VMDeleted', data: { ...ids, deletedAt: now } };
+    default: {
+      const exhaustive: never = task.action;
+      throw new Error(`No completion for ${String(exhaustive)}`);
+    }
+  }
+}
+
+function withTask(vm: VirtualMachine, task: RunningTask | Omit<RunningTask, 'done' | 'previousVmState' | 'previousPowerState'>): VirtualMachine {
+  return {
+    ...vm,
+    task: { ...task, done: [], previousVmState: vm.vmState, previousPowerState: vm.powerState },
+  };
+}
+
+function endTask(vm: VirtualMachine, vmState: VmState, powerState: PowerState, extra: Partial<VirtualMachine> = {}): VirtualMachine {
+  return {
+    ...vm,
+    ...extra,
+    vmState,
+    powerState,
+    task: null,
+    endedTaskIds: vm.task ? [...vm.endedTaskIds, vm.task.taskId] : vm.endedTaskIds,
+    fault: extra.fault ?? (vmState === 'error' ? vm.fault : null),
+  };
+}
+
+/** Nova's server metadata: string keys of 1 to 255 characters and string values up to 255. */
+function assertValidMetadata(metadata: Record<string, string>): void {
+  for (const [key, value] of Object.entries(metadata)) {
+    if (key.length === 0 || key.length > 255) {
+      throw new InvalidServerInputError('Invalid input for field/attribute metadata. Keys must be 1 to 255 characters long.');
+    }
+    if (typeof value !== 'string' || value.length > 255) {
+      throw new InvalidServerInputError(`Invalid input for field/attribute metadata. Value of ${key} must be a string of at most 255 characters.`);
+    }
+  }
+}

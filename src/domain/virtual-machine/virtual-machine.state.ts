@@ -1,0 +1,34 @@
+import type { FlavorSnapshot } from '../flavor/flavor-snapshot.js';
+import type { PowerState, TaskState, VmState } from './nova-states.js';
+import type { StepError, TaskStarted } from './virtual-machine.events.js';
+
+export interface RunningTask extends TaskStarted {
+  /** Step ids that succeeded so far. */
+  done: string[];
+  /** Where the VM returns when the task fails (Nova puts a failed action's VM back). */
+  previousVmState: VmState;
+  previousPowerState: PowerState;
+}
+
+export interface VirtualMachine {
+  id: string;
+  name: string;
+  projectId: string;
+  userId: string;
+  flavor: FlavorSnapshot;
+  vmState: VmState;
+  powerState: PowerState;
+  host: string | null;
+  task: RunningTask | null;
+  /** Ids of tasks that ended (or were superseded), so a late duplicate step result is recognised. */
+  endedTaskIds: string[];
+  fault: StepError | null;
+}
+
+/** null until the VM is created. A deleted VM stays, with vmState 'deleted'. */
+export type VirtualMachineState = VirtualMachine | null;
+
+export function currentTaskState(vm: VirtualMachine): TaskState | null {
+  if (!vm.task) return null;
+  return vm.task.taskStates[vm.task.done.length] ?? vm.task.taskStates[vm.task.taskStates.length - 1] ?? null;
+}
