@@ -1,0 +1,228 @@
+import type { RecordedEvent } from '../adapters/event-store/event-envelope.js';
+import type { EventStore, Subscription } from '../adapters/event-store/event-store.port.js';
+import type { SqlDatabase } from '../adapters/sql/sql-database.js';
+import type { Projection } from './projection.js';
+import { ensureCheckpoints, readCheckpoints, writeCheckpoint } from './projection-checkpoints.js';
+
+export interface ProjectionRunnerOptions {
+  /** The read-model database (holds projection_checkpoints and the projections' tables). */
+  db: SqlDatabase;
+  store: EventStore;
+  projections: Projection[];
+  /** Largest batch folded in one transaction. */
+  batchSize?: number;
+  /** Wait before re-subscribing after a failed batch. */
+  retryDelayMs?: number;
+  /** How often a runner that is not started looks at the checkpoints table in waitForPosition. */
+  pollIntervalMs?: number;
+  onError?: (error: unknown) => void;
+}
+
+interface Waiter {
+  position: number;
+  resolve: (reached: boolean) => void;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * Hosts several projections on one $all subscription. Each projection has its own checkpoint; the
+ * subscription starts at the lowest, each projection is handed only the events past its own, and a
+ * batch's read-model changes and checkpoints commit in one transaction.
+ */
+export class ProjectionRunner {
+  private readonly db: SqlDatabase;
+  private readonly store: EventStore;
+  private readonly projections: Projection[];
+  private readonly batchSize: number;
+  private readonly retryDelayMs: number;
+  private readonly pollIntervalMs: number;
+  private readonly onError: (error: unknown) => void;
+  private positions = new Map<string, number>();
+  private subscription: Subscription | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private running = false;
+  private initialised = false;
+  /** Serialises batches: the subscription and catchUp must never fold the same events twice. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly waiters = new Set<Waiter>();
+  private lastError: unknown;
+
+  constructor(options: ProjectionRunnerOptions) {
+    const names = new Set<string>();
+    for (const p of options.projections) {
+      if (names.has(p.name)) throw new Error(`Two projections named ${p.name}`);
+      names.add(p.name);
+    }
+    this.db = options.db;
+    this.store = options.store;
+    this.projections = options.projections;
+    this.batchSize = options.batchSize ?? 1000;
+    this.retryDelayMs = options.retryDelayMs ?? 1000;
+    this.pollIntervalMs = options.pollIntervalMs ?? 50;
+    this.onError = options.onError ?? (() => undefined);
+  }
+
+  get names(): string[] {
+    return this.projections.map((p) => p.name);
+  }
+
+  /** Loads the checkpoints and subscribes from the lowest of them. */
+  async start(): Promise<void> {
+    if (this.running) return;
+    await this.init();
+    this.running = true;
+    this.subscribe();
+  }
+
+  /** Stops the subscription once its batch in flight has committed. */
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    const subscription = this.subscription;
+    this.subscription = undefined;
+    await subscription?.stop();
+    await this.queue.catch(() => undefined);
+  }
+
+  /**
+   * Folds everything up to the head as it is now, batch by batch, without a subscription (rebuilds,
+   * tests, a one-shot CLI). Returns the lowest checkpoint afterwards.
+   */
+  async catchUp(): Promise<number> {
+    await this.init();
+    const head = await this.store.headPosition();
+    let after = this.minPosition();
+    while (after < head) {
+      const batch = await this.store.readAll({ after, maxCount: this.batchSize });
+      if (batch.length === 0) break;
+      await this.applyBatch(batch);
+      after = batch[batch.length - 1]!.position;
+    }
+    return this.minPosition();
+  }
+
+  /** Checkpoint of each projection as this runner last committed it. */
+  checkpoints(): Record<string, number> {
+    return Object.fromEntries(this.names.map((n) => [n, this.positions.get(n) ?? 0]));
+  }
+
+  /** Events each projection still has to fold, against the store's head (or the one given). */
+  async lag(headPosition?: number): Promise<Record<string, number>> {
+    const head = headPosition ?? (await this.store.headPosition());
+    const positions = this.running || this.initialised ? this.positions : await readCheckpoints(this.db, this.names);
+    return Object.fromEntries(this.names.map((n) => [n, Math.max(0, head - (positions.get(n) ?? 0))]));
+  }
+
+  /** The error of the last failed batch, if the runner is retrying. */
+  get error(): unknown {
+    return this.lastError;
+  }
+
+  /**
+   * Read-your-writes: true once every projection has passed `position`, false when timeoutMs runs out
+   * first. A runner that is not started (an API replica without the projection lease) polls the
+   * checkpoints another process writes.
+   */
+  async waitForPosition(position: number, timeoutMs: number): Promise<boolean> {
+    if (this.reached(position)) return true;
+    if (!this.running) return this.pollForPosition(position, timeoutMs);
+    return new Promise<boolean>((resolve) => {
+      const waiter: Waiter = {
+        position,
+        resolve,
+        timer: setTimeout(() => {
+          this.waiters.delete(waiter);
+          resolve(false);
+        }, timeoutMs),
+      };
+      this.waiters.add(waiter);
+    });
+  }
+
+  /** Folds one batch of consecutive events into every projection that has not passed them yet. */
+  applyBatch(events: RecordedEvent[]): Promise<void> {
+    const run = this.queue.then(() => this.applyNow(events));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async applyNow(events: RecordedEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const last = events[events.length - 1]!.position;
+    const moved = new Map<string, number>();
+    await this.db.transaction(async (tx) => {
+      for (const projection of this.projections) {
+        const checkpoint = this.positions.get(projection.name) ?? 0;
+        if (checkpoint >= last) continue;
+        const mine = events[0]!.position > checkpoint ? events : events.filter((e) => e.position > checkpoint);
+        if (mine.length > 0) await projection.apply(mine, tx);
+        await writeCheckpoint(tx, projection.name, last);
+        moved.set(projection.name, last);
+      }
+    });
+    for (const [name, position] of moved) this.positions.set(name, position);
+    this.notifyWaiters();
+  }
+
+  private async init(): Promise<void> {
+    if (this.initialised) return;
+    await this.db.transaction((tx) => ensureCheckpoints(tx, this.names));
+    this.positions = await readCheckpoints(this.db, this.names);
+    this.initialised = true;
+  }
+
+  private subscribe(): void {
+    this.subscription = this.store.subscribeToAll({
+      after: this.minPosition(),
+      batchSize: this.batchSize,
+      onEvents: (events) => this.applyBatch(events),
+      onError: (error) => this.failed(error),
+    });
+  }
+
+  private failed(error: unknown): void {
+    this.lastError = error;
+    this.onError(error);
+    this.subscription = undefined;
+    if (!this.running) return;
+    // The failed batch rolled back; the in-memory checkpoints only move after a commit, so
+    // re-subscribing from them refolds exactly what was lost.
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      if (!this.running) return;
+      this.lastError = undefined;
+      this.subscribe();
+    }, this.retryDelayMs);
+  }
+
+  private minPosition(): number {
+    let min = Number.POSITIVE_INFINITY;
+    for (const name of this.names) min = Math.min(min, this.positions.get(name) ?? 0);
+    return Number.isFinite(min) ? min : 0;
+  }
+
+  private reached(position: number): boolean {
+    return this.initialised && this.minPosition() >= position;
+  }
+
+  private notifyWaiters(): void {
+    for (const waiter of this.waiters) {
+      if (this.reached(waiter.position)) {
+        clearTimeout(waiter.timer);
+        this.waiters.delete(waiter);
+        waiter.resolve(true);
+      }
+    }
+  }
+
+  private async pollForPosition(position: number, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const positions = await readCheckpoints(this.db, this.names);
+      if (this.names.every((n) => (positions.get(n) ?? 0) >= position)) return true;
+      if (Date.now() >= deadline) return false;
+      await new Promise((r) => setTimeout(r, Math.min(this.pollIntervalMs, Math.max(0, deadline - Date.now()))));
+    }
+  }
+}

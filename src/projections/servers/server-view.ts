@@ -1,0 +1,207 @@
+import type { RecordedEvent } from '../../adapters/event-store/event-envelope.js';
+import type { FlavorSnapshot } from '../../domain/flavor/flavor-snapshot.js';
+import { novaStatus, type NovaStatus } from '../../domain/virtual-machine/nova-status.js';
+import { PowerState, type InstanceActionName, type TaskState, type VmState } from '../../domain/virtual-machine/nova-states.js';
+import type { VirtualMachineEvent } from '../../domain/virtual-machine/virtual-machine.events.js';
+
+/** Nova's server fault: shown on a server in ERROR. */
+export interface ServerFault {
+  code: number;
+  message: string;
+  details: string | null;
+  created: string;
+}
+
+/**
+ * The task a server is running, kept so a later step knows the next task_state and a failed action
+ * can put the server back where it was.
+ */
+export interface PendingTask {
+  taskId: string;
+  action: InstanceActionName;
+  requestId: string;
+  steps: string[];
+  taskStates: TaskState[];
+  stepsDone: number;
+  vmStateBefore: VmState;
+  powerStateBefore: number;
+}
+
+/** Everything Nova's server detail shows that the events let us know. */
+export interface ServerView {
+  id: string;
+  name: string;
+  /** Nova's tenant_id. */
+  projectId: string;
+  userId: string;
+  status: NovaStatus;
+  vmState: VmState;
+  taskState: TaskState | null;
+  powerState: number;
+  flavor: FlavorSnapshot;
+  imageRef: string;
+  keyName: string | null;
+  metadata: Record<string, string>;
+  availabilityZone: string | null;
+  host: string | null;
+  /** Network name -> addresses; NICs are not projected yet. */
+  addresses: Record<string, unknown[]>;
+  created: string;
+  /** occurredAt of the last event of the server's stream. */
+  updated: string;
+  launchedAt: string | null;
+  terminatedAt: string | null;
+  progress: number;
+  fault: ServerFault | null;
+  locked: boolean;
+  deleted: boolean;
+  /** Nova's config drive/user data: we only know whether user data was given (its hash is kept, never the data). */
+  userDataPresent: boolean;
+  task: PendingTask | null;
+}
+
+/** Where each successful terminal event leaves the server. */
+const TERMINAL: Partial<Record<VirtualMachineEvent['type'], { vmState: VmState; powerState: number }>> = {
+  VMBuilt: { vmState: 'active', powerState: PowerState.RUNNING },
+  VMStarted: { vmState: 'active', powerState: PowerState.RUNNING },
+  VMRebooted: { vmState: 'active', powerState: PowerState.RUNNING },
+  VMUnpaused: { vmState: 'active', powerState: PowerState.RUNNING },
+  VMStopped: { vmState: 'stopped', powerState: PowerState.SHUTDOWN },
+  VMPaused: { vmState: 'paused', powerState: PowerState.PAUSED },
+  VMDeleted: { vmState: 'deleted', powerState: PowerState.NOSTATE },
+};
+
+/**
+ * Folds one event of a server's stream into its view. Pure: the SQL projection and "state at time T"
+ * share it, so a read model and a point-in-time answer cannot disagree. Events of other streams and
+ * events before VMCreated leave the view as it is.
+ */
+export function evolveServerView(view: ServerView | undefined, event: RecordedEvent): ServerView | undefined {
+  const e = event as unknown as VirtualMachineEvent & RecordedEvent;
+  if (e.type === 'VMCreated') {
+    if (view) return view;
+    const d = e.data;
+    return withStatus({
+      id: d.vmId,
+      name: d.name,
+      projectId: d.projectId,
+      userId: d.userId,
+      status: 'BUILD',
+      vmState: 'building',
+      taskState: d.task.taskStates[0] ?? null,
+      powerState: PowerState.NOSTATE,
+      flavor: d.flavor,
+      imageRef: d.imageRef,
+      keyName: d.keyName,
+      metadata: d.metadata,
+      availabilityZone: d.availabilityZone,
+      host: null,
+      addresses: {},
+      created: d.createdAt,
+      updated: event.occurredAt,
+      launchedAt: null,
+      terminatedAt: null,
+      progress: 0,
+      fault: null,
+      locked: false,
+      deleted: false,
+      userDataPresent: d.userDataSha256 !== null,
+      task: startTask(d.task, event, 'building', PowerState.NOSTATE),
+    });
+  }
+  if (!view) return undefined;
+  const touched: ServerView = { ...view, updated: event.occurredAt };
+
+  switch (e.type) {
+    case 'VMStartRequested':
+    case 'VMStopRequested':
+    case 'VMRebootRequested':
+    case 'VMPauseRequested':
+    case 'VMUnpauseRequested':
+    case 'VMDeleteRequested':
+      return withStatus({
+        ...touched,
+        taskState: e.data.task.taskStates[0] ?? null,
+        progress: 0,
+        task: startTask(e.data.task, event, view.vmState, view.powerState),
+      });
+    case 'VMRenamed':
+      return withStatus({ ...touched, name: e.data.name });
+    case 'TaskStepSucceeded': {
+      const task = view.task;
+      if (!task || task.taskId !== e.data.taskId) return touched;
+      const stepsDone = task.stepsDone + 1;
+      return withStatus({
+        ...touched,
+        host: e.data.host ?? view.host,
+        taskState: task.taskStates[stepsDone] ?? view.taskState,
+        progress: task.steps.length > 0 ? Math.floor((100 * stepsDone) / task.steps.length) : 0,
+        task: { ...task, stepsDone },
+      });
+    }
+    case 'TaskStepFailed':
+      // The saga follows with TaskFailed (or a retry); the step alone does not move the server.
+      return touched;
+    case 'VMBuilt':
+      return withStatus({ ...endTask(touched, e.type), launchedAt: e.data.launchedAt, host: e.data.host ?? view.host });
+    case 'VMDeleted':
+      return withStatus({ ...endTask(touched, e.type), deleted: true, terminatedAt: e.data.deletedAt });
+    case 'VMStarted':
+    case 'VMStopped':
+    case 'VMRebooted':
+    case 'VMPaused':
+    case 'VMUnpaused':
+      return withStatus(endTask(touched, e.type));
+    case 'TaskFailed': {
+      const base = { ...touched, taskState: null, progress: 0, task: null };
+      if (e.data.action === 'create') {
+        return withStatus({
+          ...base,
+          vmState: 'error',
+          fault: { code: 500, message: e.data.error.message, details: e.data.error.details ?? null, created: e.data.failedAt },
+        });
+      }
+      return withStatus({
+        ...base,
+        vmState: view.task?.vmStateBefore ?? view.vmState,
+        powerState: view.task?.powerStateBefore ?? view.powerState,
+      });
+    }
+    default:
+      return touched;
+  }
+}
+
+/** Folds a whole stream (in revision order) from nothing. */
+export function foldServerView(events: readonly RecordedEvent[]): ServerView | undefined {
+  let view: ServerView | undefined;
+  for (const event of events) view = evolveServerView(view, event);
+  return view;
+}
+
+function startTask(
+  task: { taskId: string; action: InstanceActionName; steps: string[]; taskStates: TaskState[] },
+  event: RecordedEvent,
+  vmStateBefore: VmState,
+  powerStateBefore: number,
+): PendingTask {
+  return {
+    taskId: task.taskId,
+    action: task.action,
+    requestId: event.metadata.requestId,
+    steps: task.steps,
+    taskStates: task.taskStates,
+    stepsDone: 0,
+    vmStateBefore,
+    powerStateBefore,
+  };
+}
+
+function endTask(view: ServerView, terminal: VirtualMachineEvent['type']): ServerView {
+  const outcome = TERMINAL[terminal]!;
+  return { ...view, vmState: outcome.vmState, powerState: outcome.powerState, taskState: null, progress: 0, task: null };
+}
+
+function withStatus(view: ServerView): ServerView {
+  return { ...view, status: novaStatus(view.vmState, view.taskState) };
+}
