@@ -50,7 +50,11 @@ export class InstanceActionsProjection implements Projection {
     const missing = new Set<string>();
     for (const event of events) {
       const e = event as unknown as VirtualMachineEvent;
-      if (TASK_STARTS.has(e.type)) startedHere.add((e.data as { task: { taskId: string } }).task.taskId);
+      if (TASK_STARTS.has(e.type)) {
+        startedHere.add((e.data as { task: { taskId: string } }).task.taskId);
+        const superseded = (e.data as { supersededTaskId?: string | null }).supersededTaskId;
+        if (superseded && !startedHere.has(superseded)) missing.add(superseded);
+      }
       else if (e.type === 'TaskStepSucceeded' || e.type === 'TaskStepFailed' || TASK_ENDS.has(e.type)) {
         const taskId = (e.data as { taskId: string }).taskId;
         if (!startedHere.has(taskId)) missing.add(taskId);
@@ -79,6 +83,14 @@ export class InstanceActionsProjection implements Projection {
           start_position: event.position,
         });
         changed.add(d.task.taskId);
+        // A delete abandons the task it supersedes; Nova's action list then shows that one as ended.
+        const superseded = (e.data as { supersededTaskId?: string | null }).supersededTaskId;
+        const abandoned = superseded ? actions.get(superseded) : undefined;
+        if (superseded && abandoned && abandoned.finish_time === null) {
+          abandoned.finish_time = event.occurredAt;
+          abandoned.updated_at = event.occurredAt;
+          changed.add(superseded);
+        }
         continue;
       }
       if (e.type === 'TaskStepSucceeded' || e.type === 'TaskStepFailed') {

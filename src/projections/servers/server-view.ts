@@ -158,6 +158,7 @@ export function evolveServerView(view: ServerView | undefined, event: RecordedEv
         return withStatus({
           ...base,
           vmState: 'error',
+          powerState: PowerState.NOSTATE,
           fault: { code: 500, message: e.data.error.message, details: e.data.error.details ?? null, created: e.data.failedAt },
         });
       }
