@@ -37,7 +37,7 @@ export function summarizeEvent(event: RecordedEvent): Record<string, unknown> {
     case 'FlavorExtraSpecsSet':
       return clean({ id: d.id, keys: Object.keys((d.extraSpecs ?? {}) as Data).join(',') });
     default:
-      return clean(flatten(d));
+      return clean(withoutSecrets(flatten(d)));
   }
 }
 
@@ -51,10 +51,16 @@ function flatten(d: Data): Data {
   return out;
 }
 
+/** Events we do not know may carry secrets under any name; drop whatever looks like one. */
+function withoutSecrets(d: Data): Data {
+  return Object.fromEntries(Object.entries(d).filter(([key]) => !SECRET_KEY.test(key)));
+}
+
+/** Drops absent fields and shortens long text. */
 function clean(d: Data): Data {
   const out: Data = {};
   for (const [key, value] of Object.entries(d)) {
-    if (value === undefined || SECRET_KEY.test(key)) continue;
+    if (value === undefined) continue;
     out[key] = typeof value === 'string' && value.length > MAX_TEXT ? `${value.slice(0, MAX_TEXT)}…` : value;
   }
   return out;
