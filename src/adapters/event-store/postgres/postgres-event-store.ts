@@ -1,0 +1,108 @@
+import type { PostgresDatabase } from '../../sql/postgres-database.js';
+import { planGroup, type AppendOutcome, type AppendRequest } from '../append-plan.js';
+import type { RecordedEvent } from '../event-envelope.js';
+import { EventStoreClosedError } from '../event-store-closed.error.js';
+import type { ReadStreamOptions } from '../event-store.port.js';
+import { GroupCommitEventStore, type GroupCommitEventStoreOptions } from '../group-commit-event-store.js';
+import { EVENT_COLUMNS, toRecordedEvent, type RecordedEventRow } from '../recorded-event-row.js';
+import { PostgresAppendTransaction, type PostgresAppendHooks } from './postgres-append-transaction.js';
+import { PostgresCommitListener } from './postgres-commit-listener.js';
+
+export interface PostgresEventStoreOptions extends GroupCommitEventStoreOptions {
+  /**
+   * Subscriptions are woken by LISTEN/NOTIFY (and at once for appends through this store); the poll
+   * (default 500 ms) covers a lost notification connection.
+   */
+  pollIntervalMs?: number;
+  /** Use LISTEN/NOTIFY for cross-process wake-up (default true). */
+  listen?: boolean;
+  /** Test-only seams into the append transaction; never set them in production. */
+  hooks?: PostgresAppendHooks;
+  /** Close the database's pool in close(); set when the store owns it (see openPostgresEventStore). */
+  closeDatabase?: boolean;
+}
+
+/**
+ * The PostgreSQL event store; the schema must have the migrations applied (0001_event_store).
+ * Positions come from a sequence, which on its own can commit out of order (a reader of
+ * "position > last" would then skip an event for ever). Every append transaction therefore takes
+ * one transaction-scoped advisory lock before drawing positions, across all processes, so commit
+ * order is position order; group commit keeps that lock to one short transaction per group.
+ */
+export class PostgresEventStore extends GroupCommitEventStore {
+  private readonly listener: PostgresCommitListener | undefined;
+  private readonly channel: string;
+
+  constructor(
+    private readonly db: PostgresDatabase,
+    private readonly options: PostgresEventStoreOptions = {},
+  ) {
+    super(options, options.pollIntervalMs ?? 500);
+    // NOTIFY is database-wide; a channel per schema keeps test schemas from waking each other.
+    this.channel = `virtplane_events_${(db.schema ?? 'public').toLowerCase()}`.slice(0, 63);
+    this.listener =
+      options.listen === false ? undefined : new PostgresCommitListener(() => db.connectDedicated(), this.channel, this.signal);
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const backwards = options.direction === 'backwards';
+    const sql = backwards
+      ? `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 AND revision <= $2 ORDER BY revision DESC LIMIT $3`
+      : `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 AND revision >= $2 ORDER BY revision LIMIT $3`;
+    const from = options.fromRevision ?? (backwards ? Number.MAX_SAFE_INTEGER : 0);
+    return this.select(sql, [streamId, from, options.maxCount ?? null]);
+  }
+
+  async headPosition(): Promise<number> {
+    this.assertOpen();
+    const result = await this.db.pool.query<{ head: number }>('SELECT COALESCE(MAX(position), 0) AS head FROM events');
+    return Number(result.rows[0]!.head);
+  }
+
+  async ping(): Promise<void> {
+    this.assertOpen();
+    await this.db.pool.query('SELECT 1');
+  }
+
+  protected readAfter(after: number, limit: number): Promise<RecordedEvent[]> {
+    const sql = `SELECT ${EVENT_COLUMNS} FROM events WHERE position > $1 ORDER BY position LIMIT $2`;
+    return this.select(sql, [after, limit >= Number.MAX_SAFE_INTEGER ? null : limit]);
+  }
+
+  protected async commitGroup(requests: AppendRequest[]): Promise<AppendOutcome[]> {
+    const tx = await PostgresAppendTransaction.begin(this.db.pool, this.options.hooks);
+    try {
+      const stored = await tx.lookUp(requests);
+      const { rows, outcomes } = planGroup(requests, stored);
+      if (rows.length > 0) {
+        const positions = await tx.drawPositions(rows.length);
+        rows.forEach((row, i) => (row.position = positions[i]!));
+        await tx.insert(rows, new Date().toISOString(), this.channel);
+      }
+      await tx.commit(rows);
+      return outcomes;
+    } catch (error) {
+      await tx.rollback();
+      throw error;
+    }
+  }
+
+  protected override beforeSubscribe(): void {
+    this.listener?.start();
+  }
+
+  protected async release(): Promise<void> {
+    await this.listener?.stop();
+    if (this.options.closeDatabase) await this.db.close();
+  }
+
+  private async select(sql: string, params: unknown[]): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    const result = await this.db.pool.query<RecordedEventRow>(sql, params);
+    return result.rows.map((row) => toRecordedEvent(row, this.upcasters));
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new EventStoreClosedError();
+  }
+}

@@ -1,0 +1,184 @@
+import Database from 'better-sqlite3';
+import { AsyncMutex } from './async-mutex.js';
+import { busyBackoffMs, isSqliteBusy, sleep } from './sqlite-busy.js';
+import type { SqlDatabase, SqlTransaction, SqlValue } from './sql-database.js';
+import { StatementCache } from './statement-cache.js';
+import { TransactionFinishedError } from './transaction-finished.error.js';
+
+export interface SqliteDatabaseOptions {
+  /** File path, or ':memory:'. */
+  path: string;
+  /**
+   * How long to keep retrying while another connection holds the write lock (default 5,000 ms).
+   * Waiting happens asynchronously, never inside SQLite, so the event loop keeps running.
+   */
+  busyTimeoutMs?: number;
+  /** Most prepared statements kept (keyed by SQL text). */
+  statementCacheSize?: number;
+}
+
+type Raw = Database.Database;
+
+/**
+ * SqlDatabase on better-sqlite3: WAL with synchronous=FULL so a commit is durable when it returns.
+ * better-sqlite3 is synchronous and this is one connection, so an open transaction would swallow any
+ * other caller's statement issued while it awaits; a mutex makes transactions and plain statements
+ * take turns. Plain statements run in the same tick when nothing holds it.
+ * SQLite's own busy handler would block the whole process while it waits for another connection's
+ * lock (and deadlock against a transaction of this process awaiting its turn), so busy_timeout is 0
+ * and SQLITE_BUSY is retried here with asynchronous backoff.
+ */
+export class SqliteDatabase implements SqlDatabase {
+  readonly dialect = 'sqlite' as const;
+  readonly raw: Raw;
+  private readonly mutex = new AsyncMutex();
+  private readonly statements: StatementCache;
+  private readonly busyTimeoutMs: number;
+  private readonly beginImmediate: Database.Statement;
+  private readonly commitStatement: Database.Statement;
+  private readonly rollbackStatement: Database.Statement;
+
+  constructor(options: SqliteDatabaseOptions) {
+    this.raw = new Database(options.path);
+    this.raw.pragma('journal_mode = WAL');
+    this.raw.pragma('synchronous = FULL');
+    this.raw.pragma('busy_timeout = 0');
+    this.raw.pragma('foreign_keys = ON');
+    this.busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+    this.statements = new StatementCache(this.raw, options.statementCacheSize ?? 500);
+    this.beginImmediate = this.raw.prepare('BEGIN IMMEDIATE');
+    this.commitStatement = this.raw.prepare('COMMIT');
+    this.rollbackStatement = this.raw.prepare('ROLLBACK');
+  }
+
+  /** The prepared statement for sql, from the cache; for adapters that run synchronous hot paths under `exclusive`. */
+  prepare(sql: string): Database.Statement {
+    return this.statements.get(sql);
+  }
+
+  /**
+   * Runs synchronous work on the raw connection while no transaction is open, so it neither sees nor
+   * joins another caller's uncommitted work. The event store's writer and readers use this.
+   */
+  exclusive<T>(fn: (raw: Raw) => T): Promise<T> {
+    return this.mutex.runSync(() => fn(this.raw)).catch((error: unknown) => this.retryBusy(error, () => fn(this.raw)));
+  }
+
+  /**
+   * Runs synchronous fn inside BEGIN IMMEDIATE ... COMMIT under `exclusive`; when the write lock is
+   * busy the whole transaction is retried later, so fn must only depend on what it reads.
+   */
+  writeTransaction<T>(fn: (raw: Raw) => T): Promise<T> {
+    return this.exclusive((raw) => {
+      this.beginImmediate.run();
+      try {
+        const result = fn(raw);
+        this.commitStatement.run();
+        return result;
+      } catch (error) {
+        if (raw.inTransaction) this.rollbackStatement.run();
+        throw error;
+      }
+    });
+  }
+
+  query<Row = Record<string, unknown>>(sql: string, params: readonly SqlValue[] = []): Promise<Row[]> {
+    return this.exclusive(() => this.queryNow<Row>(sql, params));
+  }
+
+  run(sql: string, params: readonly SqlValue[] = []): Promise<number> {
+    return this.exclusive(() => this.runNow(sql, params));
+  }
+
+  /** Not retried when busy: statements of the script before the busy one may have committed already. */
+  exec(sql: string): Promise<void> {
+    return this.mutex.runSync(() => void this.raw.exec(sql));
+  }
+
+  async transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T> {
+    await this.acquireWriteLock();
+    let open = true;
+    const guard = (): void => {
+      if (!open) throw new TransactionFinishedError();
+    };
+    const tx: SqlTransaction = {
+      dialect: 'sqlite',
+      query: async <Row>(sql: string, params: readonly SqlValue[] = []) => (guard(), this.queryNow<Row>(sql, params)),
+      run: async (sql: string, params: readonly SqlValue[] = []) => (guard(), this.runNow(sql, params)),
+      exec: async (sql: string) => (guard(), void this.raw.exec(sql)),
+    };
+    try {
+      const result = await fn(tx);
+      this.commitStatement.run();
+      return result;
+    } catch (error) {
+      if (this.raw.inTransaction) this.rollbackStatement.run();
+      throw error;
+    } finally {
+      open = false;
+      this.mutex.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.mutex.acquire();
+    this.statements.clear();
+    if (this.raw.open) this.raw.close();
+    this.mutex.release();
+  }
+
+  /**
+   * Holds the mutex with BEGIN IMMEDIATE done: the write lock is taken up front, so a read-then-write
+   * transaction cannot fail half way with SQLITE_BUSY. The mutex is let go while waiting.
+   */
+  private async acquireWriteLock(): Promise<void> {
+    const deadline = Date.now() + this.busyTimeoutMs;
+    for (let attempt = 0; ; attempt++) {
+      await this.mutex.acquire();
+      try {
+        this.beginImmediate.run();
+        return;
+      } catch (error) {
+        this.mutex.release();
+        if (!isSqliteBusy(error) || Date.now() > deadline) throw error;
+      }
+      await sleep(busyBackoffMs(attempt));
+    }
+  }
+
+  private async retryBusy<T>(error: unknown, fn: () => T): Promise<T> {
+    const deadline = Date.now() + this.busyTimeoutMs;
+    for (let attempt = 0; ; attempt++) {
+      if (!isSqliteBusy(error) || Date.now() > deadline) throw error;
+      await sleep(busyBackoffMs(attempt));
+      try {
+        return await this.mutex.runSync(fn);
+      } catch (next) {
+        error = next;
+      }
+    }
+  }
+
+  private queryNow<Row>(sql: string, params: readonly SqlValue[]): Row[] {
+    const statement = this.statements.get(sql);
+    const bound = bindable(params);
+    if (statement.reader) return statement.all(...bound) as Row[];
+    statement.run(...bound);
+    return [];
+  }
+
+  private runNow(sql: string, params: readonly SqlValue[]): number {
+    const statement = this.statements.get(sql);
+    const bound = bindable(params);
+    if (statement.reader) {
+      // A statement with RETURNING is a reader; run it to completion and count what it returned.
+      return statement.all(...bound).length;
+    }
+    return statement.run(...bound).changes;
+  }
+}
+
+/** better-sqlite3 binds no booleans; store them as SQLite does, 1 and 0. */
+function bindable(params: readonly SqlValue[]): unknown[] {
+  return params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p));
+}
