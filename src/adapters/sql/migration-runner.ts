@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadMigrations, type Migration } from './migration-files.js';
 import { findProjectRoot } from './project-root.js';
@@ -7,6 +7,12 @@ import type { SqlDatabase, SqlTransaction } from './sql-database.js';
 export interface MigrationRunnerOptions {
   /** Folder of NNNN_name[.dialect].sql files; the project's migrations/ by default. */
   directory?: string | URL;
+  /**
+   * Names this set of migrations in schema_migrations, so several folders (the event store's
+   * migrations/, the read models' migrations/read-models/) can share one database and each number
+   * from 0001. Defaults to the folder's name.
+   */
+  set?: string;
 }
 
 export interface AppliedMigration {
@@ -15,10 +21,12 @@ export interface AppliedMigration {
 }
 
 const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
-  version INTEGER PRIMARY KEY,
+  migration_set TEXT NOT NULL,
+  version INTEGER NOT NULL,
   name TEXT NOT NULL,
   checksum TEXT NOT NULL,
-  applied_at TEXT NOT NULL
+  applied_at TEXT NOT NULL,
+  PRIMARY KEY (migration_set, version)
 )`;
 
 /**
@@ -30,6 +38,7 @@ const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
  */
 export class MigrationRunner {
   private readonly directory: string;
+  private readonly set: string;
 
   constructor(
     private readonly db: SqlDatabase,
@@ -38,6 +47,7 @@ export class MigrationRunner {
     const dir = options.directory;
     this.directory =
       dir === undefined ? join(findProjectRoot(), 'migrations') : dir instanceof URL ? fileURLToPath(dir) : dir;
+    this.set = options.set ?? basename(this.directory.replace(/[\\/]+$/, ''));
   }
 
   /** The migrations for this database's dialect, applied or not. */
@@ -45,12 +55,16 @@ export class MigrationRunner {
     return loadMigrations(this.directory, this.db.dialect);
   }
 
+  /** What schema_migrations records for this set (creating the table on first use). */
   async applied(): Promise<AppliedMigration[]> {
     await this.db.transaction(async (tx) => {
       await this.lock(tx);
       await tx.exec(CREATE_TABLE);
     });
-    return this.db.query<AppliedMigration>('SELECT version, name FROM schema_migrations ORDER BY version');
+    return this.db.query<AppliedMigration>(
+      'SELECT version, name FROM schema_migrations WHERE migration_set = ? ORDER BY version',
+      [this.set],
+    );
   }
 
   /** Applies what is pending; returns what this call applied (empty when up to date). */
@@ -62,10 +76,14 @@ export class MigrationRunner {
       const applied = await this.db.transaction(async (tx) => {
         await this.lock(tx);
         // Another process may have applied it while we waited for the lock.
-        const rows = await tx.query('SELECT 1 AS present FROM schema_migrations WHERE version = ?', [migration.version]);
+        const rows = await tx.query('SELECT 1 AS present FROM schema_migrations WHERE migration_set = ? AND version = ?', [
+          this.set,
+          migration.version,
+        ]);
         if (rows.length > 0) return false;
         await tx.exec(migration.sql);
-        await tx.run('INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)', [
+        await tx.run('INSERT INTO schema_migrations (migration_set, version, name, checksum, applied_at) VALUES (?, ?, ?, ?, ?)', [
+          this.set,
           migration.version,
           migration.name,
           migration.checksum,
