@@ -1,9 +1,9 @@
 import type { SqlExecutor, SqlValue } from '../adapters/sql/sql-database.js';
 
 /**
- * Multi-row statements for batch folds: one statement per chunk instead of one per row keeps replay
- * fast on SQLite and saves round trips on PostgreSQL. Chunks stay well under both dialects'
- * parameter limits.
+ * Batch writes and reads for projections. PostgreSQL gets multi-row statements (one round trip per
+ * chunk, well under its parameter limit). SQLite runs in process, where a cached one-row statement
+ * run many times is far cheaper than preparing a new multi-row statement for every batch size.
  */
 const MAX_PARAMS = 8000;
 
@@ -23,10 +23,16 @@ export async function insertRows(
   columns: readonly string[],
   rows: readonly SqlValue[][],
 ): Promise<void> {
+  const insert = `INSERT INTO ${table} (${columns.join(', ')}) VALUES `;
+  if (tx.dialect === 'sqlite') {
+    const sql = insert + valuesClause(1, columns.length);
+    for (const row of rows) await tx.run(sql, row);
+    return;
+  }
   const size = chunkSize(columns.length);
   for (let i = 0; i < rows.length; i += size) {
     const chunk = rows.slice(i, i + size);
-    await tx.run(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${valuesClause(chunk.length, columns.length)}`, chunk.flat());
+    await tx.run(insert + valuesClause(chunk.length, columns.length), chunk.flat());
   }
 }
 
@@ -39,14 +45,17 @@ export async function upsertRows(
   rows: readonly SqlValue[][],
 ): Promise<void> {
   const updates = columns.filter((c) => !keyColumns.includes(c)).map((c) => `${c} = excluded.${c}`);
+  const insert = `INSERT INTO ${table} (${columns.join(', ')}) VALUES `;
+  const onConflict = ` ON CONFLICT (${keyColumns.join(', ')}) DO UPDATE SET ${updates.join(', ')}`;
+  if (tx.dialect === 'sqlite') {
+    const sql = insert + valuesClause(1, columns.length) + onConflict;
+    for (const row of rows) await tx.run(sql, row);
+    return;
+  }
   const size = chunkSize(columns.length);
   for (let i = 0; i < rows.length; i += size) {
     const chunk = rows.slice(i, i + size);
-    await tx.run(
-      `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${valuesClause(chunk.length, columns.length)} ` +
-        `ON CONFLICT (${keyColumns.join(', ')}) DO UPDATE SET ${updates.join(', ')}`,
-      chunk.flat(),
-    );
+    await tx.run(insert + valuesClause(chunk.length, columns.length) + onConflict, chunk.flat());
   }
 }
 
@@ -58,6 +67,11 @@ export async function selectWhereIn<Row>(
   keys: readonly string[],
 ): Promise<Row[]> {
   const result: Row[] = [];
+  if (tx.dialect === 'sqlite') {
+    const sql = `${sqlPrefix} WHERE ${column} = ?`;
+    for (const key of keys) result.push(...(await tx.query<Row>(sql, [key])));
+    return result;
+  }
   const size = MAX_PARAMS;
   for (let i = 0; i < keys.length; i += size) {
     const chunk = keys.slice(i, i + size);
@@ -68,6 +82,10 @@ export async function selectWhereIn<Row>(
 
 /** DELETE rows whose `column` is one of `keys`, in chunks. */
 export async function deleteWhereIn(tx: SqlExecutor, table: string, column: string, keys: readonly string[]): Promise<void> {
+  if (tx.dialect === 'sqlite') {
+    for (const key of keys) await tx.run(`DELETE FROM ${table} WHERE ${column} = ?`, [key]);
+    return;
+  }
   for (let i = 0; i < keys.length; i += MAX_PARAMS) {
     const chunk = keys.slice(i, i + MAX_PARAMS);
     await tx.run(`DELETE FROM ${table} WHERE ${column} IN (${chunk.map(() => '?').join(', ')})`, chunk);
