@@ -8,6 +8,8 @@ want=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
   exit 0
 fi
-echo "virtplane: installing npm dependencies (npm ci)..." >&2
-npm ci --no-audit --no-fund --loglevel=error >&2
+echo "virtplane: installing npm dependencies..." >&2
+# `npm install` rather than `npm ci`: the registry mirror lacks some other-platform optional packages
+# (e.g. @swc/core-darwin-arm64), which `npm ci` insists on finding in the lock file.
+npm install --no-audit --no-fund --loglevel=error >&2
 echo "$want" > "$stamp"

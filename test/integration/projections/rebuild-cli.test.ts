@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { SqliteEventStore } from '../../../src/adapters/event-store/sqlite/sqlite-event-store.js';
 import { runMigrations } from '../../../src/adapters/sql/migration-runner.js';
 import { SqliteDatabase } from '../../../src/adapters/sql/sqlite-database.js';
-import { main, SQLITE_EVENTS_FILE, SQLITE_READ_MODELS_FILE } from '../../../src/projections/rebuild.cli.js';
+import { SQLITE_EVENTS_FILE, SQLITE_READ_MODELS_FILE } from '../../../src/app/storage.js';
+import { main } from '../../../src/projections/rebuild.cli.js';
 import { appendEventLog, readEventLog } from '../../fixtures/event-log.js';
 
 describe('rebuild CLI (SQLite files)', () => {
@@ -23,7 +24,7 @@ describe('rebuild CLI (SQLite files)', () => {
     await store.close();
 
     const out = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    const code = await main(['all'], { EVENT_STORE: 'sqlite', SQLITE_DIR: dir });
+    const code = await main(['all'], { EVENT_STORE: 'sqlite', DATA_DIR: dir });
     out.mockRestore();
 
     expect(code).toBe(0);
@@ -37,7 +38,7 @@ describe('rebuild CLI (SQLite files)', () => {
 
   it('without arguments, prints its usage and exits 2', async () => {
     const err = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    expect(await main([], { SQLITE_DIR: dir })).toBe(2);
+    expect(await main([], { DATA_DIR: dir })).toBe(2);
     expect(String(err.mock.calls[0]?.[0])).toContain('usage: rebuild-projection <servers|instance-actions|audit-log|all>');
     err.mockRestore();
   });

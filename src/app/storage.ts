@@ -1,0 +1,71 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EventStore } from '../adapters/event-store/event-store.port.js';
+import type { EventStoreMetrics } from '../adapters/event-store/event-store-metrics.js';
+import { openPostgresEventStore } from '../adapters/event-store/postgres/open-postgres-event-store.js';
+import { openSqliteEventStore } from '../adapters/event-store/sqlite/open-sqlite-event-store.js';
+import { UpcasterChain } from '../adapters/event-store/upcaster.js';
+import { runMigrations } from '../adapters/sql/migration-runner.js';
+import { PostgresDatabase } from '../adapters/sql/postgres-database.js';
+import { findProjectRoot } from '../adapters/sql/project-root.js';
+import type { SqlDatabase } from '../adapters/sql/sql-database.js';
+import { SqliteDatabase } from '../adapters/sql/sqlite-database.js';
+import type { AppConfig } from '../config/config.schema.js';
+import { upcasters } from '../domain/upcasters.js';
+
+/** The embedded default's files under DATA_DIR. */
+export const SQLITE_EVENTS_FILE = 'events.sqlite';
+export const SQLITE_READ_MODELS_FILE = 'read-models.sqlite';
+
+export interface Storage {
+  store: EventStore;
+  /** The read models and their checkpoints. */
+  readModelDb: SqlDatabase;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the event store and the read-model database and applies their migrations. On SQLite the read
+ * models get a file of their own, so folding them never holds the event log's write lock; on
+ * PostgreSQL both live in DATABASE_SCHEMA (created if missing).
+ */
+export async function openStorage(config: AppConfig, metrics?: EventStoreMetrics): Promise<Storage> {
+  const chain = new UpcasterChain(upcasters);
+  const readModelMigrations = join(findProjectRoot(), 'migrations', 'read-models');
+  let store: EventStore;
+  let readModelDb: SqlDatabase;
+  if (config.EVENT_STORE === 'postgres') {
+    const connectionString = config.DATABASE_URL!;
+    await ensureSchema(connectionString, config.DATABASE_SCHEMA);
+    store = await openPostgresEventStore({ connectionString, schema: config.DATABASE_SCHEMA, upcasters: chain, metrics });
+    readModelDb = new PostgresDatabase({ connectionString, schema: config.DATABASE_SCHEMA });
+  } else {
+    mkdirSync(config.DATA_DIR, { recursive: true });
+    store = await openSqliteEventStore({ path: join(config.DATA_DIR, SQLITE_EVENTS_FILE), upcasters: chain, metrics });
+    readModelDb = new SqliteDatabase({ path: join(config.DATA_DIR, SQLITE_READ_MODELS_FILE) });
+  }
+  try {
+    await runMigrations(readModelDb, { directory: readModelMigrations });
+  } catch (error) {
+    await Promise.allSettled([store.close(), readModelDb.close()]);
+    throw error;
+  }
+  return {
+    store,
+    readModelDb,
+    async close() {
+      await store.close();
+      await readModelDb.close();
+    },
+  };
+}
+
+async function ensureSchema(connectionString: string, schema: string): Promise<void> {
+  const admin = new PostgresDatabase({ connectionString, max: 1 });
+  try {
+    // The config schema restricts DATABASE_SCHEMA to a plain identifier, so it is safe to splice.
+    await admin.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  } finally {
+    await admin.close();
+  }
+}

@@ -1,0 +1,4 @@
+/** Injection tokens for the things that are interfaces, not classes. */
+export const APP_CONFIG = Symbol('APP_CONFIG');
+export const EVENT_STORE = Symbol('EVENT_STORE');
+export const READ_MODEL_DB = Symbol('READ_MODEL_DB');

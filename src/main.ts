@@ -1,0 +1,31 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app/app.module.js';
+import { InvalidConfigError, loadConfig } from './config/load-config.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof InvalidConfigError) {
+      process.stderr.write(`virtplane: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), new FastifyAdapter(), {
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  await app.listen(config.PORT, config.HOST);
+  app.get(Logger).log(`virtplane listening on http://${config.HOST}:${config.PORT} (event store: ${config.EVENT_STORE})`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`virtplane: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,56 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppModule } from '../../src/app/app.module.js';
+import { loadConfig } from '../../src/config/load-config.js';
+
+export interface TestResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+  json<T = any>(): T;
+}
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  baseUrl: string;
+  dataDir: string;
+  /** A real HTTP request to the service on its loopback port. */
+  request(method: string, path: string, init?: { headers?: Record<string, string>; body?: unknown }): Promise<TestResponse>;
+  close(): Promise<void>;
+}
+
+/** The whole service on its embedded default, in a temporary data directory, on a free loopback port. */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'virtplane-test-'));
+  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), new FastifyAdapter(), {
+    logger: false,
+    abortOnError: false,
+  });
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  return {
+    app,
+    baseUrl,
+    dataDir,
+    async request(method, path, init = {}) {
+      const hasBody = init.body !== undefined;
+      const res = await fetch(`${baseUrl}${path}`, {
+        method,
+        headers: { ...(hasBody ? { 'content-type': 'application/json' } : {}), ...init.headers },
+        body: hasBody ? (typeof init.body === 'string' ? init.body : JSON.stringify(init.body)) : undefined,
+      });
+      const text = await res.text();
+      return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) };
+    },
+    async close() {
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
