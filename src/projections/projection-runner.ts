@@ -16,6 +16,8 @@ export interface ProjectionRunnerOptions {
   /** How often a runner that is not started looks at the checkpoints table in waitForPosition. */
   pollIntervalMs?: number;
   onError?: (error: unknown) => void;
+  /** Called after each committed batch with its last position (progress of a rebuild, benchmarks). */
+  onBatch?: (lastPosition: number) => void;
 }
 
 interface Waiter {
@@ -37,6 +39,7 @@ export class ProjectionRunner {
   private readonly retryDelayMs: number;
   private readonly pollIntervalMs: number;
   private readonly onError: (error: unknown) => void;
+  private readonly onBatch: ((lastPosition: number) => void) | undefined;
   private positions = new Map<string, number>();
   private subscription: Subscription | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -60,6 +63,7 @@ export class ProjectionRunner {
     this.retryDelayMs = options.retryDelayMs ?? 1000;
     this.pollIntervalMs = options.pollIntervalMs ?? 50;
     this.onError = options.onError ?? (() => undefined);
+    this.onBatch = options.onBatch;
   }
 
   get names(): string[] {
@@ -163,6 +167,7 @@ export class ProjectionRunner {
     });
     for (const [name, position] of moved) this.positions.set(name, position);
     this.notifyWaiters();
+    this.onBatch?.(last);
   }
 
   private async init(): Promise<void> {

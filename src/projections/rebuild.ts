@@ -12,6 +12,8 @@ export interface RebuildOptions {
   /** Projection names, or 'all'. */
   names: readonly string[] | 'all';
   batchSize?: number;
+  /** Called after each committed batch with the position reached. */
+  onProgress?: (position: number) => void;
 }
 
 /** A name that no projection has. */
@@ -48,7 +50,13 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Recor
       await writeCheckpoint(tx, projection.name, 0);
     }
   });
-  const runner = new ProjectionRunner({ db: options.db, store: options.store, projections: chosen, batchSize: options.batchSize });
+  const runner = new ProjectionRunner({
+    db: options.db,
+    store: options.store,
+    projections: chosen,
+    batchSize: options.batchSize,
+    onBatch: options.onProgress,
+  });
   await runner.catchUp();
   return runner.checkpoints();
 }

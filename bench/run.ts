@@ -1,0 +1,52 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendRows, benchAppends } from './event-store.bench.js';
+import { benchCommands, commandRows } from './commands.bench.js';
+import { benchReplay, replayRows } from './replay.bench.js';
+import { describeMachine } from './support/machine.js';
+import type { StoreKind } from './support/stores.js';
+
+/**
+ * `npm run bench [-- --stores sqlite,postgres] [--only appends,commands,replay] [--replay-events N] [--scale X]`
+ * Prints a markdown table and writes it to bench/.out/latest.md; copy the figures into bench/RESULTS.md
+ * with what limits them.
+ */
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
+}
+
+async function main(): Promise<void> {
+  const stores = arg('stores', 'sqlite,postgres').split(',') as StoreKind[];
+  const only = new Set(arg('only', 'appends,commands,replay').split(','));
+  const replayEvents = Number(arg('replay-events', '1000000'));
+  const scale = Number(arg('scale', '1'));
+  const rows: string[] = [];
+  const say = (row: string) => {
+    rows.push(row);
+    process.stdout.write(`${row}\n`);
+  };
+  process.stdout.write(`| store | benchmark | result | size |\n|---|---|---|---|\n`);
+  for (const kind of stores) {
+    if (only.has('appends')) appendRows(kind, await benchAppends(kind, scale)).forEach(say);
+    if (only.has('commands')) say(commandRows(kind, await benchCommands(kind, Math.round(1_000 * scale))));
+    if (only.has('replay')) replayRows(kind, await benchReplay(kind, replayEvents)).forEach(say);
+  }
+  const report = [
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${describeMachine()}.`,
+    '',
+    '| store | benchmark | result | size |',
+    '|---|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n');
+  mkdirSync('bench/.out', { recursive: true });
+  writeFileSync('bench/.out/latest.md', report);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
