@@ -1,0 +1,90 @@
+import type { EventStore } from '../../../src/adapters/event-store/event-store.port.js';
+import { DEFAULT_FLAVORS } from '../../../src/domain/flavor/default-flavors.js';
+import { flavorDecider } from '../../../src/domain/flavor/flavor.decider.js';
+import { FlavorNotFoundError } from '../../../src/domain/flavor/flavor.errors.js';
+import { FLAVOR_EVENT_VERSIONS, flavorStreamId } from '../../../src/domain/flavor/flavor.events.js';
+import { virtualMachineDecider } from '../../../src/domain/virtual-machine/virtual-machine.decider.js';
+import { InstanceInvalidStateError } from '../../../src/domain/virtual-machine/virtual-machine.errors.js';
+import { VIRTUAL_MACHINE_EVENT_VERSIONS, vmStreamId } from '../../../src/domain/virtual-machine/virtual-machine.events.js';
+import { AggregateExecutor } from '../../../src/handlers/shared/aggregate-executor.js';
+import { SystemClock } from '../../../src/handlers/shared/clock.js';
+import { UuidV7Generator } from '../../../src/handlers/shared/uuid-v7-generator.js';
+import { CreateServerHandler } from '../../../src/handlers/virtual-machine/create-server.handler.js';
+import { CreateServerCommand } from '../../../src/handlers/virtual-machine/create-server.command.js';
+import { openSqliteEventStore } from '../../support/read-model-db.js';
+
+const actor = { userId: 'user-a', projectId: 'project-a', roles: ['member'] };
+const meta = { requestId: 'req-0190f5f4-0000-7000-8000-00000000000a', actor };
+const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+describe('AggregateExecutor and the CreateServer handler', () => {
+  let store: EventStore;
+  let executor: AggregateExecutor;
+
+  beforeEach(async () => {
+    store = await openSqliteEventStore();
+    executor = new AggregateExecutor(store, new SystemClock(), new UuidV7Generator());
+    await executor.execute(flavorStreamId('2'), flavorDecider, { type: 'CreateFlavor', data: DEFAULT_FLAVORS[1]! }, meta, FLAVOR_EVENT_VERSIONS);
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
+  const createServer = (vmId: string, flavorId = '2') =>
+    new CreateServerHandler(executor).execute(
+      new CreateServerCommand(
+        { vmId, taskId: `${vmId}-create`, name: 'db-1', projectId: 'project-a', userId: 'user-a', flavorId, imageRef: 'img', keyName: null, metadata: {}, availabilityZone: null, userDataSha256: null },
+        meta,
+      ),
+    );
+
+  it('given a flavor, when a server is created, then the VM stream holds VMCreated with the flavor snapshot and a full envelope', async () => {
+    const result = await createServer('vm-1');
+
+    expect(result).toMatchObject({ streamId: 'vm-vm-1', eventTypes: ['VMCreated'], revision: 0 });
+    expect(result.lastPosition).toBeGreaterThan(0);
+    const [event] = await store.readStream(vmStreamId('vm-1'));
+    expect(event!.id).toMatch(UUID_V7);
+    expect(event!.schemaVersion).toBe(VIRTUAL_MACHINE_EVENT_VERSIONS.VMCreated);
+    expect(event!.metadata).toEqual({ requestId: meta.requestId, correlationId: meta.requestId, causationId: meta.requestId, actor });
+    expect((event!.data as { flavor: { name: string; maxVcpus: number } }).flavor).toMatchObject({ name: 'm1.small', maxVcpus: 4 });
+  });
+
+  it('given no such flavor, when a server is created, then FlavorNotFound and nothing is appended', async () => {
+    const head = await store.headPosition();
+    await expect(createServer('vm-2', 'nope')).rejects.toBeInstanceOf(FlavorNotFoundError);
+    expect(await store.headPosition()).toBe(head);
+  });
+
+  it('given a server, when its flavor is deleted, then the VM keeps its snapshot', async () => {
+    await createServer('vm-3');
+    await executor.execute(flavorStreamId('2'), flavorDecider, { type: 'DeleteFlavor', data: { id: '2' } }, meta, FLAVOR_EVENT_VERSIONS);
+    const { state } = await executor.load(vmStreamId('vm-3'), virtualMachineDecider);
+    expect(state?.flavor.name).toBe('m1.small');
+  });
+
+  it('given a built VM, when two stops race, then exactly one starts a task and the other is refused by task_state after being re-decided', async () => {
+    await createServer('vm-4');
+    const step = (stepId: string) =>
+      executor.execute(vmStreamId('vm-4'), virtualMachineDecider, { type: 'RecordStepSucceeded', data: { vmId: 'vm-4', taskId: 'vm-4-create', stepId, startedAt: new Date().toISOString() } }, meta, VIRTUAL_MACHINE_EVENT_VERSIONS);
+    await step('create-vm-object');
+    await step('await-running');
+
+    const stop = (taskId: string) =>
+      executor.execute(vmStreamId('vm-4'), virtualMachineDecider, { type: 'StopVM', data: { vmId: 'vm-4', taskId } }, meta, VIRTUAL_MACHINE_EVENT_VERSIONS);
+    const outcomes = await Promise.allSettled([stop('stop-a'), stop('stop-b')]);
+
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    const refused = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;
+    expect(refused.reason).toBeInstanceOf(InstanceInvalidStateError);
+    expect(refused.reason.message).toBe("Cannot 'stop' instance vm-4 while it is in task_state powering-off");
+    const types = (await store.readStream(vmStreamId('vm-4'))).map((e) => e.type);
+    expect(types.filter((t) => t === 'VMStopRequested')).toHaveLength(1);
+  });
+
+  it('given a command that changes nothing, when executed, then nothing is appended and no position is returned', async () => {
+    await createServer('vm-5');
+    const result = await executor.execute(vmStreamId('vm-5'), virtualMachineDecider, { type: 'RenameVM', data: { vmId: 'vm-5', name: 'db-1' } }, meta, VIRTUAL_MACHINE_EVENT_VERSIONS);
+    expect(result).toEqual({ streamId: 'vm-vm-5', eventTypes: [], lastPosition: null, revision: 0 });
+  });
+});
