@@ -15,5 +15,3 @@ CREATE TABLE events (
   UNIQUE (stream_id, revision)
 );
 
--- Audit queries by type over time ("all resizes this week").
-CREATE INDEX events_type_position ON events (type, position);

@@ -235,6 +235,22 @@ export function describeEventStoreContract(name: string, setup: () => Promise<Ev
         expect(await store.headPosition()).toBe(2);
       });
 
+      it('when a batch starts with new ids and ends with stored ones, then it is a conflict and its neighbours still land', async () => {
+        const id = stream();
+        const batch = events(2);
+        await store.append(id, batch);
+        const fresh = event();
+
+        const [conflict, neighbour] = await Promise.allSettled([
+          store.append(id, [fresh, batch[1]!]),
+          store.append(stream(), events(1)),
+        ]);
+
+        expect(conflict).toMatchObject({ status: 'rejected', reason: { name: 'EventIdConflictError', reason: 'partial_retry' } });
+        expect(neighbour.status).toBe('fulfilled');
+        expect(await store.headPosition()).toBe(3);
+      });
+
       it('when an id exists in another stream, then it is a conflict', async () => {
         const batch = events(1);
         await store.append(stream(), batch);

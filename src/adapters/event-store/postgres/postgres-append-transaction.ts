@@ -20,21 +20,36 @@ SELECT 'event' AS kind, event_id, stream_id, revision, position FROM events WHER
 UNION ALL
 SELECT 'stream', NULL, s.stream_id,
   (SELECT e.revision FROM events e WHERE e.stream_id = s.stream_id ORDER BY e.revision DESC LIMIT 1), NULL
-FROM unnest($2::text[]) AS s(stream_id)`;
+FROM unnest($2::text[]) AS s(stream_id)
+UNION ALL
+SELECT 'head', NULL, NULL, NULL, COALESCE(MAX(position), 0) FROM events`;
 
-const DRAW_POSITIONS = "SELECT nextval('events_position_seq') AS position FROM generate_series(1, $1::int)";
 
+// Column arrays keep the server's parsing cheap; json (not jsonb) keeps the text exactly as written.
 const INSERT = `
 WITH inserted AS (
   INSERT INTO events (position, stream_id, revision, event_id, type, schema_version, data, metadata, occurred_at, recorded_at)
-  SELECT p, s, r, i, t, v, d::jsonb, m::jsonb, o::timestamptz, $10::timestamptz
+  SELECT p, s, r, i, t, v, d::json, m::json, o::timestamptz, $10::timestamptz
   FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::int[], $7::text[], $8::text[], $9::text[])
     AS u(p, s, r, i, t, v, d, m, o)
 )
 SELECT pg_notify($11, $12)`;
 
+/**
+ * Which event ids the look-up checks. 'first': each batch's first id only (a retry repeats it); a
+ * clash on any other id then fails the insert on the unique index and the group is redone with 'all'.
+ * Probing every id of a large group costs more than the rest of the transaction.
+ */
+export type LookUpIds = 'first' | 'all';
+
+/** The insert hit the unique index on event_id. */
+export function isEventIdViolation(error: unknown): boolean {
+  const e = error as { code?: string; constraint?: string } | null;
+  return e?.code === '23505' && e.constraint === 'events_event_id_key';
+}
+
 interface LookUpRow {
-  kind: 'event' | 'stream';
+  kind: 'event' | 'stream' | 'head';
   event_id: string | null;
   stream_id: string;
   revision: number | null;
@@ -43,10 +58,12 @@ interface LookUpRow {
 
 /**
  * One group commit on one pooled connection, in as few round trips as the work allows:
- * BEGIN + lock, one look-up for every id and stream of the group, positions, one INSERT that also
+ * BEGIN + lock, one look-up (ids, stream revisions and the head position), one INSERT that also
  * notifies listeners (delivered on commit), COMMIT.
  */
 export class PostgresAppendTransaction {
+  private head = 0;
+
   private constructor(
     private readonly client: pg.PoolClient,
     private readonly hooks: PostgresAppendHooks | undefined,
@@ -64,14 +81,20 @@ export class PostgresAppendTransaction {
     return tx;
   }
 
-  async lookUp(requests: readonly AppendRequest[]): Promise<StoredState> {
-    const ids = requests.flatMap((r) => r.events.map((e) => e.id));
+  async lookUp(requests: readonly AppendRequest[], which: LookUpIds): Promise<StoredState> {
     const streams = [...new Set(requests.map((r) => r.streamId))];
-    const { rows } = await this.client.query<LookUpRow>(LOOK_UP, [ids, streams]);
+    const firstIds = requests.flatMap((r) => r.events.slice(0, 1).map((e) => e.id));
+    let { rows } = await this.client.query<LookUpRow>(LOOK_UP, [which === 'all' ? requests.flatMap((r) => r.events.map((e) => e.id)) : firstIds, streams]);
+    if (which === 'first' && rows.some((r) => r.kind === 'event')) {
+      // Some batch is a retry (or a conflict): the planner needs all of its ids to tell which.
+      ({ rows } = await this.client.query<LookUpRow>(LOOK_UP, [requests.flatMap((r) => r.events.map((e) => e.id)), streams]));
+    }
     const events = new Map<string, EventLocation>();
     const revisions = new Map<string, number>();
     for (const row of rows) {
-      if (row.kind === 'event') {
+      if (row.kind === 'head') {
+        this.head = Number(row.position);
+      } else if (row.kind === 'event') {
         events.set(row.event_id!, { streamId: row.stream_id, revision: Number(row.revision), position: Number(row.position) });
       } else {
         revisions.set(row.stream_id, row.revision === null ? NO_STREAM_REVISION : Number(row.revision));
@@ -83,10 +106,9 @@ export class PostgresAppendTransaction {
     };
   }
 
-  async drawPositions(count: number): Promise<number[]> {
-    const { rows } = await this.client.query<{ position: number }>(DRAW_POSITIONS, [count]);
-    // Under the lock nobody else draws, so these are consecutive; sorting makes row order certain.
-    return rows.map((r) => Number(r.position)).sort((a, b) => a - b);
+  /** The newest committed position, read under the lock by lookUp: new rows go right after it. */
+  get headPosition(): number {
+    return this.head;
   }
 
   async insert(rows: readonly EventRow[], recordedAt: string, channel: string): Promise<void> {

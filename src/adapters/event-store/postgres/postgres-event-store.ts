@@ -5,7 +5,7 @@ import { EventStoreClosedError } from '../event-store-closed.error.js';
 import type { ReadStreamOptions } from '../event-store.port.js';
 import { GroupCommitEventStore, type GroupCommitEventStoreOptions } from '../group-commit-event-store.js';
 import { EVENT_COLUMNS, toRecordedEvent, type RecordedEventRow } from '../recorded-event-row.js';
-import { PostgresAppendTransaction, type PostgresAppendHooks } from './postgres-append-transaction.js';
+import { isEventIdViolation, PostgresAppendTransaction, type LookUpIds, type PostgresAppendHooks } from './postgres-append-transaction.js';
 import { PostgresCommitListener } from './postgres-commit-listener.js';
 
 export interface PostgresEventStoreOptions extends GroupCommitEventStoreOptions {
@@ -24,10 +24,12 @@ export interface PostgresEventStoreOptions extends GroupCommitEventStoreOptions 
 
 /**
  * The PostgreSQL event store; the schema must have the migrations applied (0001_event_store).
- * Positions come from a sequence, which on its own can commit out of order (a reader of
- * "position > last" would then skip an event for ever). Every append transaction therefore takes
- * one transaction-scoped advisory lock before drawing positions, across all processes, so commit
- * order is position order; group commit keeps that lock to one short transaction per group.
+ * Positions taken independently by concurrent transactions (a sequence) can commit out of order,
+ * and a reader of "position > last" would then skip an event for ever. Every append transaction
+ * therefore first takes one transaction-scoped advisory lock, shared by all processes on the schema,
+ * and only then reads the head and assigns head + 1..; the lock is released after the commit is
+ * visible, so commit order is position order and positions have no gaps. Group commit keeps this to
+ * one short transaction per group of appends.
  */
 export class PostgresEventStore extends GroupCommitEventStore {
   private readonly listener: PostgresCommitListener | undefined;
@@ -70,13 +72,24 @@ export class PostgresEventStore extends GroupCommitEventStore {
   }
 
   protected async commitGroup(requests: AppendRequest[]): Promise<AppendOutcome[]> {
+    try {
+      return await this.commitOnce(requests, 'first');
+    } catch (error) {
+      // A stored id other than a batch's first one: redo the group with every id looked up, so the
+      // planner can tell a retry or a conflict from a new append.
+      if (isEventIdViolation(error)) return this.commitOnce(requests, 'all');
+      throw error;
+    }
+  }
+
+  private async commitOnce(requests: AppendRequest[], lookUp: LookUpIds): Promise<AppendOutcome[]> {
     const tx = await PostgresAppendTransaction.begin(this.db.pool, this.options.hooks);
     try {
-      const stored = await tx.lookUp(requests);
+      const stored = await tx.lookUp(requests, lookUp);
       const { rows, outcomes } = planGroup(requests, stored);
       if (rows.length > 0) {
-        const positions = await tx.drawPositions(rows.length);
-        rows.forEach((row, i) => (row.position = positions[i]!));
+        const head = tx.headPosition;
+        rows.forEach((row, i) => (row.position = head + 1 + i));
         await tx.insert(rows, new Date().toISOString(), this.channel);
       }
       await tx.commit(rows);
