@@ -8,6 +8,25 @@ interface PlannedStep {
 }
 
 /**
+ * The step that undoes a step, run when a later step (or the step itself, which may have half
+ * happened) fails. Undo steps are idempotent like every step: undoing what never happened is a no-op.
+ */
+const UNDO: Readonly<Record<string, string>> = {
+  'create-vm-object': 'delete-vm-object',
+};
+
+/** Undo steps for a failed task, newest first: each done step's undo, and the failed step's own. */
+export function compensationFor(done: readonly string[], failedStep: string | null): string[] {
+  const touched = failedStep ? [...done, failedStep] : [...done];
+  const undo: string[] = [];
+  for (const step of touched.reverse()) {
+    const u = UNDO[step];
+    if (u && !undo.includes(u)) undo.push(u);
+  }
+  return undo;
+}
+
+/**
  * The steps each task runs, in order. The saga runs one job per step and reports each result back;
  * the task ends when every step has succeeded. Later operations add their own plans here.
  */

@@ -1,5 +1,5 @@
 import type { FlavorSnapshot } from '../flavor/flavor-snapshot.js';
-import type { StepError } from './virtual-machine.events.js';
+import type { ObservedPowerState, StepError } from './virtual-machine.events.js';
 import type { RebootType } from './nova-states.js';
 
 /** Commands that start a task carry the task id the handler generated (the domain makes no ids). */
@@ -37,6 +37,9 @@ export type VirtualMachineCommand =
   | {
       type: 'RecordStepFailed';
       data: { vmId: string; taskId: string; stepId: string; startedAt: string; error: StepError };
-    };
+    }
+  /** The task's deadline passed: fail its pending step (or end its compensation) with a timeout. */
+  | { type: 'ExpireTask'; data: { vmId: string; taskId: string; deadlineMs: number } }
+  | { type: 'RecordObservedPowerState'; data: { vmId: string; observed: ObservedPowerState } };
 
 export type VirtualMachineCommandType = VirtualMachineCommand['type'];

@@ -3,16 +3,11 @@ import { PowerState, type InstanceActionName, type VmState } from './nova-states
 import { assertValidServerName } from './server-name.js';
 import { planTask } from './task-plans.js';
 import type { VirtualMachineCommand } from './virtual-machine.commands.js';
-import {
-  InstanceExistsError,
-  InstanceInvalidStateError,
-  InstanceNotFoundError,
-  InvalidServerInputError,
-  StepNotInTaskError,
-  TaskNotFoundError,
-} from './virtual-machine.errors.js';
-import type { VirtualMachineEvent } from './virtual-machine.events.js';
-import { currentTaskState, type RunningTask, type VirtualMachine, type VirtualMachineState } from './virtual-machine.state.js';
+import { syncPowerState } from './power-state-sync.js';
+import { expireTask, stepFailed, stepSucceeded } from './task-results.js';
+import { InstanceExistsError, InstanceInvalidStateError, InstanceNotFoundError, InvalidServerInputError } from './virtual-machine.errors.js';
+import type { TaskStarted, VirtualMachineEvent } from './virtual-machine.events.js';
+import { currentTaskState, type VirtualMachine, type VirtualMachineState } from './virtual-machine.state.js';
 
 type Event = VirtualMachineEvent;
 
@@ -67,40 +62,14 @@ export function decide(command: VirtualMachineCommand, state: VirtualMachineStat
       if (vm.name === command.data.name) return [];
       return [{ type: 'VMRenamed', data: { vmId: vm.id, name: command.data.name, previousName: vm.name } }];
     }
-    case 'RecordStepSucceeded': {
-      const d = command.data;
-      const task = runningTaskFor(state, d.vmId, d.taskId, d.stepId);
-      if (!task || task.done.includes(d.stepId)) return [];
-      const succeeded: Event = {
-        type: 'TaskStepSucceeded',
-        data: {
-          vmId: d.vmId,
-          taskId: d.taskId,
-          stepId: d.stepId,
-          startedAt: d.startedAt,
-          finishedAt: context.now,
-          ...(d.host ? { host: d.host } : {}),
-        },
-      };
-      const remaining = task.steps.filter((s) => s !== d.stepId && !task.done.includes(s));
-      if (remaining.length > 0) return [succeeded];
-      return [succeeded, completion(state as VirtualMachine, task, d.host, context.now)];
-    }
-    case 'RecordStepFailed': {
-      const d = command.data;
-      const task = runningTaskFor(state, d.vmId, d.taskId, d.stepId);
-      if (!task || task.done.includes(d.stepId)) return [];
-      return [
-        {
-          type: 'TaskStepFailed',
-          data: { vmId: d.vmId, taskId: d.taskId, stepId: d.stepId, startedAt: d.startedAt, finishedAt: context.now, error: d.error },
-        },
-        {
-          type: 'TaskFailed',
-          data: { vmId: d.vmId, taskId: d.taskId, action: task.action, stepId: d.stepId, error: d.error, failedAt: context.now },
-        },
-      ];
-    }
+    case 'RecordStepSucceeded':
+      return stepSucceeded(state, command.data, context.now);
+    case 'RecordStepFailed':
+      return stepFailed(state, command.data, context.now);
+    case 'ExpireTask':
+      return expireTask(state, command.data.taskId, command.data.deadlineMs, context.now);
+    case 'RecordObservedPowerState':
+      return syncPowerState(state, command.data.observed, context.now);
     default: {
       const exhaustive: never = command;
       throw new Error(`Unknown command ${(exhaustive as { type: string }).type}`);
@@ -120,7 +89,7 @@ export function evolve(state: VirtualMachineState, event: Event): VirtualMachine
       vmState: 'building',
       powerState: PowerState.NOSTATE,
       host: null,
-      task: { ...d.task, done: [], previousVmState: 'building', previousPowerState: PowerState.NOSTATE },
+      task: { ...d.task, done: [], compensation: null, previousVmState: 'building', previousPowerState: PowerState.NOSTATE },
       endedTaskIds: [],
       fault: null,
     };
@@ -140,15 +109,26 @@ export function evolve(state: VirtualMachineState, event: Event): VirtualMachine
     }
     case 'VMRenamed':
       return { ...state, name: event.data.name };
-    case 'TaskStepSucceeded':
+    case 'TaskStepSucceeded': {
+      const task = state.task;
+      if (!task) return state;
+      const c = task.compensation;
+      if (c) return { ...state, task: { ...task, compensation: { ...c, done: [...c.done, event.data.stepId] } } };
+      return { ...state, host: event.data.host ?? state.host, task: { ...task, done: [...task.done, event.data.stepId] } };
+    }
+    case 'TaskStepFailed': {
+      const c = state.task?.compensation;
+      if (!c) return state;
+      const compensation = { ...c, done: [...c.done, event.data.stepId], cleanupError: c.cleanupError ?? event.data.error };
+      return { ...state, task: { ...state.task!, compensation } };
+    }
+    case 'TaskCompensationStarted': {
       if (!state.task) return state;
-      return {
-        ...state,
-        host: event.data.host ?? state.host,
-        task: { ...state.task, done: [...state.task.done, event.data.stepId] },
-      };
-    case 'TaskStepFailed':
-      return state;
+      const { failedStepId, error, undoSteps } = event.data;
+      return { ...state, task: { ...state.task, compensation: { failedStepId, error, undoSteps, done: [], cleanupError: null } } };
+    }
+    case 'PowerStateSynced':
+      return { ...state, vmState: event.data.vmState, powerState: event.data.powerState };
     case 'VMBuilt':
       return endTask(state, 'active', PowerState.RUNNING, { host: event.data.host ?? state.host });
     case 'VMStarted':
@@ -164,8 +144,10 @@ export function evolve(state: VirtualMachineState, event: Event): VirtualMachine
     case 'TaskFailed': {
       const task = state.task;
       if (!task) return state;
-      if (event.data.action === 'create') {
-        return endTask(state, 'error', PowerState.NOSTATE, { fault: event.data.error });
+      // A failed build, or a failure whose clean-up failed too, leaves the VM in ERROR (as Nova does).
+      if (event.data.action === 'create' || event.data.cleanupError) {
+        const powerState = event.data.action === 'create' ? PowerState.NOSTATE : state.powerState;
+        return endTask(state, 'error', powerState, { fault: event.data.error });
       }
       return endTask(state, task.previousVmState, task.previousPowerState);
     }
@@ -207,48 +189,10 @@ function startTask(
   return [{ type, data: { vmId: vm.id, task: planTask(data.taskId, action) } }];
 }
 
-/**
- * The running task a step result belongs to, or null when the result is a late duplicate for a task
- * that already ended (at-least-once delivery: ignored, not an error).
- */
-function runningTaskFor(state: VirtualMachineState, vmId: string, taskId: string, stepId: string): RunningTask | null {
-  if (!state) throw new InstanceNotFoundError(vmId);
-  if (state.task?.taskId === taskId) {
-    if (!state.task.steps.includes(stepId)) throw new StepNotInTaskError(taskId, stepId);
-    return state.task;
-  }
-  if (state.endedTaskIds.includes(taskId)) return null;
-  throw new TaskNotFoundError(vmId, taskId);
-}
-
-function completion(vm: VirtualMachine, task: RunningTask, host: string | undefined, now: string): Event {
-  const ids = { vmId: vm.id, taskId: task.taskId };
-  switch (task.action) {
-    case 'create':
-      return { type: 'VMBuilt', data: { ...ids, launchedAt: now, host: host ?? vm.host } };
-    case 'start':
-      return { type: 'VMStarted', data: ids };
-    case 'stop':
-      return { type: 'VMStopped', data: ids };
-    case 'reboot':
-      return { type: 'VMRebooted', data: ids };
-    case 'pause':
-      return { type: 'VMPaused', data: ids };
-    case 'unpause':
-      return { type: 'VMUnpaused', data: ids };
-    case 'delete':
-      return { type: 'VMDeleted', data: { ...ids, deletedAt: now } };
-    default: {
-      const exhaustive: never = task.action;
-      throw new Error(`No completion for ${String(exhaustive)}`);
-    }
-  }
-}
-
-function withTask(vm: VirtualMachine, task: RunningTask | Omit<RunningTask, 'done' | 'previousVmState' | 'previousPowerState'>): VirtualMachine {
+function withTask(vm: VirtualMachine, task: TaskStarted): VirtualMachine {
   return {
     ...vm,
-    task: { ...task, done: [], previousVmState: vm.vmState, previousPowerState: vm.powerState },
+    task: { ...task, done: [], compensation: null, previousVmState: vm.vmState, previousPowerState: vm.powerState },
   };
 }
 

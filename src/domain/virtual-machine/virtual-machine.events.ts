@@ -1,5 +1,5 @@
 import type { FlavorSnapshot } from '../flavor/flavor-snapshot.js';
-import type { InstanceActionName, RebootType, TaskState } from './nova-states.js';
+import type { InstanceActionName, PowerState, RebootType, TaskState, VmState } from './nova-states.js';
 
 /** The task a command starts: Nova's task_state plus the steps a saga must report before it ends. */
 export interface TaskStarted {
@@ -65,11 +65,38 @@ export type VirtualMachineEvent =
   | { type: 'VMPaused'; data: { vmId: string; taskId: string } }
   | { type: 'VMUnpaused'; data: { vmId: string; taskId: string } }
   | { type: 'VMDeleted'; data: { vmId: string; taskId: string; deletedAt: string } }
-  /** A task that failed: a build goes to ERROR with this fault, an action returns to the state before it. */
+  /** A step failed and what was done must be undone first; the undo steps run newest first. */
+  | {
+      type: 'TaskCompensationStarted';
+      data: { vmId: string; taskId: string; failedStepId: string; error: StepError; undoSteps: string[] };
+    }
+  /**
+   * A task that failed: a build goes to ERROR with this fault, an action returns to the state before
+   * it. cleanupError is set when an undo step failed too (the VM then goes to ERROR whatever the action).
+   */
   | {
       type: 'TaskFailed';
-      data: { vmId: string; taskId: string; action: InstanceActionName; stepId: string; error: StepError; failedAt: string };
+      data: {
+        vmId: string;
+        taskId: string;
+        action: InstanceActionName;
+        stepId: string;
+        error: StepError;
+        failedAt: string;
+        cleanupError?: StepError;
+      };
+    }
+  /**
+   * What the cluster showed differed from what we recorded while no task ran (Nova's power-state
+   * sync): the VM died, was stopped or paused outside our control, or came back.
+   */
+  | {
+      type: 'PowerStateSynced';
+      data: { vmId: string; observed: ObservedPowerState; vmState: VmState; powerState: PowerState; observedAt: string };
     };
+
+/** What the cluster says about a VM, reduced to what the power-state sync needs. */
+export type ObservedPowerState = 'running' | 'paused' | 'stopped' | 'crashed' | 'missing';
 
 export type VirtualMachineEventType = VirtualMachineEvent['type'];
 
@@ -92,7 +119,9 @@ export const VIRTUAL_MACHINE_EVENT_VERSIONS: Record<VirtualMachineEventType, num
   VMPaused: 1,
   VMUnpaused: 1,
   VMDeleted: 1,
+  TaskCompensationStarted: 1,
   TaskFailed: 1,
+  PowerStateSynced: 1,
 };
 
 export const vmStreamId = (vmId: string): string => `vm-${vmId}`;

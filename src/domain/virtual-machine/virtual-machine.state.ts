@@ -2,9 +2,20 @@ import type { FlavorSnapshot } from '../flavor/flavor-snapshot.js';
 import type { PowerState, TaskState, VmState } from './nova-states.js';
 import type { StepError, TaskStarted } from './virtual-machine.events.js';
 
+export interface Compensation {
+  failedStepId: string;
+  error: StepError;
+  undoSteps: string[];
+  /** Undo steps that finished (succeeded, or failed: recorded in cleanupError). */
+  done: string[];
+  cleanupError: StepError | null;
+}
+
 export interface RunningTask extends TaskStarted {
   /** Step ids that succeeded so far. */
   done: string[];
+  /** Set once a step failed and undo steps run. */
+  compensation: Compensation | null;
   /** Where the VM returns when the task fails (Nova puts a failed action's VM back). */
   previousVmState: VmState;
   previousPowerState: PowerState;
@@ -27,6 +38,12 @@ export interface VirtualMachine {
 
 /** null until the VM is created. A deleted VM stays, with vmState 'deleted'. */
 export type VirtualMachineState = VirtualMachine | null;
+
+/** The step the saga runs next: the first undone undo step while compensating, else the first planned step not done. */
+export function pendingStep(task: RunningTask): string | null {
+  if (task.compensation) return task.compensation.undoSteps.find((s) => !task.compensation!.done.includes(s)) ?? null;
+  return task.steps.find((s) => !task.done.includes(s)) ?? null;
+}
 
 export function currentTaskState(vm: VirtualMachine): TaskState | null {
   if (!vm.task) return null;

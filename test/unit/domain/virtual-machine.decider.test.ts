@@ -111,10 +111,27 @@ describe('VirtualMachine decider', () => {
         .thenThrows(InstanceNotFoundError);
     });
 
-    it('given a create task, when a step fails, then the task fails and the VM is in ERROR with the fault', () => {
+    it('given a create task, when its first step fails, then the half-done step is undone first (compensation)', () => {
       spec
         .given([events.created()])
         .when({ type: 'RecordStepFailed', data: { vmId: VM_ID, taskId: 'task-create', stepId: 'create-vm-object', startedAt: NOW, error } })
+        .then([
+          { type: 'TaskStepFailed', data: { vmId: VM_ID, taskId: 'task-create', stepId: 'create-vm-object', startedAt: NOW, finishedAt: NOW, error } },
+          { type: 'TaskCompensationStarted', data: { vmId: VM_ID, taskId: 'task-create', failedStepId: 'create-vm-object', error, undoSteps: ['delete-vm-object'] } },
+        ]);
+    });
+
+    it('given a failed build compensating, when the undo step succeeds, then the task fails and the VM is in ERROR with the original fault', () => {
+      spec
+        .given(events.compensatingBuild(error))
+        .when({ type: 'RecordStepSucceeded', data: { vmId: VM_ID, taskId: 'task-create', stepId: 'delete-vm-object', startedAt: NOW } })
+        .then([
+          events.stepSucceeded('task-create', 'delete-vm-object'),
+          { type: 'TaskFailed', data: { vmId: VM_ID, taskId: 'task-create', action: 'create', stepId: 'await-running', error, failedAt: NOW } },
+        ]);
+      spec
+        .given(events.compensatingBuild(error))
+        .when({ type: 'RecordStepSucceeded', data: { vmId: VM_ID, taskId: 'task-create', stepId: 'delete-vm-object', startedAt: NOW } })
         .thenState((vm) => {
           expect(vm?.vmState).toBe('error');
           expect(vm?.task).toBeNull();
@@ -122,14 +139,29 @@ describe('VirtualMachine decider', () => {
         });
     });
 
-    it('given a create task, when a step fails, then TaskStepFailed and TaskFailed are recorded', () => {
+    it('given a failed build compensating, when the undo step fails too, then the task fails with the cleanup error recorded', () => {
+      const cleanup = { code: 'ClusterUnavailable', message: 'delete timed out' };
       spec
-        .given([events.created()])
-        .when({ type: 'RecordStepFailed', data: { vmId: VM_ID, taskId: 'task-create', stepId: 'create-vm-object', startedAt: NOW, error } })
+        .given(events.compensatingBuild(error))
+        .when({ type: 'RecordStepFailed', data: { vmId: VM_ID, taskId: 'task-create', stepId: 'delete-vm-object', startedAt: NOW, error: cleanup } })
         .then([
-          { type: 'TaskStepFailed', data: { vmId: VM_ID, taskId: 'task-create', stepId: 'create-vm-object', startedAt: NOW, finishedAt: NOW, error } },
-          { type: 'TaskFailed', data: { vmId: VM_ID, taskId: 'task-create', action: 'create', stepId: 'create-vm-object', error, failedAt: NOW } },
+          { type: 'TaskStepFailed', data: { vmId: VM_ID, taskId: 'task-create', stepId: 'delete-vm-object', startedAt: NOW, finishedAt: NOW, error: cleanup } },
+          { type: 'TaskFailed', data: { vmId: VM_ID, taskId: 'task-create', action: 'create', stepId: 'await-running', error, failedAt: NOW, cleanupError: cleanup } },
         ]);
+    });
+
+    it('given a build compensating, when a late forward step result arrives, then nothing happens', () => {
+      spec
+        .given(events.compensatingBuild(error))
+        .when({ type: 'RecordStepSucceeded', data: { vmId: VM_ID, taskId: 'task-create', stepId: 'await-running', startedAt: NOW } })
+        .thenNothing();
+    });
+
+    it('given a build compensating, when the undo result arrives twice, then the second changes nothing', () => {
+      spec
+        .given([...events.compensatingBuild(error), events.stepSucceeded('task-create', 'delete-vm-object')])
+        .when({ type: 'RecordStepSucceeded', data: { vmId: VM_ID, taskId: 'task-create', stepId: 'delete-vm-object', startedAt: NOW } })
+        .thenNothing();
     });
 
     it('given a running stop task, when its step fails, then the VM is back ACTIVE and running', () => {
@@ -233,6 +265,83 @@ describe('VirtualMachine decider', () => {
 
     it('given an active VM, when unpaused, then refused', () => {
       spec.given(events.built()).when({ type: 'UnpauseVM', data: { vmId: VM_ID, taskId: 't' } }).thenThrows(InstanceInvalidStateError, 'vm_state active');
+    });
+  });
+
+  describe('ExpireTask (deadline)', () => {
+    it('given a stop task past its deadline, when expired, then the pending step fails with a timeout and the VM is back ACTIVE', () => {
+      const timeout = { code: 'TaskTimeout', message: 'The stop task did not finish within its deadline of 300 s.' };
+      spec
+        .given(events.stopRequested())
+        .when({ type: 'ExpireTask', data: { vmId: VM_ID, taskId: 'task-stop', deadlineMs: 300_000 } })
+        .then([
+          { type: 'TaskStepFailed', data: { vmId: VM_ID, taskId: 'task-stop', stepId: 'stop-vm', startedAt: NOW, finishedAt: NOW, error: timeout } },
+          { type: 'TaskFailed', data: { vmId: VM_ID, taskId: 'task-stop', action: 'stop', stepId: 'stop-vm', error: timeout, failedAt: NOW } },
+        ]);
+      spec
+        .given(events.stopRequested())
+        .when({ type: 'ExpireTask', data: { vmId: VM_ID, taskId: 'task-stop', deadlineMs: 300_000 } })
+        .thenState((vm) => expect(vm?.vmState).toBe('active'));
+    });
+
+    it('given a build waiting to run past its deadline, when expired, then the VM object is undone before the build fails', () => {
+      spec
+        .given([events.created(), events.stepSucceeded('task-create', 'create-vm-object', 'node-1')])
+        .when({ type: 'ExpireTask', data: { vmId: VM_ID, taskId: 'task-create', deadlineMs: 600_000 } })
+        .thenState((vm) => {
+          expect(vm?.task?.compensation).toMatchObject({ failedStepId: 'await-running', undoSteps: ['delete-vm-object'] });
+          expect(vm?.task?.compensation?.error.code).toBe('TaskTimeout');
+        });
+    });
+
+    it('given a compensation that hangs past the deadline, when expired, then the task fails at once with the timeout as cleanup error', () => {
+      spec
+        .given(events.compensatingBuild(error))
+        .when({ type: 'ExpireTask', data: { vmId: VM_ID, taskId: 'task-create', deadlineMs: 600_000 } })
+        .thenState((vm) => {
+          expect(vm?.vmState).toBe('error');
+          expect(vm?.task).toBeNull();
+        });
+    });
+
+    it('given a task that already ended, when its deadline fires, then nothing happens', () => {
+      spec.given(events.built()).when({ type: 'ExpireTask', data: { vmId: VM_ID, taskId: 'task-create', deadlineMs: 1 } }).thenNothing();
+    });
+  });
+
+  describe('RecordObservedPowerState (power-state sync)', () => {
+    it('given an active VM, when the cluster shows it stopped, then it is recorded stopped and shut down', () => {
+      spec
+        .given(events.built())
+        .when({ type: 'RecordObservedPowerState', data: { vmId: VM_ID, observed: 'stopped' } })
+        .then([{ type: 'PowerStateSynced', data: { vmId: VM_ID, observed: 'stopped', vmState: 'stopped', powerState: PowerState.SHUTDOWN, observedAt: NOW } }]);
+    });
+
+    it('given an active VM, when the cluster shows it crashed, then stopped with power state CRASHED', () => {
+      spec
+        .given(events.built())
+        .when({ type: 'RecordObservedPowerState', data: { vmId: VM_ID, observed: 'crashed' } })
+        .thenState((vm) => expect([vm?.vmState, vm?.powerState]).toEqual(['stopped', PowerState.CRASHED]));
+    });
+
+    it('given a stopped VM, when the cluster shows it running, then active again', () => {
+      spec
+        .given(events.stopped())
+        .when({ type: 'RecordObservedPowerState', data: { vmId: VM_ID, observed: 'running' } })
+        .thenState((vm) => expect([vm?.vmState, vm?.powerState]).toEqual(['active', PowerState.RUNNING]));
+    });
+
+    it('given an active VM, when the cluster agrees, then nothing is recorded', () => {
+      spec.given(events.built()).when({ type: 'RecordObservedPowerState', data: { vmId: VM_ID, observed: 'running' } }).thenNothing();
+    });
+
+    it('given a VM in a task, when the cluster differs, then nothing is recorded (the task owns the state)', () => {
+      spec.given(events.stopRequested()).when({ type: 'RecordObservedPowerState', data: { vmId: VM_ID, observed: 'stopped' } }).thenNothing();
+    });
+
+    it('given a building or deleted VM, when observed, then nothing is recorded', () => {
+      spec.given([events.created()]).when({ type: 'RecordObservedPowerState', data: { vmId: VM_ID, observed: 'missing' } }).thenNothing();
+      spec.given(events.deleted()).when({ type: 'RecordObservedPowerState', data: { vmId: VM_ID, observed: 'missing' } }).thenNothing();
     });
   });
 

@@ -52,6 +52,15 @@ export const events = {
       { type: 'VMBuilt', data: { vmId: VM_ID, taskId: 'task-create', launchedAt: NOW, host: 'node-1' } },
     ];
   },
+  /** A build whose await-running step failed, now undoing its VM object. */
+  compensatingBuild(error: { code: string; message: string }): VirtualMachineEvent[] {
+    return [
+      events.created(),
+      events.stepSucceeded('task-create', 'create-vm-object', 'node-1'),
+      { type: 'TaskStepFailed', data: { vmId: VM_ID, taskId: 'task-create', stepId: 'await-running', startedAt: NOW, finishedAt: NOW, error } },
+      { type: 'TaskCompensationStarted', data: { vmId: VM_ID, taskId: 'task-create', failedStepId: 'await-running', error, undoSteps: ['delete-vm-object'] } },
+    ];
+  },
   stopped(): VirtualMachineEvent[] {
     return [
       ...events.built(),
