@@ -85,7 +85,7 @@ export function describeEventStoreContract(name: string, setup: () => Promise<Ev
     });
 
     afterEach(async () => {
-      await fixture.dispose();
+      await fixture?.dispose();
     });
 
     describe('append and read', () => {

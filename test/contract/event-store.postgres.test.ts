@@ -1,10 +1,10 @@
 import type { EventStore } from '../../src/adapters/event-store/event-store.port.js';
 import { PostgresEventStore } from '../../src/adapters/event-store/postgres/postgres-event-store.js';
 import { runMigrations } from '../../src/adapters/sql/migration-runner.js';
-import { createPostgresTestSchema, postgresReachable } from '../support/databases.js';
+import { createPostgresTestSchema, shouldRunPostgresTests } from '../support/databases.js';
 import { describeEventStoreContract, type EventStoreFixture } from './event-store.contract.js';
 
-const reachable = await postgresReachable();
+const reachable = await shouldRunPostgresTests();
 
 if (reachable) {
   describeEventStoreContract('PostgreSQL', async (): Promise<EventStoreFixture> => {

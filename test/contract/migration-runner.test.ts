@@ -30,7 +30,7 @@ describe.each(dialects)('MigrationRunner: $name', ({ name, setup }) => {
   });
 
   afterEach(async () => {
-    await fixture.dispose();
+    await fixture?.dispose();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -62,11 +62,12 @@ describe.each(dialects)('MigrationRunner: $name', ({ name, setup }) => {
   it('when a migration fails, then it leaves nothing behind and the earlier ones stay applied', async () => {
     writeFileSync(join(dir, '0004_broken.sql'), 'CREATE TABLE half_done (id TEXT);\nTHIS IS NOT SQL;');
 
-    await expect(runMigrations(fixture.db, { directory: dir })).rejects.toThrow();
+    // Matched by message: under jest a native module's errors may come from another realm's Error.
+    await expect(runMigrations(fixture.db, { directory: dir })).rejects.toHaveProperty('message', expect.stringMatching(/syntax error/));
 
     const applied = await new MigrationRunner(fixture.db, { directory: dir }).applied();
     expect(applied.map((m) => Number(m.version))).toEqual([1, 2, 3]);
-    await expect(fixture.db.query('SELECT id FROM half_done')).rejects.toThrow();
+    await expect(fixture.db.query('SELECT id FROM half_done')).rejects.toHaveProperty('message', expect.stringMatching(/half_done/));
   });
 
   it('given two folders numbered from 0001, when both migrate one database, then their records do not collide', async () => {

@@ -1,10 +1,10 @@
 import { PostgresEventStore } from '../../src/adapters/event-store/postgres/postgres-event-store.js';
 import type { RecordedEvent } from '../../src/adapters/event-store/event-envelope.js';
 import { runMigrations } from '../../src/adapters/sql/migration-runner.js';
-import { createPostgresTestSchema, postgresReachable, type PostgresTestSchema } from '../support/databases.js';
+import { createPostgresTestSchema, shouldRunPostgresTests, type PostgresTestSchema } from '../support/databases.js';
 import { eventually, events, stream } from './event-store.contract.js';
 
-const reachable = await postgresReachable();
+const reachable = await shouldRunPostgresTests();
 const describePg = reachable ? describe : describe.skip;
 
 /** Resolves after ms, with `false`, unless promise settles first (then `true`). */
@@ -34,7 +34,7 @@ describePg('PostgreSQL event store across processes', () => {
 
   afterEach(async () => {
     for (const store of stores.splice(0)) await store.close();
-    await schema.dispose();
+    await schema?.dispose();
   });
 
   it('given writer A holding its inserted events uncommitted, when writer B appends, then B commits after A and a subscriber skips nothing', async () => {

@@ -16,7 +16,7 @@ describe.each(dialects)('SqlDatabase: $name', ({ setup }) => {
   });
 
   afterEach(async () => {
-    await fixture.dispose();
+    await fixture?.dispose();
   });
 
   it('when running statements with ? placeholders, then values round-trip and run counts changed rows', async () => {

@@ -1,5 +1,5 @@
 import type { SqlDatabase } from '../../src/adapters/sql/sql-database.js';
-import { createPostgresTestSchema, createSqliteTestDatabase, postgresReachable } from '../support/databases.js';
+import { createPostgresTestSchema, createSqliteTestDatabase, shouldRunPostgresTests } from '../support/databases.js';
 
 /** A fresh, empty database of one dialect, and a way to open another connection (pool) to it. */
 export interface DialectFixture {
@@ -30,4 +30,4 @@ const postgres: Dialect = {
 };
 
 /** Every dialect the suite can reach (PostgreSQL is required under CI=true). */
-export const dialects: Dialect[] = (await postgresReachable()) ? [sqlite, postgres] : [sqlite];
+export const dialects: Dialect[] = (await shouldRunPostgresTests()) ? [sqlite, postgres] : [sqlite];

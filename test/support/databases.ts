@@ -7,28 +7,35 @@ import { SqliteDatabase } from '../../src/adapters/sql/sqlite-database.js';
 
 export const POSTGRES_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-/** PostgreSQL could not be reached while CI=true, where a skipped suite would hide a broken setup. */
+/** The test PostgreSQL could not be reached (under CI=true this fails the tests rather than skipping them). */
 export class PostgresUnavailableError extends Error {
   constructor(cause: unknown) {
-    super(`PostgreSQL at ${redact(POSTGRES_URL)} is unreachable and CI=true: ${String(cause)}`);
+    super(`PostgreSQL at ${redact(POSTGRES_URL)} is unreachable: ${String(cause)}`);
     this.name = 'PostgresUnavailableError';
   }
 }
 
 /**
- * Whether the PostgreSQL tests can run. Under CI=true an unreachable server throws (the test file
- * fails); elsewhere the caller skips with a message saying why.
+ * Whether to register the PostgreSQL tests. Outside CI an unreachable server skips them with a
+ * message saying why. Under CI=true they always run, so an unreachable server fails every one of
+ * them (counted as failures, with PostgresUnavailableError) instead of hiding behind a skip.
  */
-export async function postgresReachable(): Promise<boolean> {
+export async function shouldRunPostgresTests(): Promise<boolean> {
+  const error = await probePostgres();
+  if (!error || process.env.CI === 'true') return true;
+  console.warn(`Skipping PostgreSQL tests: ${redact(POSTGRES_URL)} is unreachable (${String(error)}). Under CI=true this fails.`);
+  return false;
+}
+
+/** undefined when the server answers, else the connection error. */
+async function probePostgres(): Promise<unknown> {
   const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 3000 });
   try {
     await client.connect();
     await client.query('SELECT 1');
-    return true;
+    return undefined;
   } catch (error) {
-    if (process.env.CI === 'true') throw new PostgresUnavailableError(error);
-    console.warn(`Skipping PostgreSQL tests: ${redact(POSTGRES_URL)} is unreachable (${String(error)}). Under CI=true this fails.`);
-    return false;
+    return error;
   } finally {
     await client.end().catch(() => undefined);
   }
@@ -75,8 +82,13 @@ export interface PostgresTestSchema {
 /** A fresh schema `vp_test_<random>`, dropped with everything in it when disposed. */
 export async function createPostgresTestSchema(): Promise<PostgresTestSchema> {
   const schema = `vp_test_${Math.random().toString(36).slice(2, 10)}${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: POSTGRES_URL });
-  await admin.connect();
+  const admin = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await admin.connect();
+  } catch (error) {
+    await admin.end().catch(() => undefined);
+    throw new PostgresUnavailableError(error);
+  }
   await admin.query(`CREATE SCHEMA ${schema}`);
   const opened: PostgresDatabase[] = [];
   const open = (options: { max?: number } = {}): PostgresDatabase => {
