@@ -86,6 +86,8 @@ export function evolve(state: VirtualMachineState, event: Event): VirtualMachine
       projectId: d.projectId,
       userId: d.userId,
       flavor: d.flavor,
+      imageRef: d.imageRef,
+      keyName: d.keyName,
       vmState: 'building',
       powerState: PowerState.NOSTATE,
       host: null,

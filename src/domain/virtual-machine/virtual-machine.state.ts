@@ -27,6 +27,8 @@ export interface VirtualMachine {
   projectId: string;
   userId: string;
   flavor: FlavorSnapshot;
+  imageRef: string;
+  keyName: string | null;
   vmState: VmState;
   powerState: PowerState;
   host: string | null;

@@ -1,0 +1,68 @@
+import type { RecordedEvent } from '../../adapters/event-store/event-envelope.js';
+import type { VirtualMachineEvent } from '../../domain/virtual-machine/virtual-machine.events.js';
+import { pendingStep, type VirtualMachine } from '../../domain/virtual-machine/virtual-machine.state.js';
+import type { SagaJob } from './saga-job.js';
+import { queueForStep } from './step-queues.js';
+
+const TASK_STARTS = new Set<string>([
+  'VMCreated',
+  'VMStartRequested',
+  'VMStopRequested',
+  'VMRebootRequested',
+  'VMPauseRequested',
+  'VMUnpauseRequested',
+  'VMDeleteRequested',
+]);
+
+export interface TaskPolicy {
+  /** How long a task may run before it fails with a timeout and is compensated. */
+  deadlineMs: number;
+  /** Now, in epoch ms: a deadline job enqueued late (after a restart) only waits what is left. */
+  nowMs: number;
+}
+
+/**
+ * The VM task process manager, as a pure decision: an event and the VM's state right after it in,
+ * the jobs to enqueue out. Each job id is derived from the causing event's id (and step), so a
+ * redelivered event enqueues nothing new.
+ *
+ * - A task starts: run its first step, and arm its deadline.
+ * - A step succeeded, or an undo step finished, or compensation started: run the step now pending.
+ * - A forward step failed: nothing yet; the TaskCompensationStarted or TaskFailed in the same append decides.
+ */
+export function jobsForEvent(event: RecordedEvent, vm: VirtualMachine | null, policy: TaskPolicy): SagaJob[] {
+  const e = event as unknown as RecordedEvent & VirtualMachineEvent;
+  const task = vm?.task;
+  if (!vm || !task) return [];
+  const taskId = taskIdOf(e);
+  if (taskId !== task.taskId) return [];
+  if (e.type === 'TaskStepFailed' && !task.compensation) return [];
+  if (!TASK_STARTS.has(e.type) && !['TaskStepSucceeded', 'TaskStepFailed', 'TaskCompensationStarted'].includes(e.type)) return [];
+
+  const context = {
+    serverId: vm.id,
+    taskId,
+    requestId: event.metadata.requestId,
+    correlationId: event.metadata.correlationId,
+    causationEventId: event.id,
+  };
+  const jobs: SagaJob[] = [];
+  const step = pendingStep(task);
+  if (step) jobs.push({ id: `${event.id}.${step}`, queue: queueForStep(step), name: step, data: { ...context, kind: 'step', stepId: step } });
+  if (TASK_STARTS.has(e.type)) {
+    const startedMs = Date.parse(event.occurredAt);
+    jobs.push({
+      id: `deadline.${taskId}`,
+      queue: 'deadlines',
+      name: 'deadline',
+      data: { ...context, kind: 'deadline', deadlineMs: policy.deadlineMs },
+      delayMs: Math.max(0, startedMs + policy.deadlineMs - policy.nowMs),
+    });
+  }
+  return jobs;
+}
+
+function taskIdOf(e: VirtualMachineEvent): string | undefined {
+  const data = e.data as { taskId?: string; task?: { taskId: string } };
+  return data.task?.taskId ?? data.taskId;
+}
