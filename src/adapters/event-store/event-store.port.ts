@@ -49,7 +49,10 @@ export interface EventStore {
   /**
    * Atomically appends the batch to one stream. Throws WrongExpectedVersionError when the expected
    * revision does not match. Appending event ids that are already stored in this stream (a retry)
-   * is a no-op returning the original positions.
+   * is a no-op returning the original positions; it is recognised before the revision check, since
+   * a retry's expected revision is stale. Ids stored in another stream, a batch of which only some
+   * ids are stored, or an id repeated in the batch throw EventIdConflictError. An empty batch only
+   * checks the revision (lastPosition 0).
    */
   append(streamId: string, events: NewEvent[], options?: { expectedRevision?: ExpectedRevision }): Promise<AppendResult>;
   /** Events of one stream, upcast to their current schema version; [] for a missing stream. */
