@@ -42,7 +42,7 @@ export async function openStorage(config: AppConfig, metrics?: EventStoreMetrics
   } else {
     mkdirSync(config.DATA_DIR, { recursive: true });
     store = await openSqliteEventStore({ path: join(config.DATA_DIR, SQLITE_EVENTS_FILE), upcasters: chain, metrics });
-    readModelDb = new SqliteDatabase({ path: join(config.DATA_DIR, SQLITE_READ_MODELS_FILE) });
+    readModelDb = openSqliteReadModelDb(join(config.DATA_DIR, SQLITE_READ_MODELS_FILE));
   }
   try {
     await runMigrations(readModelDb, { directory: readModelMigrations });
@@ -58,6 +58,19 @@ export async function openStorage(config: AppConfig, metrics?: EventStoreMetrics
       await readModelDb.close();
     },
   };
+}
+
+/**
+ * The read models need atomicity, not durability: a batch's rows and its checkpoint commit in one
+ * transaction, and everything is refolded from the event store. So the read-model file runs WAL with
+ * synchronous=NORMAL (no fsync per commit; the WAL is synced at checkpoints). A crash or power loss
+ * can only drop the last few committed batches, rows and checkpoint together, and the runner refolds
+ * them from the older checkpoint; the database is never corrupted. The event store keeps FULL.
+ */
+function openSqliteReadModelDb(path: string): SqliteDatabase {
+  const db = new SqliteDatabase({ path });
+  db.raw.pragma('synchronous = NORMAL');
+  return db;
 }
 
 async function ensureSchema(connectionString: string, schema: string): Promise<void> {

@@ -1,6 +1,7 @@
 import type { RecordedEvent } from '../adapters/event-store/event-envelope.js';
 import type { EventStore, Subscription } from '../adapters/event-store/event-store.port.js';
 import type { SqlDatabase } from '../adapters/sql/sql-database.js';
+import { restoreDeferredIndexes } from './deferred-indexes.js';
 import type { Projection } from './projection.js';
 import { ensureCheckpoints, readCheckpoints, writeCheckpoint } from './projection-checkpoints.js';
 
@@ -73,6 +74,8 @@ export class ProjectionRunner {
   /** Loads the checkpoints and subscribes from the lowest of them. */
   async start(): Promise<void> {
     if (this.running) return;
+    // A rebuild that died (it runs with the service stopped) may have left indexes dropped.
+    await restoreDeferredIndexes(this.db);
     await this.init();
     this.running = true;
     this.subscribe();

@@ -8,6 +8,8 @@ import type { SqlExecutor } from '../adapters/sql/sql-database.js';
 export interface Projection {
   /** Unique; the key of its checkpoint row. */
   readonly name: string;
+  /** The tables it owns; a rebuild defers their secondary indexes (see deferred-indexes.ts). */
+  readonly tables?: readonly string[];
   /** Folds a batch of consecutive events (position order, all past the checkpoint) into its tables. */
   apply(events: RecordedEvent[], tx: SqlExecutor): Promise<void>;
   /** Deletes every row of its tables, for a rebuild from position 0. */

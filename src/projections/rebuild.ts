@@ -1,6 +1,7 @@
 import type { EventStore } from '../adapters/event-store/event-store.port.js';
 import type { SqlDatabase } from '../adapters/sql/sql-database.js';
 import type { Projection } from './projection.js';
+import { deferSecondaryIndexes, restoreDeferredIndexes } from './deferred-indexes.js';
 import { ensureCheckpoints, writeCheckpoint } from './projection-checkpoints.js';
 import { ProjectionRunner } from './projection-runner.js';
 
@@ -43,10 +44,13 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Recor
           if (!projection) throw new UnknownProjectionError(name, known);
           return projection;
         });
+  // Indexes an earlier rebuild died before recreating come back first, so they are deferred again below.
+  await restoreDeferredIndexes(options.db);
   await options.db.transaction(async (tx) => {
     await ensureCheckpoints(tx, chosen.map((p) => p.name));
     for (const projection of chosen) {
       await projection.reset(tx);
+      await deferSecondaryIndexes(tx, projection.tables ?? []);
       await writeCheckpoint(tx, projection.name, 0);
     }
   });
@@ -58,5 +62,6 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Recor
     onBatch: options.onProgress,
   });
   await runner.catchUp();
+  await restoreDeferredIndexes(options.db);
   return runner.checkpoints();
 }

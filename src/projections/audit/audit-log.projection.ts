@@ -28,6 +28,7 @@ type RunningTask = { taskId: string; action: string };
 /** Every event of every stream into audit_log, with the Nova action it belongs to. */
 export class AuditLogProjection implements Projection {
   readonly name = 'audit-log';
+  readonly tables = ['audit_log', 'audit_running_tasks'];
 
   async apply(events: RecordedEvent[], tx: SqlExecutor): Promise<void> {
     const running = await this.loadRunningTasks(events, tx);

@@ -40,6 +40,7 @@ const TASK_ENDS = new Set(['VMBuilt', 'VMStarted', 'VMStopped', 'VMRebooted', 'V
  */
 export class InstanceActionsProjection implements Projection {
   readonly name = 'instance-actions';
+  readonly tables = ['instance_actions', 'instance_action_events'];
 
   async apply(events: RecordedEvent[], tx: SqlExecutor): Promise<void> {
     const actions = new Map<string, ActionRow>();

@@ -13,6 +13,7 @@ const VM_STREAM_PREFIX = 'vm-';
  */
 export class ServersProjection implements Projection {
   readonly name = 'servers';
+  readonly tables = ['servers'];
 
   async apply(events: RecordedEvent[], tx: SqlExecutor): Promise<void> {
     const vmEvents = events.filter((e) => e.streamId.startsWith(VM_STREAM_PREFIX));
