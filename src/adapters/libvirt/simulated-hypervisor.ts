@@ -1,0 +1,186 @@
+import { PermanentAdapterError } from '../adapter-errors.js';
+import { CallCounter } from '../simulation/call-counter.js';
+import { FaultInjector } from '../simulation/fault-injector.js';
+import { delay, latencyOf, type Latency } from '../simulation/latency.js';
+import { SimTimers } from '../simulation/sim-timers.js';
+import { StateFile } from '../simulation/state-file.js';
+import { Watchers } from '../simulation/watchers.js';
+import type { DomainDefinition, DomainHost } from './domain-host.js';
+import type { DomainChange, DomainInfo, DomainRef, DomainState, HypervisorOperation, HypervisorPort } from './hypervisor.port.js';
+
+/** 'api' is each call's round trip; 'guest' how long the guest takes to online CPUs or take memory. */
+export type HypervisorStep = 'api' | 'guest';
+
+export interface SimulatedHypervisorOptions {
+  latency?: Latency<HypervisorStep>;
+  /** Whether guests run an agent that reports their size; default true. */
+  guestAgent?: boolean;
+  /** Saves the domains (JSON) after every change and loads them at construction. */
+  stateFile?: string;
+}
+
+interface DomainRecord {
+  ref: DomainRef;
+  state: DomainState;
+  vcpus: { current: number; max: number };
+  memoryMiB: { current: number; max: number };
+  guest: { vcpusOnline: number; memoryMiB: number };
+}
+
+interface SimulatedHypervisorState {
+  domains: DomainRecord[];
+  calls: Record<string, number>;
+  effects: Record<string, number>;
+}
+
+const domainKey = (ref: DomainRef): string => `${ref.node}/${ref.vmId}`;
+const LIVE: readonly DomainState[] = ['running', 'paused', 'blocked'];
+
+/**
+ * libvirt on every node, in process: one domain per running VM with a guest that follows live
+ * vCPU and memory changes after a delay, like Nova's fake virt driver. The cluster simulation (or a
+ * test) tells it about domains through DomainHost. `calls` counts per operation and per
+ * 'node/vmId'; `effects` counts applied changes ('setVcpus', 'setMemory') per vmId.
+ */
+export class SimulatedHypervisor implements HypervisorPort, DomainHost {
+  readonly faults = new FaultInjector<HypervisorOperation>();
+  readonly calls: CallCounter;
+  readonly effects: CallCounter;
+  private readonly domains = new Map<string, DomainRecord>();
+  private readonly timers = new SimTimers();
+  private readonly watchers = new Watchers<DomainChange>();
+  private readonly stateFile: StateFile<SimulatedHypervisorState> | undefined;
+
+  constructor(private readonly options: SimulatedHypervisorOptions = {}) {
+    this.stateFile = options.stateFile ? new StateFile(options.stateFile) : undefined;
+    const saved = this.stateFile?.load();
+    for (const domain of saved?.domains ?? []) this.domains.set(domainKey(domain.ref), domain);
+    this.calls = new CallCounter(saved?.calls);
+    this.effects = new CallCounter(saved?.effects);
+    for (const domain of this.domains.values()) this.followGuest(domain);
+  }
+
+  getDomain(ref: DomainRef): Promise<DomainInfo | null> {
+    return this.call('getDomain', ref, () => {
+      const domain = this.domains.get(domainKey(ref));
+      return domain ? this.info(domain) : null;
+    });
+  }
+
+  setVcpus(ref: DomainRef, count: number): Promise<void> {
+    return this.call('setVcpus', ref, () => {
+      const domain = this.liveDomain(ref, count, 'vCPUs');
+      if (count > domain.vcpus.max) {
+        throw new PermanentAdapterError('OverMaximum', `requested vcpus ${count} is greater than max allowable vcpus for the domain: ${domain.vcpus.max}`);
+      }
+      if (domain.vcpus.current === count) return;
+      domain.vcpus.current = count;
+      this.effects.record('setVcpus', ref.vmId);
+      this.changed('MODIFIED', domain);
+    });
+  }
+
+  setMemory(ref: DomainRef, memoryMiB: number): Promise<void> {
+    return this.call('setMemory', ref, () => {
+      const domain = this.liveDomain(ref, memoryMiB, 'memory');
+      if (memoryMiB > domain.memoryMiB.max) {
+        throw new PermanentAdapterError('OverMaximum', `cannot set memory higher than max memory (${memoryMiB} > ${domain.memoryMiB.max} MiB)`);
+      }
+      if (domain.memoryMiB.current === memoryMiB) return;
+      domain.memoryMiB.current = memoryMiB;
+      this.effects.record('setMemory', ref.vmId);
+      this.changed('MODIFIED', domain);
+    });
+  }
+
+  watchDomains(listener: (change: DomainChange) => void): { stop(): void } {
+    return this.watchers.add(listener);
+  }
+
+  // --- DomainHost: what virt-launcher does on the node ---------------------------------------------
+
+  defineDomain(definition: DomainDefinition): void {
+    const domain: DomainRecord = {
+      ref: { ...definition.ref },
+      state: definition.state ?? 'running',
+      vcpus: { ...definition.vcpus },
+      memoryMiB: { ...definition.memoryMiB },
+      guest: { vcpusOnline: definition.vcpus.current, memoryMiB: definition.memoryMiB.current },
+    };
+    const existed = this.domains.has(domainKey(domain.ref));
+    this.domains.set(domainKey(domain.ref), domain);
+    this.changed(existed ? 'MODIFIED' : 'ADDED', domain);
+  }
+
+  setDomainState(ref: DomainRef, state: DomainState): void {
+    const domain = this.domains.get(domainKey(ref));
+    if (!domain || domain.state === state) return;
+    domain.state = state;
+    this.changed('MODIFIED', domain);
+  }
+
+  undefineDomain(ref: DomainRef): void {
+    const domain = this.domains.get(domainKey(ref));
+    if (!domain) return;
+    this.domains.delete(domainKey(ref));
+    this.timers.cancel(domainKey(ref));
+    this.save();
+    this.watchers.emit({ type: 'DELETED', domain: this.info(domain) });
+  }
+
+  close(): void {
+    this.timers.clear();
+    this.faults.clear();
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+
+  private async call<T>(operation: HypervisorOperation, ref: DomainRef, run: () => T): Promise<T> {
+    this.calls.record(operation, domainKey(ref));
+    return this.faults.intercept(operation, domainKey(ref), async () => {
+      await delay(latencyOf(this.options.latency, 'api'));
+      return run();
+    });
+  }
+
+  private liveDomain(ref: DomainRef, amount: number, what: string): DomainRecord {
+    const domain = this.domains.get(domainKey(ref));
+    if (!domain) throw new PermanentAdapterError('DomainNotFound', `Domain not found: no domain for VM ${ref.vmId} on ${ref.node}`);
+    if (!Number.isInteger(amount) || amount < 1) throw new PermanentAdapterError('Invalid', `${what} must be a positive integer, got ${amount}`);
+    if (!LIVE.includes(domain.state)) throw new PermanentAdapterError('DomainNotRunning', `Requested operation is not valid: domain is not running (${domain.state})`);
+    return domain;
+  }
+
+  private changed(type: DomainChange['type'], domain: DomainRecord): void {
+    this.save();
+    this.watchers.emit({ type, domain: this.info(domain) });
+    this.followGuest(domain);
+  }
+
+  /** The guest catches up with libvirt's view of its size one step later (CPUs online, balloon). */
+  private followGuest(domain: DomainRecord): void {
+    const { guest } = domain;
+    if (guest.vcpusOnline === domain.vcpus.current && guest.memoryMiB === domain.memoryMiB.current) return;
+    const key = domainKey(domain.ref);
+    this.timers.schedule(key, latencyOf(this.options.latency, 'guest'), () => {
+      if (this.domains.get(key) !== domain) return;
+      guest.vcpusOnline = domain.vcpus.current;
+      guest.memoryMiB = domain.memoryMiB.current;
+      this.changed('MODIFIED', domain);
+    });
+  }
+
+  private info(domain: DomainRecord): DomainInfo {
+    return {
+      ref: { ...domain.ref },
+      state: domain.state,
+      vcpus: { ...domain.vcpus },
+      memoryMiB: { ...domain.memoryMiB },
+      guest: this.options.guestAgent === false || !LIVE.includes(domain.state) ? null : { ...domain.guest },
+    };
+  }
+
+  private save(): void {
+    this.stateFile?.save({ domains: [...this.domains.values()], calls: this.calls.toJSON(), effects: this.effects.toJSON() });
+  }
+}
