@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+import { PermanentAdapterError, TransientAdapterError } from '../../../src/adapters/adapter-errors.js';
+import type { DomainDefinition } from '../../../src/adapters/libvirt/domain-host.js';
+import type { DomainChange, DomainRef, HypervisorOperation, HypervisorPort } from '../../../src/adapters/libvirt/hypervisor.port.js';
+import type { FaultControl } from '../../../src/adapters/simulation/fault-injector.js';
+import { eventually, hasSettled } from '../../support/eventually.js';
+
+/** The port plus what stands outside it: starting and stopping domains, as virt-launcher does. */
+export interface HypervisorHarness {
+  hypervisor: HypervisorPort;
+  /** A node the harness can start domains on. */
+  node: string;
+  faults: FaultControl<HypervisorOperation>;
+  startDomain(definition: DomainDefinition): Promise<void>;
+  /** The guest powers off outside our control; the domain stays defined, shut off. */
+  shutOffDomain(ref: DomainRef): Promise<void>;
+  /** The domain goes away (the launcher pod ended). */
+  removeDomain(ref: DomainRef): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+export type MakeHypervisorHarness = () => Promise<HypervisorHarness>;
+
+const WAIT_MS = 10_000;
+
+export function hypervisorContract(name: string, makeHarness: MakeHypervisorHarness): void {
+  describe(`Hypervisor contract: ${name}`, () => {
+    let harness: HypervisorHarness;
+    let hypervisor: HypervisorPort;
+
+    beforeEach(async () => {
+      harness = await makeHarness();
+      hypervisor = harness.hypervisor;
+    });
+    afterEach(() => harness.dispose());
+
+    async function running(vcpus = { current: 2, max: 8 }, memoryMiB = { current: 2048, max: 8192 }): Promise<DomainRef> {
+      const ref = { vmId: randomUUID(), node: harness.node };
+      await harness.startDomain({ ref, vcpus, memoryMiB, state: 'running' });
+      return ref;
+    }
+
+    const domain = async (ref: DomainRef) => {
+      const info = await hypervisor.getDomain(ref);
+      if (!info) throw new Error(`no domain for ${ref.vmId}`);
+      return info;
+    };
+
+    it('given no domain, when looked up, then it is null; when resized, then DomainNotFound', async () => {
+      const ref = { vmId: randomUUID(), node: harness.node };
+      expect(await hypervisor.getDomain(ref)).toBeNull();
+      const error = await hypervisor.setVcpus(ref, 2).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(PermanentAdapterError);
+      expect(error).toMatchObject({ code: 'DomainNotFound', retryable: false });
+      await expect(hypervisor.setMemory(ref, 1024)).rejects.toMatchObject({ code: 'DomainNotFound' });
+    });
+
+    it('given a running domain, when looked up, then it reports state and sizes', async () => {
+      const ref = await running();
+      expect(await domain(ref)).toMatchObject({ ref, state: 'running', vcpus: { current: 2, max: 8 }, memoryMiB: { current: 2048, max: 8192 } });
+    });
+
+    it('given a running domain, when vCPUs are set twice, then it has the new count and the guest eventually reports it', async () => {
+      const ref = await running();
+      await hypervisor.setVcpus(ref, 4);
+      await hypervisor.setVcpus(ref, 4);
+      expect((await domain(ref)).vcpus).toEqual({ current: 4, max: 8 });
+      await eventually(async () => {
+        const guest = (await domain(ref)).guest;
+        if (guest) expect(guest.vcpusOnline).toBe(4);
+      }, WAIT_MS);
+    });
+
+    it('given a running domain, when memory is set twice, then it has the new size and the guest eventually reports it', async () => {
+      const ref = await running();
+      await hypervisor.setMemory(ref, 4096);
+      await hypervisor.setMemory(ref, 4096);
+      expect((await domain(ref)).memoryMiB).toEqual({ current: 4096, max: 8192 });
+      await eventually(async () => {
+        const guest = (await domain(ref)).guest;
+        if (guest) expect(guest.memoryMiB).toBe(4096);
+      }, WAIT_MS);
+    });
+
+    it('given a running domain, when sized beyond its maximum, then OverMaximum and the size is unchanged', async () => {
+      const ref = await running();
+      const error = await hypervisor.setVcpus(ref, 9).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(PermanentAdapterError);
+      expect(error).toMatchObject({ code: 'OverMaximum', retryable: false });
+      await expect(hypervisor.setMemory(ref, 8193)).rejects.toMatchObject({ code: 'OverMaximum', retryable: false });
+      expect(await domain(ref)).toMatchObject({ vcpus: { current: 2 }, memoryMiB: { current: 2048 } });
+    });
+
+    it('given a running domain, when asked for fewer than one vCPU, then it is refused as invalid', async () => {
+      const ref = await running();
+      await expect(hypervisor.setVcpus(ref, 0)).rejects.toMatchObject({ code: 'Invalid', retryable: false });
+    });
+
+    it('given a shut-off domain, when resized live, then DomainNotRunning', async () => {
+      const ref = await running();
+      await harness.shutOffDomain(ref);
+      expect((await domain(ref)).state).toBe('shutoff');
+      await expect(hypervisor.setVcpus(ref, 3)).rejects.toMatchObject({ code: 'DomainNotRunning', retryable: false });
+    });
+
+    it('given a watch, when a domain starts, is resized, shuts off and goes away, then each is reported', async () => {
+      const changes: DomainChange[] = [];
+      const vmId = randomUUID();
+      const watch = hypervisor.watchDomains((change) => {
+        if (change.domain.ref.vmId === vmId) changes.push(change);
+      });
+      const ref = { vmId, node: harness.node };
+      await harness.startDomain({ ref, vcpus: { current: 1, max: 4 }, memoryMiB: { current: 1024, max: 4096 }, state: 'running' });
+      await eventually(() => expect(changes[0]).toMatchObject({ type: 'ADDED', domain: { state: 'running' } }), WAIT_MS);
+      await hypervisor.setVcpus(ref, 2);
+      await eventually(() => expect(changes.some((c) => c.type === 'MODIFIED' && c.domain.vcpus.current === 2)).toBe(true), WAIT_MS);
+      await harness.shutOffDomain(ref);
+      await eventually(() => expect(changes.some((c) => c.type === 'MODIFIED' && c.domain.state === 'shutoff')).toBe(true), WAIT_MS);
+      await harness.removeDomain(ref);
+      await eventually(() => expect(changes.at(-1)?.type).toBe('DELETED'), WAIT_MS);
+      watch.stop();
+      expect(await hypervisor.getDomain(ref)).toBeNull();
+    });
+
+    it('given the next two calls fail transiently, when retried, then the third succeeds', async () => {
+      const ref = await running();
+      harness.faults.failNext('setVcpus', 2, new TransientAdapterError('ConnectionRefused', 'injected: libvirtd unreachable'));
+      await expect(hypervisor.setVcpus(ref, 3)).rejects.toMatchObject({ retryable: true });
+      await expect(hypervisor.setVcpus(ref, 3)).rejects.toBeInstanceOf(TransientAdapterError);
+      expect((await domain(ref)).vcpus.current).toBe(2);
+      await hypervisor.setVcpus(ref, 3);
+      expect((await domain(ref)).vcpus.current).toBe(3);
+    });
+
+    it('given a lost response, when retried, then the retry is a no-op with the same result', async () => {
+      const ref = await running();
+      harness.faults.failAfterNext('setMemory', 1, new TransientAdapterError('Timeout', 'injected timeout'));
+      await expect(hypervisor.setMemory(ref, 3072)).rejects.toMatchObject({ code: 'Timeout' });
+      await hypervisor.setMemory(ref, 3072);
+      expect((await domain(ref)).memoryMiB.current).toBe(3072);
+    });
+
+    it('given a hang, when a resize is asked, then it waits until released and then takes effect', async () => {
+      const ref = await running();
+      const hang = harness.faults.hang('setVcpus');
+      const call = hypervisor.setVcpus(ref, 5);
+      await eventually(() => expect(hang.pending).toBe(1), WAIT_MS);
+      expect(await hasSettled(call)).toBe(false);
+      expect((await domain(ref)).vcpus.current).toBe(2);
+      hang.release();
+      await call;
+      expect((await domain(ref)).vcpus.current).toBe(5);
+    });
+  });
+}
