@@ -29,10 +29,10 @@ CREATE TABLE IF NOT EXISTS servers (
   task TEXT,
   position BIGINT NOT NULL
 );
--- Nova's list filters: project (all_tenants off), status, name, changes-since/created, deleted.
-CREATE INDEX IF NOT EXISTS servers_project_idx ON servers (project_id, deleted, created_at);
+-- Indexes for listServers (servers.queries.ts), which always orders by created_at DESC, id DESC and
+-- pages with a (created_at, id) marker: a tenant's list, an admin's list, a status filter, and
+-- changes-since. The name filter is a substring LIKE, which no b-tree index can serve.
+CREATE INDEX IF NOT EXISTS servers_project_idx ON servers (project_id, deleted, created_at, id);
+CREATE INDEX IF NOT EXISTS servers_created_idx ON servers (created_at, id);
 CREATE INDEX IF NOT EXISTS servers_status_idx ON servers (status, deleted);
-CREATE INDEX IF NOT EXISTS servers_name_idx ON servers (name);
-CREATE INDEX IF NOT EXISTS servers_created_idx ON servers (created_at);
 CREATE INDEX IF NOT EXISTS servers_updated_idx ON servers (updated_at);
-CREATE INDEX IF NOT EXISTS servers_deleted_idx ON servers (deleted, updated_at);

@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import type { EventStore } from '../adapters/event-store/event-store.port.js';
 import type { EventStoreMetrics } from '../adapters/event-store/event-store-metrics.js';
@@ -68,9 +69,29 @@ export async function openStorage(config: AppConfig, metrics?: EventStoreMetrics
  * them from the older checkpoint; the database is never corrupted. The event store keeps FULL.
  */
 function openSqliteReadModelDb(path: string): SqliteDatabase {
+  if (!existsSync(path)) createWithLargePages(path);
   const db = new SqliteDatabase({ path });
   db.raw.pragma('synchronous = NORMAL');
   return db;
+}
+
+/**
+ * Read-model rows are written a batch at a time and each commit writes every page it dirtied to the
+ * WAL (and later to the file): 16 KiB pages carry the same rows in fewer frames, with less per-page
+ * overhead, which roughly halves a replay's commit cost against the default 4 KiB. The page size is
+ * fixed once the file has its first page, and SqliteDatabase turns WAL on (writing that page) as it
+ * opens, so a new file is created here first. An existing file keeps the page size it has.
+ */
+const READ_MODEL_PAGE_SIZE = 16_384;
+
+function createWithLargePages(path: string): void {
+  const raw = new Database(path);
+  try {
+    raw.pragma(`page_size = ${READ_MODEL_PAGE_SIZE}`);
+    raw.pragma('journal_mode = WAL');
+  } finally {
+    raw.close();
+  }
 }
 
 async function ensureSchema(connectionString: string, schema: string): Promise<void> {

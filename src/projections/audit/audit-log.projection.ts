@@ -37,9 +37,9 @@ export class AuditLogProjection implements Projection {
 
     for (const event of events) {
       const serverId = event.streamId.startsWith(VM_STREAM_PREFIX) ? event.streamId.slice(VM_STREAM_PREFIX.length) : null;
-      let action = actionOf(event.type, event.data);
+      const started = taskStarted(event.data);
+      let action = started ? started.action : actionOf(event.type, event.data);
       if (serverId !== null) {
-        const started = taskStarted(event.data);
         const taskId = taskIdOf(event.data);
         if (started) {
           running.set(serverId, started);
@@ -106,8 +106,13 @@ export class AuditLogProjection implements Projection {
   }
 }
 
+/** What Date.prototype.toISOString produces for years 0..9999: such a value is already canonical. */
+const CANONICAL_INSTANT = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
 /** Instants are stored as ISO-8601 UTC so time ranges compare as text on both dialects. */
 export function isoInstant(value: string): string {
+  // Events are written with toISOString, so a replay almost never needs the parse and format.
+  if (CANONICAL_INSTANT.test(value)) return value;
   const ms = Date.parse(value);
   return Number.isNaN(ms) ? value : new Date(ms).toISOString();
 }

@@ -37,30 +37,31 @@ export function summarizeEvent(event: RecordedEvent): Record<string, unknown> {
     case 'FlavorExtraSpecsSet':
       return clean({ id: d.id, keys: Object.keys((d.extraSpecs ?? {}) as Data).join(',') });
     default:
-      return clean(withoutSecrets(flatten(d)));
+      return clean(flatten(d), true);
   }
 }
 
 /** Top-level scalars, plus a task's id, of an event we have no special summary for. */
 function flatten(d: Data): Data {
   const out: Data = {};
-  for (const [key, value] of Object.entries(d)) {
+  // for-in rather than Object.entries: this runs for most events of a replay.
+  for (const key in d) {
+    const value = d[key];
     if (key === 'task' && value && typeof value === 'object') out.taskId = (value as Data).taskId;
-    else if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) out[key] = value;
+    else if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') out[key] = value;
   }
   return out;
 }
 
-/** Events we do not know may carry secrets under any name; drop whatever looks like one. */
-function withoutSecrets(d: Data): Data {
-  return Object.fromEntries(Object.entries(d).filter(([key]) => !SECRET_KEY.test(key)));
-}
-
-/** Drops absent fields and shortens long text. */
-function clean(d: Data): Data {
+/**
+ * Drops absent fields and shortens long text; with `dropSecrets` also drops whatever looks like a
+ * secret, for events we do not know and which may carry one under any name.
+ */
+function clean(d: Data, dropSecrets = false): Data {
   const out: Data = {};
-  for (const [key, value] of Object.entries(d)) {
-    if (value === undefined) continue;
+  for (const key in d) {
+    const value = d[key];
+    if (value === undefined || (dropSecrets && SECRET_KEY.test(key))) continue;
     out[key] = typeof value === 'string' && value.length > MAX_TEXT ? `${value.slice(0, MAX_TEXT)}…` : value;
   }
   return out;

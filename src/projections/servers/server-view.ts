@@ -110,6 +110,8 @@ export function evolveServerView(view: ServerView | undefined, event: RecordedEv
     });
   }
   if (!view) return undefined;
+  // The one copy per event: each case below changes this fresh object in place rather than copying
+  // it again, which a replay of millions of events notices.
   const touched: ServerView = { ...view, updated: event.occurredAt };
 
   switch (e.type) {
@@ -119,33 +121,36 @@ export function evolveServerView(view: ServerView | undefined, event: RecordedEv
     case 'VMPauseRequested':
     case 'VMUnpauseRequested':
     case 'VMDeleteRequested':
-      return withStatus({
-        ...touched,
-        taskState: e.data.task.taskStates[0] ?? null,
-        progress: 0,
-        task: startTask(e.data.task, event, view.vmState, view.powerState),
-      });
+      touched.taskState = e.data.task.taskStates[0] ?? null;
+      touched.progress = 0;
+      touched.task = startTask(e.data.task, event, view.vmState, view.powerState);
+      return withStatus(touched);
     case 'VMRenamed':
-      return withStatus({ ...touched, name: e.data.name });
+      touched.name = e.data.name;
+      return withStatus(touched);
     case 'TaskStepSucceeded': {
       const task = view.task;
       if (!task || task.taskId !== e.data.taskId) return touched;
       const stepsDone = task.stepsDone + 1;
-      return withStatus({
-        ...touched,
-        host: e.data.host ?? view.host,
-        taskState: task.taskStates[stepsDone] ?? view.taskState,
-        progress: task.steps.length > 0 ? Math.floor((100 * stepsDone) / task.steps.length) : 0,
-        task: { ...task, stepsDone },
-      });
+      touched.host = e.data.host ?? view.host;
+      touched.taskState = task.taskStates[stepsDone] ?? view.taskState;
+      touched.progress = task.steps.length > 0 ? Math.floor((100 * stepsDone) / task.steps.length) : 0;
+      touched.task = { ...task, stepsDone };
+      return withStatus(touched);
     }
     case 'TaskStepFailed':
       // The saga follows with TaskFailed (or a retry); the step alone does not move the server.
       return touched;
     case 'VMBuilt':
-      return withStatus({ ...endTask(touched, e.type), launchedAt: e.data.launchedAt, host: e.data.host ?? view.host });
+      endTask(touched, e.type);
+      touched.launchedAt = e.data.launchedAt;
+      touched.host = e.data.host ?? view.host;
+      return withStatus(touched);
     case 'VMDeleted':
-      return withStatus({ ...endTask(touched, e.type), deleted: true, terminatedAt: e.data.deletedAt });
+      endTask(touched, e.type);
+      touched.deleted = true;
+      touched.terminatedAt = e.data.deletedAt;
+      return withStatus(touched);
     case 'VMStarted':
     case 'VMStopped':
     case 'VMRebooted':
@@ -153,20 +158,18 @@ export function evolveServerView(view: ServerView | undefined, event: RecordedEv
     case 'VMUnpaused':
       return withStatus(endTask(touched, e.type));
     case 'TaskFailed': {
-      const base = { ...touched, taskState: null, progress: 0, task: null };
+      touched.taskState = null;
+      touched.progress = 0;
+      touched.task = null;
       if (e.data.action === 'create') {
-        return withStatus({
-          ...base,
-          vmState: 'error',
-          powerState: PowerState.NOSTATE,
-          fault: { code: 500, message: e.data.error.message, details: e.data.error.details ?? null, created: e.data.failedAt },
-        });
+        touched.vmState = 'error';
+        touched.powerState = PowerState.NOSTATE;
+        touched.fault = { code: 500, message: e.data.error.message, details: e.data.error.details ?? null, created: e.data.failedAt };
+      } else {
+        touched.vmState = view.task?.vmStateBefore ?? view.vmState;
+        touched.powerState = view.task?.powerStateBefore ?? view.powerState;
       }
-      return withStatus({
-        ...base,
-        vmState: view.task?.vmStateBefore ?? view.vmState,
-        powerState: view.task?.powerStateBefore ?? view.powerState,
-      });
+      return withStatus(touched);
     }
     default:
       return touched;
@@ -198,11 +201,19 @@ function startTask(
   };
 }
 
+/** Ends the task on a view evolveServerView has just copied. */
 function endTask(view: ServerView, terminal: VirtualMachineEvent['type']): ServerView {
   const outcome = TERMINAL[terminal]!;
-  return { ...view, vmState: outcome.vmState, powerState: outcome.powerState, taskState: null, progress: 0, task: null };
+  view.vmState = outcome.vmState;
+  view.powerState = outcome.powerState;
+  view.taskState = null;
+  view.progress = 0;
+  view.task = null;
+  return view;
 }
 
+/** Sets status on a view evolveServerView has just built (never one already handed out). */
 function withStatus(view: ServerView): ServerView {
-  return { ...view, status: novaStatus(view.vmState, view.taskState) };
+  view.status = novaStatus(view.vmState, view.taskState);
+  return view;
 }

@@ -1,3 +1,4 @@
+-- PostgreSQL variant; the SQLite one differs only in its position key (see .sqlite.sql).
 -- Every event of every stream, for "who did what to which VM, when, and what happened".
 CREATE TABLE IF NOT EXISTS audit_log (
   position BIGINT PRIMARY KEY,

@@ -1,3 +1,4 @@
+-- PostgreSQL variant; the SQLite one differs only in its position key (see .sqlite.sql).
 -- Nova's os-instance-actions: one row per task (keyed by task id; request_id is what clients ask by).
 CREATE TABLE IF NOT EXISTS instance_actions (
   task_id TEXT PRIMARY KEY,
