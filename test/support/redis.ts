@@ -65,3 +65,19 @@ export async function waitFor<T>(check: () => Promise<T | undefined | false> | T
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
+
+/**
+ * Whether redis-server is installed for tests that start a private one. Outside CI a missing binary
+ * skips them with a message; under CI=true they run and fail with RedisNotInstalledError.
+ */
+export async function shouldRunRedisServerTests(): Promise<boolean> {
+  const { findRedisServer } = await import('../../src/adapters/queue/private-redis.js');
+  try {
+    findRedisServer();
+    return true;
+  } catch (error) {
+    if (process.env.CI === 'true') return true;
+    console.warn(`Skipping private redis-server tests: ${String(error)}`);
+    return false;
+  }
+}

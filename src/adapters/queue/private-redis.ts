@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, mkdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { Redis } from 'ioredis';
 import { PrivateRedisFailedError } from './private-redis-failed.error.js';
@@ -127,7 +127,14 @@ async function launch(executable: string, port: number, options: StartPrivateRed
       watchdog.kill('SIGKILL');
       throw new PrivateRedisFailedError(executable, `it exited with code ${exitCode} on port ${port}`, tail(logFile));
     }
-    if (await probe(url, 500).then(() => true, () => false)) break;
+    // Only our own server counts: another one already on the port would answer PING too.
+    const answeredBy = await serverPid(port, 500).catch(() => undefined);
+    if (answeredBy === server.pid) break;
+    if (answeredBy !== undefined) {
+      watchdog.kill('SIGKILL');
+      server.kill('SIGKILL');
+      throw new PrivateRedisFailedError(executable, `port ${port} is already served by another redis-server (pid ${answeredBy})`, tail(logFile));
+    }
     if (Date.now() > deadline) {
       watchdog.kill('SIGKILL');
       server.kill('SIGKILL');
@@ -166,6 +173,31 @@ function startWatchdog(server: ChildProcess): ChildProcess {
   (watchdog.stdin as unknown as { unref?: () => void } | null)?.unref?.();
   server.once('exit', () => watchdog.kill('SIGKILL'));
   return watchdog;
+}
+
+/**
+ * The pid of the redis-server answering on a loopback port, over a bare socket: ioredis leaves a
+ * timer running for seconds after a refused connection, which would hold the parent open.
+ */
+function serverPid(port: number, timeoutMs: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    let reply = '';
+    const done = (error: Error | null, pid?: number) => {
+      socket.destroy();
+      if (error) reject(error);
+      else resolve(pid!);
+    };
+    socket.setTimeout(timeoutMs, () => done(new Error(`no answer within ${timeoutMs} ms`)));
+    socket.once('error', (error) => done(error));
+    socket.once('connect', () => socket.write('INFO server\r\n'));
+    socket.on('data', (chunk) => {
+      reply += chunk.toString('utf8');
+      if (reply.startsWith('-')) return done(new Error(reply.trim()));
+      const match = /process_id:(\d+)/.exec(reply);
+      if (match) done(null, Number(match[1]));
+    });
+  });
 }
 
 async function probe(url: string, timeoutMs: number): Promise<void> {
