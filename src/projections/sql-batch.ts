@@ -7,7 +7,7 @@ import type { SqlExecutor, SqlValue } from '../adapters/sql/sql-database.js';
  * statements of one fixed size (prepared once, then cached) and one-row statements for the rest.
  */
 const MAX_PARAMS = 8000;
-/** Rows per SQLite multi-row statement: past ~32 the per-call saving is already spent. */
+/** Rows per SQLite multi-row statement; a replay measured 16..256 alike, and one row per statement ~20% slower. */
 const SQLITE_CHUNK_ROWS = 64;
 
 function chunkSize(columns: number): number {
