@@ -3,6 +3,8 @@ import { LoggerModule } from 'nestjs-pino';
 import { ApiModule } from '../api/api.module.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { HandlersModule } from '../handlers/handlers.module.js';
+import { SagasModule } from '../handlers/sagas/sagas.module.js';
+import { InfrastructureModule } from './infrastructure.module.js';
 import { ProjectionsModule } from '../projections/projections.module.js';
 import { StorageModule } from './storage.module.js';
 
@@ -20,7 +22,9 @@ export class AppModule {
           },
         }),
         StorageModule.forRoot(config),
+        InfrastructureModule,
         HandlersModule,
+        SagasModule,
         ProjectionsModule,
         ApiModule,
       ],

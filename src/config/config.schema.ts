@@ -23,6 +23,42 @@ export const configSchema = z
     /** How long a write waits for its projections before answering (read your writes). */
     READ_YOUR_WRITES_TIMEOUT_MS: z.coerce.number().int().min(0).default(5_000),
     PROJECTION_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(1_000),
+
+    /** Unset: the embedded default starts a private redis-server under DATA_DIR. */
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+      .optional(),
+    QUEUE_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1 to 64 letters, digits, dots, dashes or underscores')
+      .default('virtplane'),
+    WORKER_CONCURRENCY_CLUSTER: z.coerce.number().int().min(0).max(1_000).default(32),
+    WORKER_CONCURRENCY_HYPERVISOR: z.coerce.number().int().min(0).max(1_000).default(8),
+    WORKER_CONCURRENCY_FABRIC: z.coerce.number().int().min(0).max(1_000).default(32),
+    /** Attempts per step job (the first run included) before a transient failure fails the step. */
+    JOB_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+    JOB_BACKOFF_BASE_MS: z.coerce.number().int().min(1).default(200),
+    JOB_BACKOFF_CAP_MS: z.coerce.number().int().min(1).default(30_000),
+    /** A task still running after this long fails with a timeout and is compensated. */
+    TASK_DEADLINE_SECONDS: z.coerce.number().min(0.1).default(600),
+    /** How long one step attempt waits for the cluster to converge before it retries. */
+    STEP_CONVERGENCE_TIMEOUT_MS: z.coerce.number().int().min(1).default(30_000),
+    STEP_POLL_INTERVAL_MS: z.coerce.number().int().min(1).default(50),
+    /** How often pending work is re-derived from the events (covers jobs Redis lost). */
+    RECONCILE_INTERVAL_SECONDS: z.coerce.number().min(0.1).default(60),
+    /** How often every VM is compared with the cluster (Nova's power-state sync). */
+    POWER_SYNC_INTERVAL_SECONDS: z.coerce.number().min(0.1).default(60),
+
+    /** The simulated cluster's nodes: name:cpus:memoryMiB, comma separated. */
+    SIM_NODES: z
+      .string()
+      .regex(/^[a-z0-9.-]+:\d+:\d+(,[a-z0-9.-]+:\d+:\d+)*$/, 'must be name:cpus:memoryMiB[,name:cpus:memoryMiB...]')
+      .default('node-1:32:131072,node-2:32:131072'),
+    /** Latency of each simulated cluster transition, in ms (0: the next tick). */
+    SIM_LATENCY_MS: z.coerce.number().int().min(0).default(0),
+    /** Keep the simulation's state in DATA_DIR/simulation across restarts (off for benchmarks: it rewrites a file per change). */
+    SIM_PERSIST: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   })
   .superRefine((c, ctx) => {
     if (c.EVENT_STORE === 'postgres' && !c.DATABASE_URL) {

@@ -6,6 +6,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from '../../src/app/app.module.js';
 import { loadConfig } from '../../src/config/load-config.js';
+import { TEST_REDIS_URL, deleteRedisKeys, testRedisPrefix } from './redis.js';
 
 export interface TestResponse {
   status: number;
@@ -23,10 +24,14 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The whole service on its embedded default, in a temporary data directory, on a free loopback port. */
+/**
+ * The whole service on its embedded default (simulated infrastructure), in a temporary data directory,
+ * on a free loopback port, with the test Redis under a key prefix of its own.
+ */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'virtplane-test-'));
-  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env });
+  const prefix = testRedisPrefix();
+  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, ...env });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), new FastifyAdapter(), {
     logger: false,
     abortOnError: false,
@@ -50,6 +55,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     },
     async close() {
       await app.close();
+      await deleteRedisKeys(prefix);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,7 +1,8 @@
 /** The queues jobs run on: one per adapter kind, so one slow backend does not starve the others. */
 export type SagaQueue = 'cluster' | 'hypervisor' | 'fabric' | 'deadlines';
 
-interface JobContext {
+// A type alias, not an interface: the queue's JobData needs an implicit index signature.
+type JobContext = {
   /** The VM (server) the job works on; the queue indexes jobs by it. */
   serverId: string;
   taskId: string;
@@ -10,7 +11,7 @@ interface JobContext {
   correlationId: string;
   /** The event that caused this job: the step result's causation id. */
   causationEventId: string;
-}
+};
 
 export type StepJobData = JobContext & { kind: 'step'; stepId: string };
 export type DeadlineJobData = JobContext & { kind: 'deadline'; deadlineMs: number };

@@ -1,6 +1,8 @@
 import type { RecordedEvent } from '../../adapters/event-store/event-envelope.js';
 import type { VirtualMachineEvent } from '../../domain/virtual-machine/virtual-machine.events.js';
-import { pendingStep, type VirtualMachine } from '../../domain/virtual-machine/virtual-machine.state.js';
+import { evolve } from '../../domain/virtual-machine/virtual-machine.decider.js';
+import { pendingStep, type VirtualMachine, type VirtualMachineState } from '../../domain/virtual-machine/virtual-machine.state.js';
+import type { ProcessManager } from './process-manager-runner.js';
 import type { SagaJob } from './saga-job.js';
 import { queueForStep } from './step-queues.js';
 
@@ -65,4 +67,46 @@ export function jobsForEvent(event: RecordedEvent, vm: VirtualMachine | null, po
 function taskIdOf(e: VirtualMachineEvent): string | undefined {
   const data = e.data as { taskId?: string; task?: { taskId: string } };
   return data.task?.taskId ?? data.taskId;
+}
+
+/** The VM task process manager for the runner: the decider's evolve, the pure decision above, and reconciliation. */
+export class VmTaskProcessManager implements ProcessManager<VirtualMachineState> {
+  readonly name = 'saga:vm-tasks';
+
+  constructor(
+    private readonly deadlineMs: number,
+    private readonly nowMs: () => number = Date.now,
+  ) {}
+
+  handlesStream(streamId: string): boolean {
+    return streamId.startsWith('vm-');
+  }
+
+  initialState(): VirtualMachineState {
+    return null;
+  }
+
+  evolve(state: VirtualMachineState, event: RecordedEvent): VirtualMachineState {
+    return evolve(state, event as unknown as VirtualMachineEvent);
+  }
+
+  jobsFor(event: RecordedEvent, stateAfter: VirtualMachineState): SagaJob[] {
+    return jobsForEvent(event, stateAfter, { deadlineMs: this.deadlineMs, nowMs: this.nowMs() });
+  }
+
+  /** The running task's pending step (as the event that decided it named it) and its deadline. */
+  pendingJobs(stream: readonly RecordedEvent[]): SagaJob[] {
+    let state: VirtualMachineState = null;
+    const decided = new Map<string, SagaJob>();
+    for (const event of stream) {
+      state = this.evolve(state, event);
+      for (const job of this.jobsFor(event, state)) decided.set(`${job.data.taskId}/${job.name}`, job);
+    }
+    const task = state?.task;
+    if (!task) return [];
+    const step = pendingStep(task);
+    return [step && decided.get(`${task.taskId}/${step}`), decided.get(`${task.taskId}/deadline`)].filter(
+      (job): job is SagaJob => Boolean(job),
+    );
+  }
 }

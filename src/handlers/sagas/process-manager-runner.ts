@@ -1,0 +1,145 @@
+import type { RecordedEvent } from '../../adapters/event-store/event-envelope.js';
+import type { EventStore, Subscription } from '../../adapters/event-store/event-store.port.js';
+import type { SqlDatabase } from '../../adapters/sql/sql-database.js';
+import { ensureCheckpoints, readCheckpoints, writeCheckpoint } from '../../projections/projection-checkpoints.js';
+import type { SagaJob } from './saga-job.js';
+
+/** A pure process manager over one aggregate type: event + the aggregate's state right after it in, jobs out. */
+export interface ProcessManager<S> {
+  /** Unique: the key of its checkpoint. */
+  name: string;
+  /** Whether events of this stream concern it (e.g. `vm-` streams). */
+  handlesStream(streamId: string): boolean;
+  initialState(): S;
+  evolve(state: S, event: RecordedEvent): S;
+  jobsFor(event: RecordedEvent, stateAfter: S): SagaJob[];
+  /** The jobs a whole stream still waits for (the same ids jobsFor gave them): for reconciliation. */
+  pendingJobs(stream: readonly RecordedEvent[]): SagaJob[];
+}
+
+export interface ProcessManagerRunnerOptions<S> {
+  manager: ProcessManager<S>;
+  store: EventStore;
+  /** Holds the checkpoint (the read-model database's checkpoints table). */
+  db: SqlDatabase;
+  enqueue(jobs: SagaJob[]): Promise<void>;
+  batchSize?: number;
+  /** Wait before re-subscribing after a failed batch (e.g. Redis down). */
+  retryDelayMs?: number;
+  onError?(error: unknown): void;
+}
+
+/**
+ * Runs a process manager on $all from its own checkpoint. A batch's jobs are enqueued first and the
+ * checkpoint moves only after that, so a crash between the two re-delivers the batch: the jobs' ids
+ * come from the events, so enqueueing them again is a no-op.
+ */
+export class ProcessManagerRunner<S> {
+  private subscription: Subscription | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private running = false;
+  private checkpoint = 0;
+  private lastError: unknown;
+
+  constructor(private readonly options: ProcessManagerRunnerOptions<S>) {}
+
+  get name(): string {
+    return this.options.manager.name;
+  }
+
+  /** The error of the last failed batch while the runner waits to retry it. */
+  get error(): unknown {
+    return this.lastError;
+  }
+
+  get position(): number {
+    return this.checkpoint;
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    const { db } = this.options;
+    await db.transaction((tx) => ensureCheckpoints(tx, [this.name]));
+    this.checkpoint = (await readCheckpoints(db, [this.name])).get(this.name) ?? 0;
+    this.running = true;
+    this.subscribe();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    const subscription = this.subscription;
+    this.subscription = undefined;
+    await subscription?.stop();
+  }
+
+  /**
+   * Re-enqueues what the given aggregates' running tasks wait for, derived from their streams alone:
+   * after Redis lost its jobs (restarted without persistence) the checkpoint is already past the
+   * events that made them. Jobs that still exist are not duplicated (same ids).
+   */
+  async reconcile(streamIds: readonly string[]): Promise<number> {
+    let enqueued = 0;
+    for (const streamId of streamIds) {
+      const jobs = this.options.manager.pendingJobs(await this.options.store.readStream(streamId));
+      if (jobs.length === 0) continue;
+      await this.options.enqueue(jobs);
+      enqueued += jobs.length;
+    }
+    return enqueued;
+  }
+
+  private subscribe(): void {
+    const cache = new Map<string, { revision: number; state: S }>();
+    this.subscription = this.options.store.subscribeToAll({
+      after: this.checkpoint,
+      batchSize: this.options.batchSize ?? 500,
+      onEvents: (events) => this.handle(events, cache),
+      onError: (error) => this.failed(error),
+    });
+  }
+
+  private async handle(events: RecordedEvent[], cache: Map<string, { revision: number; state: S }>): Promise<void> {
+    const { manager, db } = this.options;
+    const jobs: SagaJob[] = [];
+    for (const event of events) {
+      if (!manager.handlesStream(event.streamId)) continue;
+      const state = await this.stateAfter(event, cache);
+      jobs.push(...manager.jobsFor(event, state));
+    }
+    if (jobs.length > 0) await this.options.enqueue(jobs);
+    const last = events[events.length - 1]!.position;
+    await writeCheckpoint(db, this.name, last);
+    this.checkpoint = last;
+    this.lastError = undefined;
+    // The cache only bridges consecutive events of one stream; keeping it small keeps memory flat.
+    if (cache.size > 10_000) cache.clear();
+  }
+
+  /** The aggregate's state right after `event`: folded on from the cache, or read from the stream up to it. */
+  private async stateAfter(event: RecordedEvent, cache: Map<string, { revision: number; state: S }>): Promise<S> {
+    const { manager, store } = this.options;
+    const cached = cache.get(event.streamId);
+    let state: S;
+    if (cached && cached.revision === event.revision - 1) {
+      state = manager.evolve(cached.state, event);
+    } else {
+      state = manager.initialState();
+      for (const e of await store.readStream(event.streamId, { maxCount: event.revision + 1 })) state = manager.evolve(state, e);
+    }
+    cache.set(event.streamId, { revision: event.revision, state });
+    return state;
+  }
+
+  private failed(error: unknown): void {
+    this.lastError = error;
+    this.options.onError?.(error);
+    this.subscription = undefined;
+    if (!this.running) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      if (this.running) this.subscribe();
+    }, this.options.retryDelayMs ?? 1_000);
+  }
+}

@@ -1,0 +1,118 @@
+import { Inject, Logger, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import type { EventStore } from '../../adapters/event-store/event-store.port.js';
+import type { ClusterPort } from '../../adapters/kubernetes/cluster.port.js';
+import type { JobQueue } from '../../adapters/queue/job-queue.port.js';
+import type { SqlDatabase } from '../../adapters/sql/sql-database.js';
+import { APP_CONFIG, CLUSTER, EVENT_STORE, JOB_QUEUE, READ_MODEL_DB } from '../../app/tokens.js';
+import type { AppConfig } from '../../config/config.schema.js';
+import { virtualMachineDecider } from '../../domain/virtual-machine/virtual-machine.decider.js';
+import { vmStreamId } from '../../domain/virtual-machine/virtual-machine.events.js';
+import { serversAtRest, serversWithRunningTasks } from '../../projections/servers/server-sets.queries.js';
+import { HandlersModule } from '../handlers.module.js';
+import { PowerStateObserver } from '../observers/power-state-observer.js';
+import { AggregateExecutor } from '../shared/aggregate-executor.js';
+import { IdGenerator } from '../shared/clock.js';
+import { ExecuteVmCommand } from '../virtual-machine/execute-vm-command.command.js';
+import { SagaJobProcessor } from '../workers/saga-job-processor.js';
+import { vmRef } from '../workers/steps/vm-spec.js';
+import { ProcessManagerRunner } from './process-manager-runner.js';
+import type { VirtualMachineState } from '../../domain/virtual-machine/virtual-machine.state.js';
+import { VmTaskProcessManager } from './vm-task.process-manager.js';
+
+const logger = new Logger('Sagas');
+
+/**
+ * The durable half of the flow: the process manager turns events into jobs, workers run them through
+ * the adapter ports and report back as commands, reconciliation re-derives pending work from the
+ * events (Redis may have lost it), and the power-state observer records what the cluster does alone.
+ */
+@Module({
+  imports: [HandlersModule],
+  providers: [
+    {
+      provide: ProcessManagerRunner,
+      inject: [APP_CONFIG, EVENT_STORE, READ_MODEL_DB, JOB_QUEUE],
+      useFactory: (config: AppConfig, store: EventStore, db: SqlDatabase, queue: JobQueue) =>
+        new ProcessManagerRunner<VirtualMachineState>({
+          manager: new VmTaskProcessManager(config.TASK_DEADLINE_SECONDS * 1000),
+          store,
+          db,
+          enqueue: (jobs) => queue.enqueue(jobs),
+          onError: (error) => logger.warn(`process manager batch failed, retrying: ${String(error)}`),
+        }),
+    },
+    {
+      provide: SagaJobProcessor,
+      inject: [APP_CONFIG, CommandBus, AggregateExecutor, CLUSTER],
+      useFactory: (config: AppConfig, bus: CommandBus, executor: AggregateExecutor, cluster: ClusterPort) =>
+        new SagaJobProcessor({
+          execute: (command, meta) => bus.execute(new ExecuteVmCommand(command, meta)),
+          loadVm: async (vmId) => (await executor.load(vmStreamId(vmId), virtualMachineDecider)).state,
+          cluster,
+          convergenceTimeoutMs: config.STEP_CONVERGENCE_TIMEOUT_MS,
+          pollIntervalMs: config.STEP_POLL_INTERVAL_MS,
+        }),
+    },
+    {
+      provide: PowerStateObserver,
+      inject: [APP_CONFIG, CommandBus, CLUSTER, READ_MODEL_DB, IdGenerator],
+      useFactory: (config: AppConfig, bus: CommandBus, cluster: ClusterPort, db: SqlDatabase, ids: IdGenerator) =>
+        new PowerStateObserver({
+          cluster,
+          execute: (command, meta) => bus.execute(new ExecuteVmCommand(command, meta)),
+          knownVms: async () => (await serversAtRest(db)).map((s) => ({ vmId: s.id, ref: vmRef({ id: s.id, projectId: s.projectId }) })),
+          newRequestId: () => `req-${ids.next()}`,
+          resyncIntervalMs: config.POWER_SYNC_INTERVAL_SECONDS * 1000,
+          onError: (error) => logger.warn(`power-state sync: ${String(error)}`),
+        }),
+    },
+  ],
+  exports: [ProcessManagerRunner],
+})
+export class SagasModule implements OnApplicationBootstrap, OnModuleDestroy {
+  private reconcileTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(ProcessManagerRunner) private readonly runner: ProcessManagerRunner<VirtualMachineState>,
+    @Inject(SagaJobProcessor) private readonly processor: SagaJobProcessor,
+    @Inject(PowerStateObserver) private readonly observer: PowerStateObserver,
+    @Inject(JOB_QUEUE) private readonly queue: JobQueue,
+    @Inject(READ_MODEL_DB) private readonly db: SqlDatabase,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.queue.onError((error) => logger.warn(`job queue: ${error.message}`));
+    await this.queue.startWorkers(this.processor.process, {
+      concurrency: {
+        cluster: this.config.WORKER_CONCURRENCY_CLUSTER,
+        hypervisor: this.config.WORKER_CONCURRENCY_HYPERVISOR,
+        fabric: this.config.WORKER_CONCURRENCY_FABRIC,
+        deadlines: 4,
+      },
+    });
+    await this.runner.start();
+    this.observer.start();
+    await this.reconcile();
+    this.reconcileTimer = setInterval(() => void this.reconcile(), this.config.RECONCILE_INTERVAL_SECONDS * 1000);
+    this.reconcileTimer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (this.reconcileTimer) clearInterval(this.reconcileTimer);
+    this.observer.stop();
+    await this.runner.stop();
+  }
+
+  /** Re-enqueues what running tasks wait for; a no-op for jobs Redis still holds. */
+  async reconcile(): Promise<void> {
+    try {
+      const ids = await serversWithRunningTasks(this.db);
+      const enqueued = await this.runner.reconcile(ids.map(vmStreamId));
+      if (enqueued > 0) logger.debug?.(`reconciled ${ids.length} running tasks (${enqueued} jobs offered again)`);
+    } catch (error) {
+      logger.warn(`reconcile failed, will try again: ${String(error)}`);
+    }
+  }
+}

@@ -1,0 +1,69 @@
+import { CommandBus } from '@nestjs/cqrs';
+import { v7 as uuidv7 } from 'uuid';
+import type { SqlDatabase } from '../../src/adapters/sql/sql-database.js';
+import { READ_MODEL_DB } from '../../src/app/tokens.js';
+import type { VirtualMachineCommand } from '../../src/domain/virtual-machine/virtual-machine.commands.js';
+import { CreateServerCommand } from '../../src/handlers/virtual-machine/create-server.command.js';
+import { ExecuteVmCommand } from '../../src/handlers/virtual-machine/execute-vm-command.command.js';
+import type { CommandResult } from '../../src/handlers/shared/command-result.js';
+import { ProjectionRunner } from '../../src/projections/projection-runner.js';
+import { getServer } from '../../src/projections/servers/servers.queries.js';
+import type { ServerView } from '../../src/projections/servers/server-view.js';
+import type { TestApp } from './test-app.js';
+import { waitFor } from './redis.js';
+
+export const ACTOR = { userId: 'user-a', projectId: 'project-a', roles: ['member'] };
+
+type TaskCommand = 'StartVM' | 'StopVM' | 'PauseVM' | 'UnpauseVM' | 'DeleteVM';
+
+/** Drives servers through the command bus and reads them back from the servers read model. */
+export class ServerDriver {
+  constructor(private readonly t: TestApp) {}
+
+  private get bus() {
+    return this.t.app.get(CommandBus);
+  }
+
+  async create(name = 'vm', flavorId = '1'): Promise<{ vmId: string; result: CommandResult }> {
+    const vmId = uuidv7();
+    const result = await this.bus.execute(
+      new CreateServerCommand(
+        { vmId, taskId: uuidv7(), name, projectId: ACTOR.projectId, userId: ACTOR.userId, flavorId, imageRef: 'docker://quay.io/containerdisks/fedora:41', keyName: null, metadata: {}, availabilityZone: null, userDataSha256: null },
+        { requestId: `req-${uuidv7()}`, actor: ACTOR },
+      ),
+    );
+    return { vmId, result };
+  }
+
+  act(type: TaskCommand, vmId: string): Promise<CommandResult> {
+    return this.execute({ type, data: { vmId, taskId: uuidv7() } } as VirtualMachineCommand);
+  }
+
+  reboot(vmId: string, rebootType: 'SOFT' | 'HARD'): Promise<CommandResult> {
+    return this.execute({ type: 'RebootVM', data: { vmId, taskId: uuidv7(), rebootType } });
+  }
+
+  execute(command: VirtualMachineCommand): Promise<CommandResult> {
+    return this.bus.execute(new ExecuteVmCommand(command, { requestId: `req-${uuidv7()}`, actor: ACTOR }));
+  }
+
+  async server(vmId: string): Promise<ServerView | undefined> {
+    return getServer(this.t.app.get<SqlDatabase>(READ_MODEL_DB), vmId);
+  }
+
+  /** Waits (bounded) until the server's read model satisfies the check, with no task running. */
+  async settles(vmId: string, status: string, timeoutMs = 15_000): Promise<ServerView> {
+    return waitFor(
+      async () => {
+        const s = await this.server(vmId);
+        return s && s.status === status && s.taskState === null ? s : undefined;
+      },
+      timeoutMs,
+      `server ${vmId} to settle in ${status} (now ${JSON.stringify(await this.server(vmId).then((s) => s && [s.status, s.taskState]))})`,
+    );
+  }
+
+  projections(): ProjectionRunner {
+    return this.t.app.get(ProjectionRunner);
+  }
+}
