@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, mkdirSync, readFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
-import { delimiter, join } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { PrivateRedisFailedError } from './private-redis-failed.error.js';
 import { RedisNotInstalledError } from './redis-not-installed.error.js';
@@ -38,6 +38,8 @@ const SEARCH_DIRS = ['/usr/bin', '/usr/sbin', '/usr/local/bin'];
  */
 export async function startPrivateRedis(options: StartPrivateRedisOptions): Promise<PrivateRedis> {
   const executable = findRedisServer(options.executable);
+  // redis-server changes into --dir before it opens --logfile, so a relative path would be read twice.
+  options = { ...options, dataDir: resolve(options.dataDir) };
   mkdirSync(options.dataDir, { recursive: true });
   // A free port can be taken between probing and binding; retry then, unless the port was chosen.
   const tries = options.port === undefined ? 3 : 1;

@@ -3,7 +3,8 @@ import type { EventStore } from '../../adapters/event-store/event-store.port.js'
 import type { SqlDatabase } from '../../adapters/sql/sql-database.js';
 import type { AppConfig } from '../../config/config.schema.js';
 import { ProjectionRunner } from '../../projections/projection-runner.js';
-import { APP_CONFIG, EVENT_STORE, READ_MODEL_DB } from '../../app/tokens.js';
+import type { JobQueue } from '../../adapters/queue/job-queue.port.js';
+import { APP_CONFIG, EVENT_STORE, JOB_QUEUE, READ_MODEL_DB } from '../../app/tokens.js';
 
 export interface CheckResult {
   ok: boolean;
@@ -18,7 +19,7 @@ export interface Readiness {
 /** A probe that does not answer within this time counts as unreachable. */
 const PROBE_TIMEOUT_MS = 2_000;
 
-/** Ready means: both stores answer, and no projection is far behind the event store's head. */
+/** Ready means: the stores and the job queue's Redis answer, and no projection is far behind the event store's head. */
 @Injectable()
 export class ReadinessService {
   constructor(
@@ -26,14 +27,16 @@ export class ReadinessService {
     @Inject(READ_MODEL_DB) private readonly readModels: SqlDatabase,
     private readonly projections: ProjectionRunner,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(JOB_QUEUE) private readonly queue: Pick<JobQueue, 'ping'>,
   ) {}
 
   async check(): Promise<Readiness> {
-    const [eventStore, readModelDb] = await Promise.all([
+    const [eventStore, readModelDb, jobQueue] = await Promise.all([
       probe(() => this.store.ping()),
       probe(async () => void (await this.readModels.query('SELECT 1 AS one'))),
+      probe(() => this.queue.ping()),
     ]);
-    const checks: Record<string, CheckResult> = { eventStore, readModelDb };
+    const checks: Record<string, CheckResult> = { eventStore, readModelDb, jobQueue };
     if (eventStore.ok) checks.projections = await this.projectionCheck();
     return { ready: Object.values(checks).every((c) => c.ok), checks };
   }

@@ -49,7 +49,7 @@ describe('the service on its embedded default', () => {
     expect(res.status).toBe(200);
     expect(res.json()).toEqual({
       status: 'ready',
-      checks: { eventStore: { ok: true }, readModelDb: { ok: true }, projections: { ok: true } },
+      checks: { eventStore: { ok: true }, readModelDb: { ok: true }, jobQueue: { ok: true }, projections: { ok: true } },
     });
   });
 
