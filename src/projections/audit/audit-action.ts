@@ -18,6 +18,7 @@ const CATALOGUE_ACTIONS: Record<string, string> = {
   FlavorExtraSpecsSet: 'flavor-extra-specs-set',
   FlavorDeleted: 'flavor-delete',
   VMRenamed: 'rename',
+  PowerStateSynced: 'power-state-sync',
 };
 
 export function taskStarted(data: unknown): { taskId: string; action: string } | undefined {

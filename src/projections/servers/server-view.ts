@@ -23,6 +23,8 @@ export interface PendingTask {
   steps: string[];
   taskStates: TaskState[];
   stepsDone: number;
+  /** Set once a step failed and its undo steps run: they are clean-up, not progress. */
+  compensating?: boolean;
   vmStateBefore: VmState;
   powerStateBefore: number;
 }
@@ -130,7 +132,7 @@ export function evolveServerView(view: ServerView | undefined, event: RecordedEv
       return withStatus(touched);
     case 'TaskStepSucceeded': {
       const task = view.task;
-      if (!task || task.taskId !== e.data.taskId) return touched;
+      if (!task || task.taskId !== e.data.taskId || task.compensating) return touched;
       const stepsDone = task.stepsDone + 1;
       touched.host = e.data.host ?? view.host;
       touched.taskState = task.taskStates[stepsDone] ?? view.taskState;
@@ -139,8 +141,15 @@ export function evolveServerView(view: ServerView | undefined, event: RecordedEv
       return withStatus(touched);
     }
     case 'TaskStepFailed':
-      // The saga follows with TaskFailed (or a retry); the step alone does not move the server.
+      // The saga follows with compensation or TaskFailed; the step alone does not move the server.
       return touched;
+    case 'TaskCompensationStarted':
+      if (view.task?.taskId === e.data.taskId) touched.task = { ...view.task, compensating: true };
+      return touched;
+    case 'PowerStateSynced':
+      touched.vmState = e.data.vmState;
+      touched.powerState = e.data.powerState;
+      return withStatus(touched);
     case 'VMBuilt':
       endTask(touched, e.type);
       touched.launchedAt = e.data.launchedAt;
@@ -161,10 +170,13 @@ export function evolveServerView(view: ServerView | undefined, event: RecordedEv
       touched.taskState = null;
       touched.progress = 0;
       touched.task = null;
-      if (e.data.action === 'create') {
+      // A failed build, or a failure whose clean-up failed too, leaves the server in ERROR (as the decider says).
+      if (e.data.action === 'create' || e.data.cleanupError) {
         touched.vmState = 'error';
-        touched.powerState = PowerState.NOSTATE;
-        touched.fault = { code: 500, message: e.data.error.message, details: e.data.error.details ?? null, created: e.data.failedAt };
+        if (e.data.action === 'create') touched.powerState = PowerState.NOSTATE;
+        const cleanup = e.data.cleanupError ? `Clean-up failed too: ${e.data.cleanupError.message}` : null;
+        const details = [e.data.error.details, cleanup].filter(Boolean).join('\n') || null;
+        touched.fault = { code: 500, message: e.data.error.message, details, created: e.data.failedAt };
       } else {
         touched.vmState = view.task?.vmStateBefore ?? view.vmState;
         touched.powerState = view.task?.powerStateBefore ?? view.powerState;

@@ -3,6 +3,7 @@ import { TransientAdapterError, PermanentAdapterError } from '../../../src/adapt
 import { CLUSTER } from '../../../src/app/tokens.js';
 import { PowerState } from '../../../src/domain/virtual-machine/nova-states.js';
 import { listInstanceActions, getInstanceAction } from '../../../src/projections/instance-actions/instance-actions.queries.js';
+import { queryAuditLog } from '../../../src/projections/audit/audit-log.queries.js';
 import { READ_MODEL_DB } from '../../../src/app/tokens.js';
 import { CommandBus } from '@nestjs/cqrs';
 import { DEFAULT_FLAVORS } from '../../../src/domain/flavor/default-flavors.js';
@@ -126,5 +127,16 @@ describe('VM lifecycle sagas end to end on the simulation', () => {
     const [stop] = await listInstanceActions(t.app.get(READ_MODEL_DB), vmId);
     expect(stop).toMatchObject({ action: 'stop', message: 'Error' });
     expect(cluster.effects.count('stopVm', vmId)).toBe(0);
+  });
+
+  it('given an active server, when the VM is stopped outside our control, then the power-state sync records it SHUTOFF', async () => {
+    const { vmId } = await servers.create('outside-1');
+    await servers.settles(vmId, 'ACTIVE');
+    const vm = (await cluster.listVms()).find((v) => v.vmId === vmId)!;
+    cluster.simulateStopOutside(vm.ref);
+    const stopped = await servers.settles(vmId, 'SHUTOFF');
+    expect(stopped.powerState).toBe(PowerState.SHUTDOWN);
+    const audit = await queryAuditLog(t.app.get(READ_MODEL_DB), { serverId: vmId, action: 'power-state-sync' });
+    expect(audit.items).toHaveLength(1);
   });
 });
