@@ -3,10 +3,13 @@ import { ProjectionsModule } from '../projections/projections.module.js';
 import { HealthController } from './health/health.controller.js';
 import { ReadinessService } from './health/readiness.service.js';
 import { MetricsController } from './metrics/metrics.controller.js';
+import { JobsController } from './jobs/jobs.controller.js';
+import { APP_FILTER } from '@nestjs/core';
+import { NovaExceptionFilter } from './errors/nova-exception.filter.js';
 
 @Module({
   imports: [ProjectionsModule],
-  controllers: [HealthController, MetricsController],
-  providers: [ReadinessService],
+  controllers: [HealthController, MetricsController, JobsController],
+  providers: [ReadinessService, { provide: APP_FILTER, useClass: NovaExceptionFilter }],
 })
 export class ApiModule {}

@@ -1,0 +1,33 @@
+import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { WrongExpectedVersionError } from '../../adapters/event-store/wrong-expected-version.error.js';
+import { DomainError, type DomainErrorKind } from '../../domain/shared/domain-error.js';
+import { novaErrorBody } from './nova-error-body.js';
+
+const STATUS: Record<DomainErrorKind, number> = { invalid_input: 400, not_found: 404, conflict: 409 };
+
+/** Every error leaves the API in Nova's body form; this is the one place statuses are chosen. */
+@Catch()
+export class NovaExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Api');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const { status, message } = this.describe(error);
+    if (status >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    void reply.status(status).header('content-type', 'application/json').send(novaErrorBody(status, message));
+  }
+
+  private describe(error: unknown): { status: number; message: string } {
+    if (error instanceof DomainError) return { status: STATUS[error.kind], message: error.message };
+    if (error instanceof WrongExpectedVersionError) {
+      return { status: 409, message: 'Another request changed this resource at the same time; retry the request.' };
+    }
+    if (error instanceof HttpException) {
+      const response = error.getResponse();
+      const message = typeof response === 'string' ? response : ((response as { message?: unknown }).message ?? error.message);
+      return { status: error.getStatus(), message: Array.isArray(message) ? message.join('; ') : String(message) };
+    }
+    return { status: 500, message: 'The server has either erred or is incapable of performing the requested operation.' };
+  }
+}

@@ -1,0 +1,36 @@
+import { BadRequestException, Controller, Get, Inject, NotFoundException, Param, Query } from '@nestjs/common';
+import type { JobQueue, JobState } from '../../adapters/queue/job-queue.port.js';
+import { QUEUE_NAMES } from '../../adapters/queue/queue-name.js';
+import { JOB_QUEUE } from '../../app/tokens.js';
+import { jobsQuerySchema } from './jobs-query.schema.js';
+import { jobView } from './job-view.js';
+
+/** Job and queue state, straight from BullMQ: what the sagas are doing now and what went wrong. */
+@Controller()
+export class JobsController {
+  constructor(@Inject(JOB_QUEUE) private readonly queue: JobQueue) {}
+
+  @Get('jobs')
+  async list(@Query() query: Record<string, unknown>) {
+    const parsed = jobsQuerySchema.safeParse(query);
+    if (!parsed.success) {
+      throw new BadRequestException(parsed.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; '));
+    }
+    const { server_id, queue, state, limit } = parsed.data;
+    const jobs = await this.queue.listJobs({ serverId: server_id, queue, states: state as JobState[] | undefined, limit });
+    return { jobs: jobs.map(jobView) };
+  }
+
+  @Get('jobs/:id')
+  async show(@Param('id') id: string) {
+    const job = await this.queue.getJob(id);
+    if (!job) throw new NotFoundException(`Job ${id} could not be found.`);
+    return { job: jobView(job) };
+  }
+
+  @Get('queues')
+  async queues() {
+    const summary = await this.queue.summary();
+    return { queues: QUEUE_NAMES.map((name) => ({ name, ...summary[name] })) };
+  }
+}

@@ -1,0 +1,70 @@
+import { TransientAdapterError } from '../../../src/adapters/adapter-errors.js';
+import type { SimulatedCluster } from '../../../src/adapters/kubernetes/simulated-cluster.js';
+import { CLUSTER } from '../../../src/app/tokens.js';
+import { ServerDriver } from '../../support/server-driver.js';
+import { startTestApp, type TestApp } from '../../support/test-app.js';
+
+describe('GET /jobs, /jobs/{id}, /queues', () => {
+  let t: TestApp;
+  let servers: ServerDriver;
+
+  beforeAll(async () => {
+    t = await startTestApp({ JOB_BACKOFF_BASE_MS: '10', JOB_BACKOFF_CAP_MS: '20', SIM_PERSIST: 'false' });
+    servers = new ServerDriver(t);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it("given a server built after one transient failure, when its jobs are listed, then each step shows its state, attempts and last error", async () => {
+    t.app.get<SimulatedCluster>(CLUSTER).faults.failNext('ensureVm', 1, new TransientAdapterError('Unavailable', 'the API server is restarting'));
+    const { vmId } = await servers.create('jobs-1');
+    await servers.settles(vmId, 'ACTIVE');
+
+    const res = await t.request('GET', `/jobs?server_id=${vmId}&queue=cluster`);
+    expect(res.status).toBe(200);
+    const jobs = res.json().jobs as Array<Record<string, unknown>>;
+    expect(jobs.map((j) => j.step_id).sort()).toEqual(['await-running', 'create-vm-object']);
+    const create = jobs.find((j) => j.step_id === 'create-vm-object')!;
+    expect(create).toMatchObject({ state: 'completed', server_id: vmId, attempts: 2, last_error: 'the API server is restarting' });
+
+    const one = await t.request('GET', `/jobs/${encodeURIComponent(String(create.id))}`);
+    expect(one.status).toBe(200);
+    expect(one.json().job).toEqual(create);
+  });
+
+  it('given a running deadline, when jobs are filtered by state, then only those states come back', async () => {
+    const { vmId } = await servers.create('jobs-2');
+    await servers.settles(vmId, 'ACTIVE');
+    const res = await t.request('GET', `/jobs?server_id=${vmId}&state=delayed,completed`);
+    expect(res.status).toBe(200);
+    const states = new Set((res.json().jobs as Array<{ state: string }>).map((j) => j.state));
+    expect([...states].every((s) => s === 'delayed' || s === 'completed')).toBe(true);
+  });
+
+  it('given the queues, when summarised, then every queue is listed with its counts', async () => {
+    const res = await t.request('GET', '/queues');
+    expect(res.status).toBe(200);
+    const queues = res.json().queues as Array<{ name: string; completed: number }>;
+    expect(queues.map((q) => q.name)).toEqual(['cluster', 'hypervisor', 'fabric', 'deadlines']);
+    expect(queues.find((q) => q.name === 'cluster')!.completed).toBeGreaterThan(0);
+  });
+
+  it("given no such job, when shown, then 404 in Nova's body form", async () => {
+    const res = await t.request('GET', '/jobs/nope');
+    expect(res.status).toBe(404);
+    expect(res.json()).toEqual({ itemNotFound: { code: 404, message: 'Job nope could not be found.' } });
+  });
+
+  it.each([
+    ['/jobs?state=exploded', /state/],
+    ['/jobs?limit=0', /limit/],
+    ['/jobs?queue=gpu', /queue/],
+    ['/jobs?colour=blue', /colour|Unrecognized/],
+  ])('given a bad query %s, when listed, then 400 badRequest naming the parameter', async (url, why) => {
+    const res = await t.request('GET', url);
+    expect(res.status).toBe(400);
+    expect(res.json().badRequest.code).toBe(400);
+    expect(res.json().badRequest.message).toMatch(why);
+  });
+});
