@@ -1,5 +1,6 @@
 import type { RecordedEvent } from '../adapters/event-store/event-envelope.js';
-import type { EventStore, Subscription } from '../adapters/event-store/event-store.port.js';
+import type { EventStore } from '../adapters/event-store/event-store.port.js';
+import { ResubscribingSubscription } from '../adapters/event-store/resubscribing-subscription.js';
 import type { SqlDatabase } from '../adapters/sql/sql-database.js';
 import { restoreDeferredIndexes } from './deferred-indexes.js';
 import type { Projection } from './projection.js';
@@ -37,19 +38,16 @@ export class ProjectionRunner {
   private readonly store: EventStore;
   private readonly projections: Projection[];
   private readonly batchSize: number;
-  private readonly retryDelayMs: number;
   private readonly pollIntervalMs: number;
-  private readonly onError: (error: unknown) => void;
   private readonly onBatch: ((lastPosition: number) => void) | undefined;
   private positions = new Map<string, number>();
-  private subscription: Subscription | undefined;
-  private retryTimer: NodeJS.Timeout | undefined;
+  /** The failed batch rolled back and the in-memory checkpoints only move after a commit, so resubscribing from them refolds exactly what was lost. */
+  private readonly subscription: ResubscribingSubscription;
   private running = false;
   private initialised = false;
   /** Serialises batches: the subscription and catchUp must never fold the same events twice. */
   private queue: Promise<unknown> = Promise.resolve();
   private readonly waiters = new Set<Waiter>();
-  private lastError: unknown;
 
   constructor(options: ProjectionRunnerOptions) {
     const names = new Set<string>();
@@ -61,10 +59,16 @@ export class ProjectionRunner {
     this.store = options.store;
     this.projections = options.projections;
     this.batchSize = options.batchSize ?? 1000;
-    this.retryDelayMs = options.retryDelayMs ?? 1000;
     this.pollIntervalMs = options.pollIntervalMs ?? 50;
-    this.onError = options.onError ?? (() => undefined);
     this.onBatch = options.onBatch;
+    this.subscription = new ResubscribingSubscription({
+      store: this.store,
+      after: () => this.minPosition(),
+      onEvents: (events) => this.applyBatch(events),
+      batchSize: this.batchSize,
+      retryDelayMs: options.retryDelayMs ?? 1000,
+      onError: options.onError,
+    });
   }
 
   get names(): string[] {
@@ -78,17 +82,13 @@ export class ProjectionRunner {
     await restoreDeferredIndexes(this.db);
     await this.init();
     this.running = true;
-    this.subscribe();
+    this.subscription.start();
   }
 
   /** Stops the subscription once its batch in flight has committed. */
   async stop(): Promise<void> {
     this.running = false;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = undefined;
-    const subscription = this.subscription;
-    this.subscription = undefined;
-    await subscription?.stop();
+    await this.subscription.stop();
     await this.queue.catch(() => undefined);
   }
 
@@ -123,7 +123,7 @@ export class ProjectionRunner {
 
   /** The error of the last failed batch, if the runner is retrying. */
   get error(): unknown {
-    return this.lastError;
+    return this.subscription.error;
   }
 
   /**
@@ -178,30 +178,6 @@ export class ProjectionRunner {
     await this.db.transaction((tx) => ensureCheckpoints(tx, this.names));
     this.positions = await readCheckpoints(this.db, this.names);
     this.initialised = true;
-  }
-
-  private subscribe(): void {
-    this.subscription = this.store.subscribeToAll({
-      after: this.minPosition(),
-      batchSize: this.batchSize,
-      onEvents: (events) => this.applyBatch(events),
-      onError: (error) => this.failed(error),
-    });
-  }
-
-  private failed(error: unknown): void {
-    this.lastError = error;
-    this.onError(error);
-    this.subscription = undefined;
-    if (!this.running) return;
-    // The failed batch rolled back; the in-memory checkpoints only move after a commit, so
-    // re-subscribing from them refolds exactly what was lost.
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = undefined;
-      if (!this.running) return;
-      this.lastError = undefined;
-      this.subscribe();
-    }, this.retryDelayMs);
   }
 
   private minPosition(): number {

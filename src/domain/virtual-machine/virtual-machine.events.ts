@@ -125,3 +125,26 @@ export const VIRTUAL_MACHINE_EVENT_VERSIONS: Record<VirtualMachineEventType, num
 };
 
 export const vmStreamId = (vmId: string): string => `vm-${vmId}`;
+
+/** The events that start a task (they carry `task`). */
+export const TASK_START_EVENTS: ReadonlySet<VirtualMachineEventType> = new Set<VirtualMachineEventType>([
+  'VMCreated',
+  'VMStartRequested',
+  'VMStopRequested',
+  'VMRebootRequested',
+  'VMPauseRequested',
+  'VMUnpauseRequested',
+  'VMDeleteRequested',
+]);
+
+/** The events that end a task, successfully or not. */
+export const TASK_END_EVENTS: ReadonlySet<VirtualMachineEventType> = new Set<VirtualMachineEventType>([
+  'VMBuilt',
+  'VMStarted',
+  'VMStopped',
+  'VMRebooted',
+  'VMPaused',
+  'VMUnpaused',
+  'VMDeleted',
+  'TaskFailed',
+]);

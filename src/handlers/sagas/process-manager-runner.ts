@@ -1,5 +1,6 @@
 import type { RecordedEvent } from '../../adapters/event-store/event-envelope.js';
-import type { EventStore, Subscription } from '../../adapters/event-store/event-store.port.js';
+import type { EventStore } from '../../adapters/event-store/event-store.port.js';
+import { ResubscribingSubscription } from '../../adapters/event-store/resubscribing-subscription.js';
 import type { SqlDatabase } from '../../adapters/sql/sql-database.js';
 import { ensureCheckpoints, readCheckpoints, writeCheckpoint } from '../../projections/projection-checkpoints.js';
 import type { SagaJob } from './saga-job.js';
@@ -35,13 +36,21 @@ export interface ProcessManagerRunnerOptions<S> {
  * come from the events, so enqueueing them again is a no-op.
  */
 export class ProcessManagerRunner<S> {
-  private subscription: Subscription | undefined;
-  private retryTimer: NodeJS.Timeout | undefined;
-  private running = false;
+  private readonly subscription: ResubscribingSubscription;
+  /** Bridges consecutive events of one stream so most states are folded on, not read again. */
+  private readonly cache = new Map<string, { revision: number; state: S }>();
   private checkpoint = 0;
-  private lastError: unknown;
 
-  constructor(private readonly options: ProcessManagerRunnerOptions<S>) {}
+  constructor(private readonly options: ProcessManagerRunnerOptions<S>) {
+    this.subscription = new ResubscribingSubscription({
+      store: options.store,
+      after: () => this.checkpoint,
+      onEvents: (events) => this.handle(events),
+      batchSize: options.batchSize ?? 500,
+      retryDelayMs: options.retryDelayMs ?? 1_000,
+      onError: options.onError,
+    });
+  }
 
   get name(): string {
     return this.options.manager.name;
@@ -49,7 +58,7 @@ export class ProcessManagerRunner<S> {
 
   /** The error of the last failed batch while the runner waits to retry it. */
   get error(): unknown {
-    return this.lastError;
+    return this.subscription.error;
   }
 
   get position(): number {
@@ -57,21 +66,14 @@ export class ProcessManagerRunner<S> {
   }
 
   async start(): Promise<void> {
-    if (this.running) return;
     const { db } = this.options;
     await db.transaction((tx) => ensureCheckpoints(tx, [this.name]));
     this.checkpoint = (await readCheckpoints(db, [this.name])).get(this.name) ?? 0;
-    this.running = true;
-    this.subscribe();
+    this.subscription.start();
   }
 
-  async stop(): Promise<void> {
-    this.running = false;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = undefined;
-    const subscription = this.subscription;
-    this.subscription = undefined;
-    await subscription?.stop();
+  stop(): Promise<void> {
+    return this.subscription.stop();
   }
 
   /**
@@ -90,37 +92,26 @@ export class ProcessManagerRunner<S> {
     return enqueued;
   }
 
-  private subscribe(): void {
-    const cache = new Map<string, { revision: number; state: S }>();
-    this.subscription = this.options.store.subscribeToAll({
-      after: this.checkpoint,
-      batchSize: this.options.batchSize ?? 500,
-      onEvents: (events) => this.handle(events, cache),
-      onError: (error) => this.failed(error),
-    });
-  }
-
-  private async handle(events: RecordedEvent[], cache: Map<string, { revision: number; state: S }>): Promise<void> {
+  private async handle(events: RecordedEvent[]): Promise<void> {
     const { manager, db } = this.options;
     const jobs: SagaJob[] = [];
     for (const event of events) {
       if (!manager.handlesStream(event.streamId)) continue;
-      const state = await this.stateAfter(event, cache);
+      const state = await this.stateAfter(event);
       jobs.push(...manager.jobsFor(event, state));
     }
     if (jobs.length > 0) await this.options.enqueue(jobs);
     const last = events[events.length - 1]!.position;
     await writeCheckpoint(db, this.name, last);
     this.checkpoint = last;
-    this.lastError = undefined;
-    // The cache only bridges consecutive events of one stream; keeping it small keeps memory flat.
-    if (cache.size > 10_000) cache.clear();
+    // Keeping the cache small keeps memory flat however many VMs there are.
+    if (this.cache.size > 10_000) this.cache.clear();
   }
 
   /** The aggregate's state right after `event`: folded on from the cache, or read from the stream up to it. */
-  private async stateAfter(event: RecordedEvent, cache: Map<string, { revision: number; state: S }>): Promise<S> {
+  private async stateAfter(event: RecordedEvent): Promise<S> {
     const { manager, store } = this.options;
-    const cached = cache.get(event.streamId);
+    const cached = this.cache.get(event.streamId);
     let state: S;
     if (cached && cached.revision === event.revision - 1) {
       state = manager.evolve(cached.state, event);
@@ -128,18 +119,7 @@ export class ProcessManagerRunner<S> {
       state = manager.initialState();
       for (const e of await store.readStream(event.streamId, { maxCount: event.revision + 1 })) state = manager.evolve(state, e);
     }
-    cache.set(event.streamId, { revision: event.revision, state });
+    this.cache.set(event.streamId, { revision: event.revision, state });
     return state;
-  }
-
-  private failed(error: unknown): void {
-    this.lastError = error;
-    this.options.onError?.(error);
-    this.subscription = undefined;
-    if (!this.running) return;
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = undefined;
-      if (this.running) this.subscribe();
-    }, this.options.retryDelayMs ?? 1_000);
   }
 }

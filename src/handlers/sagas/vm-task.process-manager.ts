@@ -1,20 +1,12 @@
 import type { RecordedEvent } from '../../adapters/event-store/event-envelope.js';
-import type { VirtualMachineEvent } from '../../domain/virtual-machine/virtual-machine.events.js';
+import { TASK_START_EVENTS, type VirtualMachineEvent } from '../../domain/virtual-machine/virtual-machine.events.js';
 import { evolve } from '../../domain/virtual-machine/virtual-machine.decider.js';
 import { pendingStep, type VirtualMachine, type VirtualMachineState } from '../../domain/virtual-machine/virtual-machine.state.js';
 import type { ProcessManager } from './process-manager-runner.js';
 import type { SagaJob } from './saga-job.js';
 import { queueForStep } from './step-queues.js';
 
-const TASK_STARTS = new Set<string>([
-  'VMCreated',
-  'VMStartRequested',
-  'VMStopRequested',
-  'VMRebootRequested',
-  'VMPauseRequested',
-  'VMUnpauseRequested',
-  'VMDeleteRequested',
-]);
+const TASK_STARTS: ReadonlySet<string> = TASK_START_EVENTS;
 
 export interface TaskPolicy {
   /** How long a task may run before it fails with a timeout and is compensated. */

@@ -1,4 +1,5 @@
 import type { RecordedEvent } from '../../adapters/event-store/event-envelope.js';
+import { TASK_END_EVENTS, TASK_START_EVENTS } from '../../domain/virtual-machine/virtual-machine.events.js';
 import type { SqlExecutor, SqlValue } from '../../adapters/sql/sql-database.js';
 import type { VirtualMachineEvent } from '../../domain/virtual-machine/virtual-machine.events.js';
 import type { Projection } from '../projection.js';
@@ -22,16 +23,8 @@ const EVENT_COLUMNS = ['position', 'task_id', 'event', 'start_time', 'finish_tim
 
 type ActionRow = { [K in (typeof ACTION_COLUMNS)[number]]: SqlValue };
 
-const TASK_STARTS = new Set([
-  'VMCreated',
-  'VMStartRequested',
-  'VMStopRequested',
-  'VMRebootRequested',
-  'VMPauseRequested',
-  'VMUnpauseRequested',
-  'VMDeleteRequested',
-]);
-const TASK_ENDS = new Set(['VMBuilt', 'VMStarted', 'VMStopped', 'VMRebooted', 'VMPaused', 'VMUnpaused', 'VMDeleted', 'TaskFailed']);
+const TASK_STARTS: ReadonlySet<string> = TASK_START_EVENTS;
+const TASK_ENDS: ReadonlySet<string> = TASK_END_EVENTS;
 
 /**
  * Nova's os-instance-actions: an action per task (started by the task-start event, finished by its
