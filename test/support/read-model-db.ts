@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { POSTGRES_URL, createPostgresTestSchema } from './databases.js';
 import { join } from 'node:path';
 import { runMigrations } from '../../src/adapters/sql/migration-runner.js';
 import { openSqlDatabase } from '../../src/adapters/sql/open-sql-database.js';
@@ -24,40 +24,12 @@ export async function openSqliteReadModelDb(): Promise<SqlDatabase> {
   return db;
 }
 
-export const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-/** Whether the test PostgreSQL answers; under CI=true an unreachable server is a failure, not a skip. */
-export async function postgresAvailable(): Promise<boolean> {
-  const probe = openSqlDatabase(POSTGRES_URL, { max: 1 });
-  try {
-    await probe.query('SELECT 1');
-    return true;
-  } catch (error) {
-    if (process.env.CI === 'true') throw new Error(`PostgreSQL at ${POSTGRES_URL} is unreachable under CI: ${String(error)}`);
-    return false;
-  } finally {
-    await probe.close().catch(() => undefined);
-  }
-}
-
 /** A PostgreSQL read-model database in a schema of its own; drop() removes the schema. */
 export async function openPostgresReadModelDb(): Promise<{ db: SqlDatabase; schema: string; drop(): Promise<void> }> {
-  const schema = `rm_test_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-  const admin = openSqlDatabase(POSTGRES_URL, { max: 1 });
-  await admin.exec(`CREATE SCHEMA ${schema}`);
-  const url = new URL(POSTGRES_URL);
-  url.searchParams.set('schema', schema);
-  const db = openSqlDatabase(url.toString(), { max: 2 });
+  const { schema, open, dispose } = await createPostgresTestSchema();
+  const db = open({ max: 2 });
   await migrateReadModels(db);
-  return {
-    db,
-    schema,
-    async drop() {
-      await db.close().catch(() => undefined);
-      await admin.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await admin.close();
-    },
-  };
+  return { db, schema, drop: dispose };
 }
 
 /**

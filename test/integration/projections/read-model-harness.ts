@@ -1,3 +1,4 @@
+import { shouldRunPostgresTests } from '../../support/databases.js';
 import type { RecordedEvent } from '../../../src/adapters/event-store/event-envelope.js';
 import type { EventStore } from '../../../src/adapters/event-store/event-store.port.js';
 import type { SqlDatabase, SqlExecutor } from '../../../src/adapters/sql/sql-database.js';
@@ -11,7 +12,6 @@ import {
   openPostgresReadModelDb,
   openSqliteEventStore,
   openSqliteReadModelDb,
-  postgresAvailable,
 } from '../../support/read-model-db.js';
 
 /** A read-model database and an event store of one dialect, fresh for one test. */
@@ -52,7 +52,7 @@ export const postgresBackend: BackendFactory = async () => {
 /** The backends to run against: SQLite always; PostgreSQL when it answers (under CI it must). */
 export async function backends(): Promise<[string, BackendFactory][]> {
   const list: [string, BackendFactory][] = [['sqlite', sqliteBackend]];
-  if (await postgresAvailable()) list.push(['postgres', postgresBackend]);
+  if (await shouldRunPostgresTests()) list.push(['postgres', postgresBackend]);
   return list;
 }
 
