@@ -30,6 +30,14 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly stepAttempts = new Histogram({
+    name: 'virtplane_saga_step_attempt_duration_seconds',
+    help: 'Time one attempt of a saga step spent in its adapter, by step and outcome.',
+    labelNames: ['step', 'outcome'],
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120],
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'virtplane_' });
   }

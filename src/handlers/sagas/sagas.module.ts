@@ -10,6 +10,7 @@ import { virtualMachineDecider } from '../../domain/virtual-machine/virtual-mach
 import { vmStreamId } from '../../domain/virtual-machine/virtual-machine.events.js';
 import { serversAtRest, serversWithRunningTasks } from '../../projections/servers/server-sets.queries.js';
 import { HandlersModule } from '../handlers.module.js';
+import { Metrics } from '../../api/metrics/metrics.js';
 import { PowerStateObserver } from '../observers/power-state-observer.js';
 import { AggregateExecutor } from '../shared/aggregate-executor.js';
 import { IdGenerator } from '../shared/clock.js';
@@ -44,9 +45,10 @@ const logger = new Logger('Sagas');
     },
     {
       provide: SagaJobProcessor,
-      inject: [APP_CONFIG, CommandBus, AggregateExecutor, CLUSTER],
-      useFactory: (config: AppConfig, bus: CommandBus, executor: AggregateExecutor, cluster: ClusterPort) =>
+      inject: [APP_CONFIG, CommandBus, AggregateExecutor, CLUSTER, Metrics],
+      useFactory: (config: AppConfig, bus: CommandBus, executor: AggregateExecutor, cluster: ClusterPort, metrics: Metrics) =>
         new SagaJobProcessor({
+          onStepAttempt: (step, outcome, seconds) => metrics.stepAttempts.observe({ step, outcome }, seconds),
           execute: (command, meta) => bus.execute(new ExecuteVmCommand(command, meta)),
           loadVm: async (vmId) => (await executor.load(vmStreamId(vmId), virtualMachineDecider)).state,
           cluster,

@@ -19,6 +19,8 @@ export interface SagaJobProcessorDeps {
   cluster: ClusterPort;
   convergenceTimeoutMs: number;
   pollIntervalMs: number;
+  /** Told how each step attempt ended and how long it took (metrics). */
+  onStepAttempt?(stepId: string, outcome: 'succeeded' | 'failed' | 'retrying', seconds: number): void;
 }
 
 const STEPS: Readonly<Record<string, StepRunner>> = { ...LIFECYCLE_STEPS };
@@ -51,6 +53,9 @@ export class SagaJobProcessor {
     const ids = { vmId: data.serverId, taskId: data.taskId, stepId: data.stepId, startedAt: job.firstStartedAt };
     let outcome: StepOutcome | undefined;
     let failure: StepError | undefined;
+    const started = performance.now();
+    const report = (result: 'succeeded' | 'failed' | 'retrying') =>
+      this.deps.onStepAttempt?.(data.stepId, result, (performance.now() - started) / 1000);
     try {
       const run = STEPS[data.stepId];
       if (!run) throw new UnknownStepRunnerError(data.stepId);
@@ -65,9 +70,13 @@ export class SagaJobProcessor {
       });
       failpoint(`after-side-effect:${data.stepId}`);
     } catch (error) {
-      if (isRetryable(error) && job.attemptsMade + 1 < job.maxAttempts) throw new RetryableJobError(error);
+      if (isRetryable(error) && job.attemptsMade + 1 < job.maxAttempts) {
+        report('retrying');
+        throw new RetryableJobError(error);
+      }
       failure = stepError(error);
     }
+    report(failure ? 'failed' : 'succeeded');
     await this.record(
       failure
         ? { type: 'RecordStepFailed', data: { ...ids, error: failure } }

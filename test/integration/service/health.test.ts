@@ -3,6 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { CreateServerCommand } from '../../../src/handlers/virtual-machine/create-server.command.js';
 import { ProjectionRunner } from '../../../src/projections/projection-runner.js';
 import { startTestApp, type TestApp } from '../../support/test-app.js';
+import { waitFor } from '../../support/redis.js';
 
 const actor = { userId: 'user-a', projectId: 'project-a', roles: ['member'] };
 
@@ -72,12 +73,17 @@ describe('the service on its embedded default', () => {
   });
 
   it('given appends happened, when /metrics is scraped, then appends, append latency and projection lag are exported', async () => {
-    const res = await t.request('GET', '/metrics');
+    // The servers created above are still being built by their sagas; wait for a step to finish.
+    const res = await waitFor(async () => {
+      const r = await t.request('GET', '/metrics');
+      return /virtplane_saga_step_attempt_duration_seconds_count\{step="create-vm-object"/.test(r.text) ? r : undefined;
+    }, 10_000, 'a saga step in /metrics');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
     const body = res.text;
     expect(body).toMatch(/^virtplane_event_store_appends_total [1-9]\d*$/m);
     expect(body).toMatch(/^virtplane_event_store_append_duration_seconds_count [1-9]\d*$/m);
     expect(body).toMatch(/^virtplane_projection_lag_events\{projection="servers"\} \d+$/m);
+    expect(body).toMatch(/^virtplane_saga_step_attempt_duration_seconds_count\{step="create-vm-object",outcome="succeeded"\} [1-9]\d*$/m);
   });
 });
