@@ -131,6 +131,7 @@ export class ServiceProcess {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
       NODE_ENV: 'test',
+      NO_COLOR: '1',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
       ...options.env,

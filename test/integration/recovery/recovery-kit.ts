@@ -185,3 +185,17 @@ export async function until<T>(
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/** Wall-clock marks of a scenario (first run ready, killed, restarted, recovered), for its log line. */
+export class Phases {
+  private readonly started = Date.now();
+  private readonly marks: Array<[string, number]> = [];
+
+  mark(name: string): void {
+    this.marks.push([name, Date.now() - this.started]);
+  }
+
+  toString(): string {
+    return this.marks.map(([name, ms]) => `${name} +${(ms / 1000).toFixed(1)}s`).join(', ');
+  }
+}

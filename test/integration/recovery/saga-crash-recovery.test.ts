@@ -2,7 +2,7 @@ import { BullMqJobQueue } from '../../../src/adapters/queue/bullmq-job-queue.js'
 import type { JobStatus } from '../../../src/adapters/queue/job-queue.port.js';
 import { TEST_REDIS_URL, shouldRunRedisTests } from '../../support/redis.js';
 import { ServiceHarness, buildService, type ServiceBuild } from '../../support/service-process.js';
-import { ServiceClient, streamProblems, streamSummary, until } from './recovery-kit.js';
+import { Phases, ServiceClient, streamProblems, streamSummary, until } from './recovery-kit.js';
 
 const redisAvailable = await shouldRunRedisTests();
 
@@ -10,43 +10,58 @@ const redisAvailable = await shouldRunRedisTests();
  * Crash recovery of the CreateVM and StopVM sagas: the service runs as a child process, is killed
  * with SIGKILL at a chosen point of a saga, and is started again on the same DATA_DIR and queue
  * prefix without a failpoint. Whatever the point, the VM must end where the command sent it, the
- * cluster must have seen the side effect exactly once, and the VM's stream must hold each step once.
+ * cluster must have seen the side effect exactly once (one VM object, one uid), and the VM's stream
+ * must hold each step once, with contiguous revisions and unique event ids.
+ *
+ * A step job that was running when the process died is held by its dead worker's BullMQ lock until
+ * the lock expires (30 s, not configurable from the service's environment) and the next stalled-job
+ * check puts it back (every 15 s): those scenarios take 30 to 45 s to recover, so every scenario gets
+ * an installation of its own and they run concurrently.
  */
 (redisAvailable ? describe : describe.skip)('saga crash recovery (service as a child process, SIGKILL)', () => {
-  let build: ServiceBuild;
+  let build: Promise<ServiceBuild>;
   const harnesses: ServiceHarness[] = [];
   const clients: ServiceClient[] = [];
+  const queues: BullMqJobQueue[] = [];
 
-  beforeAll(async () => {
-    build = await buildService();
+  beforeAll(() => {
+    // Concurrent tests may start before beforeAll resolves: they await this promise instead.
+    build = buildService();
+    build.catch(() => undefined);
   });
   afterAll(async () => {
+    await Promise.all(queues.map((q) => q.close({ force: true }).catch(() => undefined)));
     await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
     await Promise.all(harnesses.map((h) => h.cleanup()));
-    build?.remove();
+    (await build.catch(() => undefined))?.remove();
   });
 
-  async function installation(): Promise<ServiceHarness> {
-    const harness = new ServiceHarness({ build, redisUrl: TEST_REDIS_URL });
+  /** A fresh installation (data dir, queue prefix) and the test's client on its stores, once it has started. */
+  async function installation(firstRunEnv: Record<string, string>, label: string) {
+    const phases = new Phases();
+    const harness = new ServiceHarness({ build: await build, redisUrl: TEST_REDIS_URL });
     harnesses.push(harness);
-    return harness;
-  }
-
-  async function connect(harness: ServiceHarness): Promise<ServiceClient> {
+    const first = await harness.start(firstRunEnv, `${label}: first run`);
+    phases.mark('ready');
     const client = await ServiceClient.open(harness);
     clients.push(client);
-    return client;
+    return { harness, first, client, phases };
   }
 
-  /** After the restart: the VM settles in the state, the effect happened once, the stream is clean. */
-  async function expectRecovered(
-    harness: ServiceHarness,
-    client: ServiceClient,
-    vmId: string,
-    expected: { vmState: 'active' | 'stopped'; status: 'ACTIVE' | 'SHUTOFF'; effect: 'createVm' | 'stopVm'; terminal: 'VMBuilt' | 'VMStopped' },
-    timeoutMs: number,
-  ): Promise<void> {
-    const context = async () => `stream: ${streamSummary(await client.vmStream(vmId)).join(', ')}\ncluster: ${JSON.stringify(client.cluster().effects)}\n${harness.diagnostics()}`;
+  interface Expected {
+    vmState: 'active' | 'stopped';
+    status: 'ACTIVE' | 'SHUTOFF';
+    effect: 'createVm' | 'stopVm';
+    terminal: 'VMBuilt' | 'VMStopped';
+  }
+  const ACTIVE: Expected = { vmState: 'active', status: 'ACTIVE', effect: 'createVm', terminal: 'VMBuilt' };
+  const SHUTOFF: Expected = { vmState: 'stopped', status: 'SHUTOFF', effect: 'stopVm', terminal: 'VMStopped' };
+
+  /** After the restart: the VM settles, the effects happened once, the stream is clean. */
+  async function expectRecovered(harness: ServiceHarness, client: ServiceClient, vmId: string, expected: Expected, timeoutMs: number): Promise<number> {
+    const started = Date.now();
+    const context = async () =>
+      `stream: ${streamSummary(await client.vmStream(vmId)).join(', ')}\ncluster effects: ${JSON.stringify(client.cluster().effects)}\n${harness.diagnostics()}`;
     await until(
       `VM ${vmId} to settle ${expected.vmState}`,
       async () => {
@@ -56,40 +71,129 @@ const redisAvailable = await shouldRunRedisTests();
       timeoutMs,
       context,
     );
-    const server = await until(`the read model to show ${expected.status}`, async () => {
-      const s = await client.server(vmId);
-      return s?.status === expected.status && s.taskState === null ? s : undefined;
-    }, 5_000, context);
+    const recoveredMs = Date.now() - started;
+    const server = await until(
+      `the servers read model to show ${expected.status}`,
+      async () => {
+        const s = await client.server(vmId);
+        return s?.status === expected.status && s.taskState === null ? s : undefined;
+      },
+      5_000,
+      context,
+    );
     expect(server.status).toBe(expected.status);
 
     const events = await client.vmStream(vmId);
     expect(streamProblems(events)).toEqual([]);
     expect(events.filter((e) => e.type === expected.terminal)).toHaveLength(1);
-    expect(events.filter((e) => e.type === 'TaskStepFailed' || e.type === 'TaskFailed' || e.type === 'TaskCompensationStarted')).toEqual([]);
+    expect(streamSummary(events).filter((t) => /^Task(StepFailed|Failed|CompensationStarted)/.test(t))).toEqual([]);
     expect(client.effects('createVm', vmId)).toBe(1);
     expect(client.clusterUids(vmId)).toHaveLength(1);
-    expect(client.effects(expected.effect, vmId)).toBe(1);
+    if (expected.effect !== 'createVm') expect(client.effects(expected.effect, vmId)).toBe(1);
+    expect(harness.current?.exitStatus).toBeUndefined();
+    return recoveredMs;
   }
 
-  const ACTIVE = { vmState: 'active', status: 'ACTIVE', effect: 'createVm', terminal: 'VMBuilt' } as const;
-  const SHUTOFF = { vmState: 'stopped', status: 'SHUTOFF', effect: 'stopVm', terminal: 'VMStopped' } as const;
+  /** A stalled job waits for its lock (30 s) and a stalled check (every 15 s); allow for both and a slow machine. */
+  const STALLED_RECOVERY_MS = 55_000;
+  const TEST_TIMEOUT_MS = 80_000;
 
-  it('b. given a failpoint after the create-vm-object side effect, when the service dies there and restarts, then the VM is ACTIVE with one createVm', async () => {
-    const harness = await installation();
-    const first = await harness.start({ VIRTPLANE_FAILPOINTS: 'after-side-effect:create-vm-object' }, 'with failpoint');
-    const client = await connect(harness);
-    const t0 = Date.now();
+  it.concurrent('a. given a create just accepted, when the service is killed at once and restarted, then the VM is ACTIVE with one createVm', async () => {
+    const { harness, first, client, phases } = await installation({}, 'a (kill at once)');
+    const { vmId } = await client.createServer('crash-a');
+    await first.kill('SIGKILL');
+    phases.mark('killed');
+    // The service polls the events file: it most likely never saw the create; it may have enqueued it.
+    expect(client.effects('createVm', vmId)).toBeLessThanOrEqual(1);
+
+    await harness.start({}, 'a (kill at once): after restart');
+    phases.mark('restarted');
+    await expectRecovered(harness, client, vmId, ACTIVE, 15_000);
+    phases.mark('recovered');
+    console.log(`a (kill at once): ${phases}`);
+  }, TEST_TIMEOUT_MS);
+
+  it.concurrent('a. given a failpoint before create-vm-object, when the service dies as the step starts and restarts, then the VM is ACTIVE with one createVm', async () => {
+    const { harness, first, client, phases } = await installation({ VIRTPLANE_FAILPOINTS: 'before-step:create-vm-object' }, 'a (before step)');
+    const { vmId } = await client.createServer('crash-a2');
+    expect((await first.waitForExit(15_000)).signal).toBe('SIGKILL');
+    phases.mark('killed');
+    expect(client.effects('createVm', vmId)).toBe(0);
+    expect(streamSummary(await client.vmStream(vmId))).toEqual(['VMCreated']);
+
+    await harness.start({}, 'a (before step): after restart');
+    phases.mark('restarted');
+    await expectRecovered(harness, client, vmId, ACTIVE, STALLED_RECOVERY_MS);
+    phases.mark('recovered');
+    console.log(`a (before step): ${phases}`);
+  }, TEST_TIMEOUT_MS);
+
+  it.concurrent('b. given a failpoint after the create-vm-object side effect, when the service dies before recording it and restarts, then the VM is ACTIVE with one createVm', async () => {
+    const { harness, first, client, phases } = await installation({ VIRTPLANE_FAILPOINTS: 'after-side-effect:create-vm-object' }, 'b (after side effect)');
     const { vmId } = await client.createServer('crash-b');
-
-    const exit = await first.waitForExit(15_000);
-    expect(exit.signal).toBe('SIGKILL');
+    expect((await first.waitForExit(15_000)).signal).toBe('SIGKILL');
+    phases.mark('killed');
     // The side effect happened and its result was not recorded.
     expect(client.effects('createVm', vmId)).toBe(1);
     expect(streamSummary(await client.vmStream(vmId))).toEqual(['VMCreated']);
-    const killedAt = Date.now();
 
-    await harness.start({}, 'after restart');
-    await expectRecovered(harness, client, vmId, ACTIVE, 50_000);
-    console.log(`b: killed after ${killedAt - t0} ms, recovered ${Date.now() - killedAt} ms after the kill`);
-  }, 70_000);
+    await harness.start({}, 'b (after side effect): after restart');
+    phases.mark('restarted');
+    await expectRecovered(harness, client, vmId, ACTIVE, STALLED_RECOVERY_MS);
+    phases.mark('recovered');
+    console.log(`b (after side effect): ${phases}`);
+  }, TEST_TIMEOUT_MS);
+
+  it.concurrent('c. given create-vm-object failing transiently, when the service is killed while the job waits to retry and restarts, then the job resumes and the VM is ACTIVE with one createVm', async () => {
+    // Slow backoff: the first retry waits 0.5 to 1 s, time enough to see the job delayed.
+    const backoff = { JOB_BACKOFF_BASE_MS: '1000', JOB_BACKOFF_CAP_MS: '2000' };
+    const { harness, first, client, phases } = await installation({ VIRTPLANE_FAILPOINTS: 'transient:create-vm-object', ...backoff }, 'c (retrying)');
+    const queue = new BullMqJobQueue({ connection: { url: TEST_REDIS_URL }, prefix: harness.prefix });
+    queues.push(queue);
+    const { vmId } = await client.createServer('crash-c');
+
+    const createJob = async (): Promise<JobStatus | undefined> =>
+      (await queue.listJobs({ serverId: vmId })).find((j) => j.name === 'create-vm-object');
+    const retrying = await until(
+      'the create-vm-object job to wait for a retry',
+      async () => {
+        const job = await createJob();
+        return job && job.attempts > 0 && job.state === 'delayed' ? job : undefined;
+      },
+      10_000,
+      () => harness.diagnostics(),
+    );
+    await first.kill('SIGKILL');
+    phases.mark('killed');
+    expect(retrying.lastError).toMatch(/failpoint transient:create-vm-object/);
+    expect(client.effects('createVm', vmId)).toBe(0);
+    expect(streamSummary(await client.vmStream(vmId))).toEqual(['VMCreated']);
+
+    await harness.start(backoff, 'c (retrying): after restart');
+    phases.mark('restarted');
+    await expectRecovered(harness, client, vmId, ACTIVE, 15_000);
+    phases.mark('recovered');
+    // The same job resumed (more attempts than before the kill) rather than a new one replacing it.
+    const done = await createJob();
+    expect(done).toMatchObject({ id: retrying.id, state: 'completed' });
+    expect(done!.attempts).toBeGreaterThan(retrying.attempts);
+    console.log(`c (retrying): ${phases}; killed after ${retrying.attempts} failed attempt(s), the job completed after ${done!.attempts}`);
+  }, TEST_TIMEOUT_MS);
+
+  it.concurrent('stop. given a failpoint after the stop-vm side effect, when the service dies before recording it and restarts, then the VM is SHUTOFF with one stopVm', async () => {
+    const { harness, first, client, phases } = await installation({ VIRTPLANE_FAILPOINTS: 'after-side-effect:stop-vm' }, 'stop (after side effect)');
+    const { vmId } = await client.createServer('crash-stop');
+    await until('the VM to be ACTIVE before the stop', async () => (await client.vm(vmId))?.vmState === 'active' && (await client.vm(vmId))?.task === null, 15_000, () => harness.diagnostics());
+    await client.stopServer(vmId);
+    expect((await first.waitForExit(15_000)).signal).toBe('SIGKILL');
+    phases.mark('killed');
+    expect(client.effects('stopVm', vmId)).toBe(1);
+    expect(streamSummary(await client.vmStream(vmId)).at(-1)).toBe('VMStopRequested');
+
+    await harness.start({}, 'stop (after side effect): after restart');
+    phases.mark('restarted');
+    await expectRecovered(harness, client, vmId, SHUTOFF, STALLED_RECOVERY_MS);
+    phases.mark('recovered');
+    console.log(`stop (after side effect): ${phases}`);
+  }, TEST_TIMEOUT_MS);
 });
