@@ -2,11 +2,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { appendRows, benchAppends } from './event-store.bench.js';
 import { benchCommands, commandRows } from './commands.bench.js';
 import { benchReplay, replayRows } from './replay.bench.js';
+import { benchSagas, sagaRows } from './sagas.bench.js';
 import { describeMachine } from './support/machine.js';
 import type { StoreKind } from './support/stores.js';
 
 /**
- * `npm run bench [-- --stores sqlite,postgres] [--only appends,commands,replay] [--replay-events N] [--scale X]`
+ * `npm run bench [-- --stores sqlite,postgres] [--only appends,commands,replay,sagas] [--replay-events N] [--scale X] [--saga-workers N]`
  * Prints a markdown table and writes it to bench/.out/latest.md; copy the figures into bench/RESULTS.md
  * with what limits them.
  */
@@ -17,9 +18,10 @@ function arg(name: string, fallback: string): string {
 
 async function main(): Promise<void> {
   const stores = arg('stores', 'sqlite,postgres').split(',') as StoreKind[];
-  const only = new Set(arg('only', 'appends,commands,replay').split(','));
+  const only = new Set(arg('only', 'appends,commands,replay,sagas').split(','));
   const replayEvents = Number(arg('replay-events', '1000000'));
   const scale = Number(arg('scale', '1'));
+  const sagaWorkers = arg('saga-workers', '');
   const rows: string[] = [];
   const say = (row: string) => {
     rows.push(row);
@@ -30,6 +32,13 @@ async function main(): Promise<void> {
     if (only.has('appends')) appendRows(kind, await benchAppends(kind, scale)).forEach(say);
     if (only.has('commands')) say(commandRows(kind, await benchCommands(kind, Math.round(1_000 * scale))));
     if (only.has('replay')) replayRows(kind, await benchReplay(kind, replayEvents)).forEach(say);
+    if (only.has('sagas')) {
+      const sagas = await benchSagas(kind, Math.round(1_000 * scale), {
+        unloaded: Math.max(1, Math.round(100 * scale)),
+        config: sagaWorkers ? { WORKER_CONCURRENCY_CLUSTER: Number(sagaWorkers) } : {},
+      });
+      sagaRows(kind, sagas).forEach(say);
+    }
   }
   const report = [
     `Measured ${new Date().toISOString().slice(0, 10)} on ${describeMachine()}.`,
