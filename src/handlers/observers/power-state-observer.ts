@@ -10,6 +10,8 @@ export interface PowerStateObserverDeps {
   knownVms(): Promise<{ vmId: string; ref: VmRef }[]>;
   newRequestId(): string;
   resyncIntervalMs: number;
+  /** How long a VM's changes are gathered before it is looked at (default 100 ms). */
+  settleMs?: number;
   onError?(error: unknown): void;
 }
 
@@ -22,13 +24,13 @@ export interface PowerStateObserverDeps {
 export class PowerStateObserver {
   private watch: { stop(): void } | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** Reports waiting per VM: a burst of changes (a VM booting) becomes one look once it settles. */
+  private readonly pending = new Map<string, NodeJS.Timeout>();
 
   constructor(private readonly deps: PowerStateObserverDeps) {}
 
   start(): void {
-    this.watch = this.deps.cluster.watchVms((change) => {
-      this.report(change.vm.vmId, change.vm.ref).catch((error) => this.deps.onError?.(error));
-    });
+    this.watch = this.deps.cluster.watchVms((change) => this.schedule(change.vm.vmId, change.vm.ref));
     this.timer = setInterval(() => {
       this.resync().catch((error) => this.deps.onError?.(error));
     }, this.deps.resyncIntervalMs);
@@ -38,6 +40,18 @@ export class PowerStateObserver {
   stop(): void {
     this.watch?.stop();
     if (this.timer) clearInterval(this.timer);
+    for (const timer of this.pending.values()) clearTimeout(timer);
+    this.pending.clear();
+  }
+
+  private schedule(vmId: string, ref: VmRef): void {
+    if (this.pending.has(vmId)) return;
+    const timer = setTimeout(() => {
+      this.pending.delete(vmId);
+      this.report(vmId, ref).catch((error) => this.deps.onError?.(error));
+    }, this.deps.settleMs ?? 100);
+    timer.unref();
+    this.pending.set(vmId, timer);
   }
 
   /** Compares every VM we know with the cluster, reporting those that differ or vanished. */

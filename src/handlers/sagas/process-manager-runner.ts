@@ -115,6 +115,8 @@ export class ProcessManagerRunner<S> {
     let state: S;
     if (cached && cached.revision === event.revision - 1) {
       state = manager.evolve(cached.state, event);
+    } else if (event.revision === 0) {
+      state = manager.evolve(manager.initialState(), event);
     } else {
       state = manager.initialState();
       for (const e of await store.readStream(event.streamId, { maxCount: event.revision + 1 })) state = manager.evolve(state, e);

@@ -12,12 +12,21 @@ type DomainEvent = { type: string; data: unknown };
 /** How many times a command is re-decided when another writer got to the stream first. */
 const MAX_ATTEMPTS = 3;
 
+/** Streams whose folded state is kept (least recently used go first). */
+const CACHED_STREAMS = 10_000;
+
 /**
  * The one way commands reach the store: load the stream, fold, decide, append with the expected
  * revision. No side effects. On a concurrent write the command is decided again against the new state
  * (the domain then refuses it if it no longer fits); after MAX_ATTEMPTS the conflict surfaces.
  */
 export class AggregateExecutor {
+  /**
+   * Folded states by stream. Events never change, so a state folded up to revision N stays true and
+   * a load only reads what came after N; states are immutable (evolve returns new objects).
+   */
+  private readonly folded = new Map<string, { revision: number; state: unknown }>();
+
   constructor(
     private readonly store: EventStore,
     private readonly clock: Clock,
@@ -41,6 +50,7 @@ export class AggregateExecutor {
         const result = await this.store.append(streamId, events, {
           expectedRevision: revision === NO_STREAM_REVISION ? 'no_stream' : revision,
         });
+        this.remember(streamId, result.nextExpectedRevision, decided.reduce(decider.evolve, state));
         return {
           streamId,
           eventTypes: decided.map((e) => e.type),
@@ -55,11 +65,20 @@ export class AggregateExecutor {
 
   /** Folds a stream into its current state (the store has already upcast old events). */
   async load<C, E extends DomainEvent, S>(streamId: string, decider: Decider<C, E, S>): Promise<{ state: S; revision: number }> {
-    const recorded = await this.store.readStream(streamId);
-    let state = decider.initialState();
+    const cached = this.folded.get(streamId) as { revision: number; state: S } | undefined;
+    const recorded = await this.store.readStream(streamId, cached ? { fromRevision: cached.revision + 1 } : {});
+    let state = cached ? cached.state : decider.initialState();
     for (const event of recorded) state = decider.evolve(state, { type: event.type, data: event.data } as E);
     const last = recorded[recorded.length - 1];
-    return { state, revision: last ? last.revision : NO_STREAM_REVISION };
+    const revision = last ? last.revision : (cached?.revision ?? NO_STREAM_REVISION);
+    if (revision !== NO_STREAM_REVISION) this.remember(streamId, revision, state);
+    return { state, revision };
+  }
+
+  private remember(streamId: string, revision: number, state: unknown): void {
+    this.folded.delete(streamId);
+    this.folded.set(streamId, { revision, state });
+    if (this.folded.size > CACHED_STREAMS) this.folded.delete(this.folded.keys().next().value!);
   }
 
   private envelope(event: DomainEvent, schemaVersion: number, meta: CommandMetadata, now: string): NewEvent {

@@ -87,4 +87,15 @@ describe('AggregateExecutor and the CreateServer handler', () => {
     const result = await executor.execute(vmStreamId('vm-5'), virtualMachineDecider, { type: 'RenameVM', data: { vmId: 'vm-5', name: 'db-1' } }, meta, VIRTUAL_MACHINE_EVENT_VERSIONS);
     expect(result).toEqual({ streamId: 'vm-vm-5', eventTypes: [], lastPosition: null, revision: 0 });
   });
+
+  it('given a VM this executor has folded, when another writer appends to its stream, then the next load folds the new events too', async () => {
+    await createServer('vm-6');
+    await executor.load(vmStreamId('vm-6'), virtualMachineDecider);
+    const other = new AggregateExecutor(store, new SystemClock(), new UuidV7Generator());
+    await other.execute(vmStreamId('vm-6'), virtualMachineDecider, { type: 'RenameVM', data: { vmId: 'vm-6', name: 'renamed-elsewhere' } }, meta, VIRTUAL_MACHINE_EVENT_VERSIONS);
+
+    const { state, revision } = await executor.load(vmStreamId('vm-6'), virtualMachineDecider);
+    expect(state?.name).toBe('renamed-elsewhere');
+    expect(revision).toBe(1);
+  });
 });

@@ -12,6 +12,9 @@ const NO_VALID_HOST = 'No valid host was found. There are not enough hosts avail
  */
 export async function awaitVm(ctx: StepContext, wanted: string, test: ObservationTest): Promise<VmObservation | null> {
   const deadline = Date.now() + ctx.convergenceTimeoutMs;
+  // Start looking again soon and back off to the configured interval: most transitions are quick,
+  // and a flat interval would add its whole length to every step that just missed one.
+  let pause = 1;
   for (;;) {
     const vm = await ctx.cluster.getVm(ctx.ref);
     if (test(vm)) return vm;
@@ -19,7 +22,8 @@ export async function awaitVm(ctx: StepContext, wanted: string, test: Observatio
     if (Date.now() >= deadline) {
       throw new TransientAdapterError('NotConverged', `VM ${ctx.ref.namespace}/${ctx.ref.name} is not ${wanted} yet (${vm?.printableStatus ?? 'absent'})`);
     }
-    await new Promise((resolve) => setTimeout(resolve, ctx.pollIntervalMs));
+    await new Promise((resolve) => setTimeout(resolve, pause));
+    pause = Math.min(pause * 2, ctx.pollIntervalMs);
   }
 }
 
