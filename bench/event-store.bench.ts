@@ -25,7 +25,7 @@ export async function benchAppends(kind: StoreKind, scale: number): Promise<Appe
     );
     const batches = Math.round(2_000 * scale);
     const batchedRate = await timed(batches * 100, () =>
-      pool(batches, 4, async (i) => {
+      pool(batches, 16, async (i) => {
         const events = Array.from({ length: 100 }, (_, j) => benchEvent(i * 100 + j));
         await store.append(`bench-batch-${i}`, events, { expectedRevision: 'no_stream' });
       }),
@@ -40,6 +40,6 @@ export function appendRows(kind: StoreKind, f: AppendFigures): string[] {
   return [
     `| ${kind} | single-event appends, sequential | ${fmt(f.sequentialSingle.perSecond)} appends/s | ${fmt(f.sequentialSingle.operations)} appends |`,
     `| ${kind} | single-event appends, 64 concurrent callers | ${fmt(f.concurrentSingle.perSecond)} appends/s | ${fmt(f.concurrentSingle.operations)} appends |`,
-    `| ${kind} | batched appends, 100 events per call (4 callers) | ${fmt(f.batched.perSecond)} events/s | ${fmt(f.batched.operations)} events |`,
+    `| ${kind} | batched appends, 100 events per call (16 callers) | ${fmt(f.batched.perSecond)} events/s | ${fmt(f.batched.operations)} events |`,
   ];
 }
