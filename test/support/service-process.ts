@@ -138,6 +138,7 @@ export class ServiceProcess {
       PORT: String(port),
     };
     const child = spawn(process.execPath, [options.build.main], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    startWatchdog(child);
     return new ServiceProcess(child, port, options.label ?? 'service');
   }
 
@@ -265,6 +266,21 @@ export class ServiceHarness {
     await deleteRedisKeys(this.prefix, this.options.redisUrl).catch(() => undefined);
     rmSync(this.dataDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A jest worker that dies (or is killed) must not leave services running: a tiny shell holds a pipe
+ * from this process and SIGKILLs the service when the pipe closes, however this process ends.
+ */
+function startWatchdog(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  const watchdog = spawn('sh', ['-c', 'read _ignored; kill -KILL "$1" 2>/dev/null', 'vp-service-watchdog', String(child.pid)], {
+    stdio: ['pipe', 'ignore', 'ignore'],
+  });
+  watchdog.once('error', () => undefined);
+  watchdog.unref();
+  (watchdog.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+  child.once('exit', () => watchdog.kill('SIGKILL'));
 }
 
 /** A loopback port nobody listens on right now. */

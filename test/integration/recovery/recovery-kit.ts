@@ -199,3 +199,25 @@ export class Phases {
     return this.marks.map(([name, ms]) => `${name} +${(ms / 1000).toFixed(1)}s`).join(', ');
   }
 }
+
+/** Opens once countDown() was called `count` times; wait() also gives up (resolves) after a timeout. */
+export class Latch {
+  private readonly opened: Promise<void>;
+  private open!: () => void;
+
+  constructor(private count: number) {
+    this.opened = new Promise((resolve) => (this.open = resolve));
+    if (count <= 0) this.open();
+  }
+
+  countDown(): void {
+    this.count -= 1;
+    if (this.count === 0) this.open();
+  }
+
+  async wait(timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.opened, new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
+  }
+}

@@ -2,9 +2,16 @@ import { BullMqJobQueue } from '../../../src/adapters/queue/bullmq-job-queue.js'
 import type { JobStatus } from '../../../src/adapters/queue/job-queue.port.js';
 import { TEST_REDIS_URL, shouldRunRedisTests } from '../../support/redis.js';
 import { ServiceHarness, buildService, type ServiceBuild } from '../../support/service-process.js';
-import { Phases, ServiceClient, streamProblems, streamSummary, until } from './recovery-kit.js';
+import { Latch, Phases, ServiceClient, streamProblems, streamSummary, until } from './recovery-kit.js';
 
 const redisAvailable = await shouldRunRedisTests();
+
+/**
+ * The three scenarios that wait for a stalled job recover about 30 s after their restart, so they
+ * start, crash and restart first; service starts are CPU-bound (several at once take seconds on two
+ * cores), so the two quick scenarios wait until those have restarted (or 30 s, if one failed early or a -t filter left them out).
+ */
+const stalledScenariosRestarted = new Latch(3);
 
 /**
  * Crash recovery of the CreateVM and StopVM sagas: the service runs as a child process, is killed
@@ -98,7 +105,59 @@ const redisAvailable = await shouldRunRedisTests();
   const STALLED_RECOVERY_MS = 55_000;
   const TEST_TIMEOUT_MS = 80_000;
 
+  it.concurrent('b. given a failpoint after the create-vm-object side effect, when the service dies before recording it and restarts, then the VM is ACTIVE with one createVm', async () => {
+    const { harness, first, client, phases } = await installation({ VIRTPLANE_FAILPOINTS: 'after-side-effect:create-vm-object' }, 'b (after side effect)');
+    const { vmId } = await client.createServer('crash-b');
+    expect((await first.waitForExit(15_000)).signal).toBe('SIGKILL');
+    phases.mark('killed');
+    // The side effect happened and its result was not recorded.
+    expect(client.effects('createVm', vmId)).toBe(1);
+    expect(streamSummary(await client.vmStream(vmId))).toEqual(['VMCreated']);
+
+    await harness.start({}, 'b (after side effect): after restart');
+    stalledScenariosRestarted.countDown();
+    phases.mark('restarted');
+    await expectRecovered(harness, client, vmId, ACTIVE, STALLED_RECOVERY_MS);
+    phases.mark('recovered');
+    console.log(`b (after side effect): ${phases}`);
+  }, TEST_TIMEOUT_MS);
+
+  it.concurrent('a. given a failpoint before create-vm-object, when the service dies as the step starts and restarts, then the VM is ACTIVE with one createVm', async () => {
+    const { harness, first, client, phases } = await installation({ VIRTPLANE_FAILPOINTS: 'before-step:create-vm-object' }, 'a (before step)');
+    const { vmId } = await client.createServer('crash-a2');
+    expect((await first.waitForExit(15_000)).signal).toBe('SIGKILL');
+    phases.mark('killed');
+    expect(client.effects('createVm', vmId)).toBe(0);
+    expect(streamSummary(await client.vmStream(vmId))).toEqual(['VMCreated']);
+
+    await harness.start({}, 'a (before step): after restart');
+    stalledScenariosRestarted.countDown();
+    phases.mark('restarted');
+    await expectRecovered(harness, client, vmId, ACTIVE, STALLED_RECOVERY_MS);
+    phases.mark('recovered');
+    console.log(`a (before step): ${phases}`);
+  }, TEST_TIMEOUT_MS);
+
+  it.concurrent('stop. given a failpoint after the stop-vm side effect, when the service dies before recording it and restarts, then the VM is SHUTOFF with one stopVm', async () => {
+    const { harness, first, client, phases } = await installation({ VIRTPLANE_FAILPOINTS: 'after-side-effect:stop-vm' }, 'stop (after side effect)');
+    const { vmId } = await client.createServer('crash-stop');
+    await until('the VM to be ACTIVE before the stop', async () => (await client.vm(vmId))?.vmState === 'active' && (await client.vm(vmId))?.task === null, 15_000, () => harness.diagnostics());
+    await client.stopServer(vmId);
+    expect((await first.waitForExit(15_000)).signal).toBe('SIGKILL');
+    phases.mark('killed');
+    expect(client.effects('stopVm', vmId)).toBe(1);
+    expect(streamSummary(await client.vmStream(vmId)).at(-1)).toBe('VMStopRequested');
+
+    await harness.start({}, 'stop (after side effect): after restart');
+    stalledScenariosRestarted.countDown();
+    phases.mark('restarted');
+    await expectRecovered(harness, client, vmId, SHUTOFF, STALLED_RECOVERY_MS);
+    phases.mark('recovered');
+    console.log(`stop (after side effect): ${phases}`);
+  }, TEST_TIMEOUT_MS);
+
   it.concurrent('a. given a create just accepted, when the service is killed at once and restarted, then the VM is ACTIVE with one createVm', async () => {
+    await stalledScenariosRestarted.wait(15_000);
     const { harness, first, client, phases } = await installation({}, 'a (kill at once)');
     const { vmId } = await client.createServer('crash-a');
     await first.kill('SIGKILL');
@@ -113,38 +172,8 @@ const redisAvailable = await shouldRunRedisTests();
     console.log(`a (kill at once): ${phases}`);
   }, TEST_TIMEOUT_MS);
 
-  it.concurrent('a. given a failpoint before create-vm-object, when the service dies as the step starts and restarts, then the VM is ACTIVE with one createVm', async () => {
-    const { harness, first, client, phases } = await installation({ VIRTPLANE_FAILPOINTS: 'before-step:create-vm-object' }, 'a (before step)');
-    const { vmId } = await client.createServer('crash-a2');
-    expect((await first.waitForExit(15_000)).signal).toBe('SIGKILL');
-    phases.mark('killed');
-    expect(client.effects('createVm', vmId)).toBe(0);
-    expect(streamSummary(await client.vmStream(vmId))).toEqual(['VMCreated']);
-
-    await harness.start({}, 'a (before step): after restart');
-    phases.mark('restarted');
-    await expectRecovered(harness, client, vmId, ACTIVE, STALLED_RECOVERY_MS);
-    phases.mark('recovered');
-    console.log(`a (before step): ${phases}`);
-  }, TEST_TIMEOUT_MS);
-
-  it.concurrent('b. given a failpoint after the create-vm-object side effect, when the service dies before recording it and restarts, then the VM is ACTIVE with one createVm', async () => {
-    const { harness, first, client, phases } = await installation({ VIRTPLANE_FAILPOINTS: 'after-side-effect:create-vm-object' }, 'b (after side effect)');
-    const { vmId } = await client.createServer('crash-b');
-    expect((await first.waitForExit(15_000)).signal).toBe('SIGKILL');
-    phases.mark('killed');
-    // The side effect happened and its result was not recorded.
-    expect(client.effects('createVm', vmId)).toBe(1);
-    expect(streamSummary(await client.vmStream(vmId))).toEqual(['VMCreated']);
-
-    await harness.start({}, 'b (after side effect): after restart');
-    phases.mark('restarted');
-    await expectRecovered(harness, client, vmId, ACTIVE, STALLED_RECOVERY_MS);
-    phases.mark('recovered');
-    console.log(`b (after side effect): ${phases}`);
-  }, TEST_TIMEOUT_MS);
-
   it.concurrent('c. given create-vm-object failing transiently, when the service is killed while the job waits to retry and restarts, then the job resumes and the VM is ACTIVE with one createVm', async () => {
+    await stalledScenariosRestarted.wait(15_000);
     // Slow backoff: the first retry waits 0.5 to 1 s, time enough to see the job delayed.
     const backoff = { JOB_BACKOFF_BASE_MS: '1000', JOB_BACKOFF_CAP_MS: '2000' };
     const { harness, first, client, phases } = await installation({ VIRTPLANE_FAILPOINTS: 'transient:create-vm-object', ...backoff }, 'c (retrying)');
@@ -178,22 +207,5 @@ const redisAvailable = await shouldRunRedisTests();
     expect(done).toMatchObject({ id: retrying.id, state: 'completed' });
     expect(done!.attempts).toBeGreaterThan(retrying.attempts);
     console.log(`c (retrying): ${phases}; killed after ${retrying.attempts} failed attempt(s), the job completed after ${done!.attempts}`);
-  }, TEST_TIMEOUT_MS);
-
-  it.concurrent('stop. given a failpoint after the stop-vm side effect, when the service dies before recording it and restarts, then the VM is SHUTOFF with one stopVm', async () => {
-    const { harness, first, client, phases } = await installation({ VIRTPLANE_FAILPOINTS: 'after-side-effect:stop-vm' }, 'stop (after side effect)');
-    const { vmId } = await client.createServer('crash-stop');
-    await until('the VM to be ACTIVE before the stop', async () => (await client.vm(vmId))?.vmState === 'active' && (await client.vm(vmId))?.task === null, 15_000, () => harness.diagnostics());
-    await client.stopServer(vmId);
-    expect((await first.waitForExit(15_000)).signal).toBe('SIGKILL');
-    phases.mark('killed');
-    expect(client.effects('stopVm', vmId)).toBe(1);
-    expect(streamSummary(await client.vmStream(vmId)).at(-1)).toBe('VMStopRequested');
-
-    await harness.start({}, 'stop (after side effect): after restart');
-    phases.mark('restarted');
-    await expectRecovered(harness, client, vmId, SHUTOFF, STALLED_RECOVERY_MS);
-    phases.mark('recovered');
-    console.log(`stop (after side effect): ${phases}`);
   }, TEST_TIMEOUT_MS);
 });
