@@ -1,5 +1,7 @@
-import { v7 as uuidv7 } from 'uuid';
 import type { NewEvent } from '../../src/adapters/event-store/event-envelope.js';
+import { UuidV7Generator } from '../../src/handlers/shared/uuid-v7-generator.js';
+
+const ids = new UuidV7Generator();
 
 const metadata = {
   requestId: 'req-00000000-0000-7000-8000-000000000000',
@@ -11,7 +13,7 @@ const metadata = {
 /** A small event of realistic size for raw append benchmarks. */
 export function benchEvent(i: number): NewEvent {
   return {
-    id: uuidv7(),
+    id: ids.next(),
     type: 'VMRenamed',
     schemaVersion: 1,
     data: { vmId: `vm-${i}`, name: `bench-${i}`, previousName: `old-${i}` },
