@@ -8,8 +8,9 @@ const redisAvailable = await shouldRunRedisTests();
 
 /**
  * The three scenarios that wait for a stalled job recover about 30 s after their restart, so they
- * start, crash and restart first; service starts are CPU-bound (several at once take seconds on two
- * cores), so the two quick scenarios wait until those have restarted (or 30 s, if one failed early or a -t filter left them out).
+ * start, crash and restart first. Service starts are CPU-bound (several at once take seconds on two
+ * cores), so the two quick scenarios wait until those have restarted, or 15 s (one failed early, or
+ * a -t filter left them out).
  */
 const stalledScenariosRestarted = new Latch(3);
 
@@ -26,27 +27,27 @@ const stalledScenariosRestarted = new Latch(3);
  * an installation of its own and they run concurrently.
  */
 (redisAvailable ? describe : describe.skip)('saga crash recovery (service as a child process, SIGKILL)', () => {
-  let build: Promise<ServiceBuild>;
+  // Compiled once for the file; concurrent tests may start before beforeAll resolves, so they share the promise.
+  let building: Promise<ServiceBuild> | undefined;
+  const build = () => (building ??= buildService());
   const harnesses: ServiceHarness[] = [];
   const clients: ServiceClient[] = [];
   const queues: BullMqJobQueue[] = [];
 
-  beforeAll(() => {
-    // Concurrent tests may start before beforeAll resolves: they await this promise instead.
-    build = buildService();
-    build.catch(() => undefined);
+  beforeAll(async () => {
+    await build();
   });
   afterAll(async () => {
     await Promise.all(queues.map((q) => q.close({ force: true }).catch(() => undefined)));
     await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
     await Promise.all(harnesses.map((h) => h.cleanup()));
-    (await build.catch(() => undefined))?.remove();
+    (await building?.catch(() => undefined))?.remove();
   });
 
   /** A fresh installation (data dir, queue prefix) and the test's client on its stores, once it has started. */
   async function installation(firstRunEnv: Record<string, string>, label: string) {
     const phases = new Phases();
-    const harness = new ServiceHarness({ build: await build, redisUrl: TEST_REDIS_URL });
+    const harness = new ServiceHarness({ build: await build(), redisUrl: TEST_REDIS_URL });
     harnesses.push(harness);
     const first = await harness.start(firstRunEnv, `${label}: first run`);
     phases.mark('ready');
