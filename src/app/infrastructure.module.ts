@@ -27,6 +27,7 @@ import { APP_CONFIG, CLUSTER, HYPERVISOR, JOB_QUEUE, REDIS, SIMULATION } from '.
           prefix: config.QUEUE_PREFIX,
           defaultAttempts: config.JOB_ATTEMPTS,
           backoff: { baseMs: config.JOB_BACKOFF_BASE_MS, capMs: config.JOB_BACKOFF_CAP_MS },
+          stalled: { lockDurationMs: config.JOB_LOCK_DURATION_MS, stalledIntervalMs: config.JOB_STALLED_INTERVAL_MS },
         }),
     },
     { provide: SIMULATION, inject: [APP_CONFIG], useFactory: (config: AppConfig) => openSimulation(config) },

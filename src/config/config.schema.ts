@@ -39,6 +39,12 @@ export const configSchema = z
     /** Attempts per step job (the first run included) before a transient failure fails the step. */
     JOB_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
     JOB_BACKOFF_BASE_MS: z.coerce.number().int().min(1).default(200),
+    /**
+     * A running job's lock lasts this long without renewal: a job whose worker died (SIGKILL) runs
+     * again once its lock has expired and the next stalled-job check (JOB_STALLED_INTERVAL_MS) sees it.
+     */
+    JOB_LOCK_DURATION_MS: z.coerce.number().int().min(1_000).default(30_000),
+    JOB_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(15_000),
     JOB_BACKOFF_CAP_MS: z.coerce.number().int().min(1).default(30_000),
     /** A task still running after this long fails with a timeout and is compensated. */
     TASK_DEADLINE_SECONDS: z.coerce.number().min(0.1).default(600),
