@@ -238,6 +238,9 @@ export class ServiceHarness {
       JOB_BACKOFF_BASE_MS: '50',
       JOB_BACKOFF_CAP_MS: '200',
       RECONCILE_INTERVAL_SECONDS: '1',
+      // A job whose worker was killed runs again once its lock expires and a stalled check sees it.
+      JOB_LOCK_DURATION_MS: '2000',
+      JOB_STALLED_INTERVAL_MS: '1000',
       STEP_CONVERGENCE_TIMEOUT_MS: '5000',
       LOG_LEVEL: 'warn',
       ...this.options.env,

@@ -85,7 +85,9 @@ export class SagasModule implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.queue.onError((error) => logger.warn(`job queue: ${error.message}`));
+    this.queue.onError(throttled((error: Error, suppressed: number) =>
+      logger.warn(`job queue: ${error.message}${suppressed > 0 ? ` (and ${suppressed} more errors since the last report)` : ''}`),
+    ));
     await this.queue.startWorkers(this.processor.process, {
       concurrency: {
         cluster: this.config.WORKER_CONCURRENCY_CLUSTER,
@@ -117,4 +119,24 @@ export class SagasModule implements OnApplicationBootstrap, OnModuleDestroy {
       logger.warn(`reconcile failed, will try again: ${String(error)}`);
     }
   }
+}
+
+/**
+ * Every connection reports every reconnect attempt while Redis is down (dozens a second): report the
+ * first, then at most one line every REPORT_EVERY_MS with how many were left out.
+ */
+const REPORT_EVERY_MS = 10_000;
+function throttled(report: (error: Error, suppressed: number) => void): (error: Error) => void {
+  let last = 0;
+  let suppressed = 0;
+  return (error) => {
+    const now = Date.now();
+    if (now - last < REPORT_EVERY_MS) {
+      suppressed += 1;
+      return;
+    }
+    report(error, suppressed);
+    last = now;
+    suppressed = 0;
+  };
 }

@@ -7,7 +7,7 @@ import { Latch, Phases, ServiceClient, streamProblems, streamSummary, until } fr
 const redisAvailable = await shouldRunRedisTests();
 
 /**
- * The three scenarios that wait for a stalled job recover about 30 s after their restart, so they
+ * The three scenarios that wait for a stalled job recover a few seconds after their restart, so they
  * start, crash and restart first. Service starts are CPU-bound (several at once take seconds on two
  * cores), so the two quick scenarios wait until those have restarted, or 15 s (one failed early, or
  * a -t filter left them out).
@@ -22,9 +22,9 @@ const stalledScenariosRestarted = new Latch(3);
  * must hold each step once, with contiguous revisions and unique event ids.
  *
  * A step job that was running when the process died is held by its dead worker's BullMQ lock until
- * the lock expires (30 s, not configurable from the service's environment) and the next stalled-job
- * check puts it back (every 15 s): those scenarios take 30 to 45 s to recover, so every scenario gets
- * an installation of its own and they run concurrently.
+ * the lock expires (JOB_LOCK_DURATION_MS, 2 s here) and the next stalled-job check puts it back
+ * (JOB_STALLED_INTERVAL_MS, 1 s here); every scenario gets an installation of its own and they run
+ * concurrently.
  */
 (redisAvailable ? describe : describe.skip)('saga crash recovery (service as a child process, SIGKILL)', () => {
   // Compiled once for the file; concurrent tests may start before beforeAll resolves, so they share the promise.
@@ -102,9 +102,9 @@ const stalledScenariosRestarted = new Latch(3);
     return recoveredMs;
   }
 
-  /** A stalled job waits for its lock (30 s) and a stalled check (every 15 s); allow for both and a slow machine. */
-  const STALLED_RECOVERY_MS = 55_000;
-  const TEST_TIMEOUT_MS = 80_000;
+  /** A stalled job waits for its lock (2 s) and a stalled check (every 1 s); allow for both and a slow, busy machine. */
+  const STALLED_RECOVERY_MS = 30_000;
+  const TEST_TIMEOUT_MS = 60_000;
 
   it.concurrent('b. given a failpoint after the create-vm-object side effect, when the service dies before recording it and restarts, then the VM is ACTIVE with one createVm', async () => {
     const { harness, first, client, phases } = await installation({ VIRTPLANE_FAILPOINTS: 'after-side-effect:create-vm-object' }, 'b (after side effect)');
