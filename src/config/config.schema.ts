@@ -65,6 +65,23 @@ export const configSchema = z
     SIM_LATENCY_MS: z.coerce.number().int().min(0).default(0),
     /** Keep the simulation's state in DATA_DIR/simulation across restarts (off for benchmarks: it rewrites a file per change). */
     SIM_PERSIST: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+
+    /** Users, projects and role assignments (JSON); unset: the built-in admin/demo layout. */
+    IDENTITY_FILE: z.string().min(1).optional(),
+    /** Passwords of the built-in `admin` and `demo` users (ignored when IDENTITY_FILE is set). */
+    ADMIN_PASSWORD: z.string().min(1).default('admin-secret'),
+    DEMO_PASSWORD: z.string().min(1).default('demo-secret'),
+    /**
+     * HMAC key for tokens (32 characters or more, checked where it is used so a bad one is never
+     * echoed in the configuration error); unset: generated once and kept in DATA_DIR/token-secret.
+     */
+    TOKEN_SECRET: z.string().min(1).optional(),
+    TOKEN_TTL_SECONDS: z.coerce.number().int().min(1).max(31 * 24 * 3600).default(3600),
+    /** Base URL clients reach this service at, for the catalog and version links; unset: http://HOST:PORT. */
+    PUBLIC_URL: z
+      .string()
+      .regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, 'must be an http:// or https:// URL')
+      .optional(),
   })
   .superRefine((c, ctx) => {
     if (c.EVENT_STORE === 'postgres' && !c.DATABASE_URL) {
