@@ -1,11 +1,13 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { endWithParent, freeLoopbackPort } from '../../src/adapters/process/child-processes.js';
 import { deleteRedisKeys, testRedisPrefix } from './redis.js';
+
+export { freeLoopbackPort };
 
 /**
  * The service as a real child process (`node dist/src/main.js`), for tests that must kill it the
@@ -138,7 +140,7 @@ export class ServiceProcess {
       PORT: String(port),
     };
     const child = spawn(process.execPath, [options.build.main], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    startWatchdog(child);
+    endWithParent(child, 'KILL');
     return new ServiceProcess(child, port, options.label ?? 'service');
   }
 
@@ -271,33 +273,7 @@ export class ServiceHarness {
   }
 }
 
-/**
- * A jest worker that dies (or is killed) must not leave services running: a tiny shell holds a pipe
- * from this process and SIGKILLs the service when the pipe closes, however this process ends.
- */
-function startWatchdog(child: ChildProcess): void {
-  if (child.pid === undefined) return;
-  const watchdog = spawn('sh', ['-c', 'read _ignored; kill -KILL "$1" 2>/dev/null', 'vp-service-watchdog', String(child.pid)], {
-    stdio: ['pipe', 'ignore', 'ignore'],
-  });
-  watchdog.once('error', () => undefined);
-  watchdog.unref();
-  (watchdog.stdin as unknown as { unref?: () => void } | null)?.unref?.();
-  child.once('exit', () => watchdog.kill('SIGKILL'));
-}
 
-/** A loopback port nobody listens on right now. */
-export function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A unique name for a run's artefacts. */
 export function uniqueSuffix(): string {

@@ -1,11 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { accessSync, constants, mkdirSync, readFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { delimiter, join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { PrivateRedisFailedError } from './private-redis-failed.error.js';
 import { RedisNotInstalledError } from './redis-not-installed.error.js';
 import { RedisUnreachableError } from './redis-unreachable.error.js';
+import { endWithParent, freeLoopbackPort } from '../process/child-processes.js';
 
 export interface PrivateRedis {
   url: string;
@@ -118,7 +119,7 @@ async function launch(executable: string, port: number, options: StartPrivateRed
   const server = spawn(executable, args, { stdio: 'ignore' });
   const exited = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)));
   server.once('error', () => undefined); // reported through 'exit' and the failed PING
-  const watchdog = startWatchdog(server);
+  endWithParent(server, 'TERM');
   const url = `redis://127.0.0.1:${port}`;
 
   const deadline = Date.now() + (options.startTimeoutMs ?? 10_000);
@@ -126,19 +127,16 @@ async function launch(executable: string, port: number, options: StartPrivateRed
   void exited.then((code) => { exitCode = code; });
   for (;;) {
     if (exitCode !== undefined) {
-      watchdog.kill('SIGKILL');
       throw new PrivateRedisFailedError(executable, `it exited with code ${exitCode} on port ${port}`, tail(logFile));
     }
     // Only our own server counts: another one already on the port would answer PING too.
     const answeredBy = await serverPid(port, 500).catch(() => undefined);
     if (answeredBy === server.pid) break;
     if (answeredBy !== undefined) {
-      watchdog.kill('SIGKILL');
       server.kill('SIGKILL');
       throw new PrivateRedisFailedError(executable, `port ${port} is already served by another redis-server (pid ${answeredBy})`, tail(logFile));
     }
     if (Date.now() > deadline) {
-      watchdog.kill('SIGKILL');
       server.kill('SIGKILL');
       throw new PrivateRedisFailedError(executable, `no answer to PING on port ${port}`, tail(logFile));
     }
@@ -153,8 +151,7 @@ async function launch(executable: string, port: number, options: StartPrivateRed
     port,
     stop: () => {
       stopping ??= (async () => {
-        watchdog.kill('SIGKILL');
-        if (server.exitCode !== null || server.signalCode !== null) return;
+          if (server.exitCode !== null || server.signalCode !== null) return;
         server.kill('SIGTERM');
         const timer = setTimeout(() => server.kill('SIGKILL'), 5000);
         await exited;
@@ -163,18 +160,6 @@ async function launch(executable: string, port: number, options: StartPrivateRed
       return stopping;
     },
   };
-}
-
-/** A shell that waits for EOF on a pipe from us, then terminates the server. */
-function startWatchdog(server: ChildProcess): ChildProcess {
-  const watchdog = spawn('sh', ['-c', 'read _ignored; kill -TERM "$1" 2>/dev/null', 'vp-redis-watchdog', String(server.pid)], {
-    stdio: ['pipe', 'ignore', 'ignore'],
-  });
-  watchdog.once('error', () => undefined);
-  watchdog.unref();
-  (watchdog.stdin as unknown as { unref?: () => void } | null)?.unref?.();
-  server.once('exit', () => watchdog.kill('SIGKILL'));
-  return watchdog;
 }
 
 /**
@@ -219,17 +204,6 @@ async function probe(url: string, timeoutMs: number): Promise<void> {
   }
 }
 
-function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function tail(file: string): string {
   try {
