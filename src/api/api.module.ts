@@ -6,9 +6,11 @@ import { MetricsController } from './metrics/metrics.controller.js';
 import { JobsController } from './jobs/jobs.controller.js';
 import { APP_FILTER } from '@nestjs/core';
 import { NovaExceptionFilter } from './errors/nova-exception.filter.js';
+import { AuthModule } from './auth/auth.module.js';
+import { IdentityModule } from './identity/identity.module.js';
 
 @Module({
-  imports: [ProjectionsModule],
+  imports: [ProjectionsModule, AuthModule, IdentityModule],
   controllers: [HealthController, MetricsController, JobsController],
   providers: [ReadinessService, { provide: APP_FILTER, useClass: NovaExceptionFilter }],
 })

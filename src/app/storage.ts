@@ -48,6 +48,7 @@ export async function openStorage(config: AppConfig, metrics?: EventStoreMetrics
   }
   try {
     await runMigrations(readModelDb, { directory: readModelMigrations });
+    await runMigrations(readModelDb, { directory: join(findProjectRoot(), 'migrations', 'identity') });
   } catch (error) {
     await Promise.allSettled([store.close(), readModelDb.close()]);
     throw error;

@@ -21,15 +21,29 @@ export interface TestApp {
   dataDir: string;
   /** A real HTTP request to the service on its loopback port. */
   request(method: string, path: string, init?: { headers?: Record<string, string>; body?: unknown }): Promise<TestResponse>;
+  /**
+   * Logs in with a password (POST /identity/v3/auth/tokens) and returns the token. Defaults: the
+   * built-in `admin`, its password, scoped to the user's own project of the same name.
+   */
+  login(user?: string, options?: { password?: string; project?: string }): Promise<string>;
   close(): Promise<void>;
+}
+
+/** The built-in users' passwords on the embedded default (ADMIN_PASSWORD / DEMO_PASSWORD unset). */
+export const DEFAULT_PASSWORDS: Record<string, string> = { admin: 'admin-secret', demo: 'demo-secret' };
+
+/** Headers that carry a token. */
+export function authHeaders(token: string): Record<string, string> {
+  return { 'x-auth-token': token };
 }
 
 /**
  * The whole service on its embedded default (simulated infrastructure), in a temporary data directory,
  * on a free loopback port, with the test Redis under a key prefix of its own.
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'virtplane-test-'));
+export async function startTestApp(env: Record<string, string> = {}, options: { dataDir?: string } = {}): Promise<TestApp> {
+  // A data directory the caller gives is the caller's to remove (to start the service twice on it).
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'virtplane-test-'));
   const prefix = testRedisPrefix();
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, ...env });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), new FastifyAdapter(), {
@@ -39,7 +53,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;
-  return {
+  const t: TestApp = {
     app,
     baseUrl,
     dataDir,
@@ -53,10 +67,28 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       const text = await res.text();
       return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) };
     },
+    async login(user = 'admin', { password, project } = {}) {
+      const envPassword = user === 'admin' ? env.ADMIN_PASSWORD : user === 'demo' ? env.DEMO_PASSWORD : undefined;
+      const res = await t.request('POST', '/identity/v3/auth/tokens', {
+        body: {
+          auth: {
+            identity: {
+              methods: ['password'],
+              password: { user: { name: user, domain: { id: 'default' }, password: password ?? envPassword ?? DEFAULT_PASSWORDS[user] ?? '' } },
+            },
+            scope: { project: { name: project ?? user, domain: { id: 'default' } } },
+          },
+        },
+      });
+      const token = res.headers.get('x-subject-token');
+      if (res.status !== 201 || !token) throw new Error(`login as ${user} failed: ${res.status} ${res.text}`);
+      return token;
+    },
     async close() {
       await app.close();
       await deleteRedisKeys(prefix);
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return t;
 }

@@ -1,7 +1,9 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { WrongExpectedVersionError } from '../../adapters/event-store/wrong-expected-version.error.js';
 import { DomainError, type DomainErrorKind } from '../../domain/shared/domain-error.js';
+import { isIdentityPath } from '../identity/identity-path.js';
+import { keystoneErrorBody } from '../identity/keystone-error-body.js';
 import { novaErrorBody } from './nova-error-body.js';
 
 const STATUS: Record<DomainErrorKind, number> = { invalid_input: 400, not_found: 404, conflict: 409 };
@@ -15,7 +17,10 @@ export class NovaExceptionFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const { status, message } = this.describe(error);
     if (status >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-    void reply.status(status).header('content-type', 'application/json').send(novaErrorBody(status, message));
+    // Keystone's clients expect its own body form on its paths (e.g. a malformed JSON login, an unknown route).
+    const url = host.switchToHttp().getRequest<FastifyRequest>().url;
+    const body = isIdentityPath(url) ? keystoneErrorBody(status, message) : novaErrorBody(status, message);
+    void reply.status(status).header('content-type', 'application/json').send(body);
   }
 
   private describe(error: unknown): { status: number; message: string } {

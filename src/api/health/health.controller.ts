@@ -1,7 +1,10 @@
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { Public } from '../auth/public.decorator.js';
 import { ReadinessService } from './readiness.service.js';
 
+/** Probes answer without a token: orchestrators have none. */
+@Public()
 @Controller()
 export class HealthController {
   constructor(private readonly readiness: ReadinessService) {}

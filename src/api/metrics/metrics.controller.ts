@@ -1,7 +1,10 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ProjectionRunner } from '../../projections/projection-runner.js';
+import { Public } from '../auth/public.decorator.js';
 import { Metrics } from './metrics.js';
 
+/** Scraped without a token, as Prometheus does; keep /metrics off the public network. */
+@Public()
 @Controller()
 export class MetricsController {
   constructor(

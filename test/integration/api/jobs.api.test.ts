@@ -2,15 +2,18 @@ import { TransientAdapterError } from '../../../src/adapters/adapter-errors.js';
 import type { SimulatedCluster } from '../../../src/adapters/kubernetes/simulated-cluster.js';
 import { CLUSTER } from '../../../src/app/tokens.js';
 import { ServerDriver } from '../../support/server-driver.js';
-import { startTestApp, type TestApp } from '../../support/test-app.js';
+import { authHeaders, startTestApp, type TestApp } from '../../support/test-app.js';
 
-describe('GET /jobs, /jobs/{id}, /queues', () => {
+describe('GET /jobs, /jobs/{id}, /queues (admin only)', () => {
   let t: TestApp;
   let servers: ServerDriver;
+  let admin: Record<string, string>;
+  const get = (path: string) => t.request('GET', path, { headers: admin });
 
   beforeAll(async () => {
     t = await startTestApp({ JOB_BACKOFF_BASE_MS: '10', JOB_BACKOFF_CAP_MS: '20', SIM_PERSIST: 'false' });
     servers = new ServerDriver(t);
+    admin = authHeaders(await t.login('admin'));
   });
   afterAll(async () => {
     await t?.close();
@@ -21,14 +24,14 @@ describe('GET /jobs, /jobs/{id}, /queues', () => {
     const { vmId } = await servers.create('jobs-1');
     await servers.settles(vmId, 'ACTIVE');
 
-    const res = await t.request('GET', `/jobs?server_id=${vmId}&queue=cluster`);
+    const res = await get(`/jobs?server_id=${vmId}&queue=cluster`);
     expect(res.status).toBe(200);
     const jobs = res.json().jobs as Array<Record<string, unknown>>;
     expect(jobs.map((j) => j.step_id).sort()).toEqual(['await-running', 'create-vm-object']);
     const create = jobs.find((j) => j.step_id === 'create-vm-object')!;
     expect(create).toMatchObject({ state: 'completed', server_id: vmId, attempts: 2, last_error: 'the API server is restarting' });
 
-    const one = await t.request('GET', `/jobs/${encodeURIComponent(String(create.id))}`);
+    const one = await get(`/jobs/${encodeURIComponent(String(create.id))}`);
     expect(one.status).toBe(200);
     expect(one.json().job).toEqual(create);
   });
@@ -36,14 +39,14 @@ describe('GET /jobs, /jobs/{id}, /queues', () => {
   it('given a running deadline, when jobs are filtered by state, then only those states come back', async () => {
     const { vmId } = await servers.create('jobs-2');
     await servers.settles(vmId, 'ACTIVE');
-    const res = await t.request('GET', `/jobs?server_id=${vmId}&state=delayed,completed`);
+    const res = await get(`/jobs?server_id=${vmId}&state=delayed,completed`);
     expect(res.status).toBe(200);
     const states = new Set((res.json().jobs as Array<{ state: string }>).map((j) => j.state));
     expect([...states].every((s) => s === 'delayed' || s === 'completed')).toBe(true);
   });
 
   it('given the queues, when summarised, then every queue is listed with its counts', async () => {
-    const res = await t.request('GET', '/queues');
+    const res = await get('/queues');
     expect(res.status).toBe(200);
     const queues = res.json().queues as Array<{ name: string; completed: number }>;
     expect(queues.map((q) => q.name)).toEqual(['cluster', 'hypervisor', 'fabric', 'deadlines']);
@@ -51,7 +54,7 @@ describe('GET /jobs, /jobs/{id}, /queues', () => {
   });
 
   it("given no such job, when shown, then 404 in Nova's body form", async () => {
-    const res = await t.request('GET', '/jobs/nope');
+    const res = await get('/jobs/nope');
     expect(res.status).toBe(404);
     expect(res.json()).toEqual({ itemNotFound: { code: 404, message: 'Job nope could not be found.' } });
   });
@@ -62,9 +65,32 @@ describe('GET /jobs, /jobs/{id}, /queues', () => {
     ['/jobs?queue=gpu', /queue/],
     ['/jobs?colour=blue', /colour|Unrecognized/],
   ])('given a bad query %s, when listed, then 400 badRequest naming the parameter', async (url, why) => {
-    const res = await t.request('GET', url);
+    const res = await get(url);
     expect(res.status).toBe(400);
     expect(res.json().badRequest.code).toBe(400);
     expect(res.json().badRequest.message).toMatch(why);
+  });
+});
+
+describe('/jobs and /queues for callers who are not admin', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ SIM_PERSIST: 'false' });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it.each(['/jobs', '/jobs/some-job', '/queues'])("given no token, when %s is asked, then 401 in Nova's body form", async (path) => {
+    const res = await t.request('GET', path);
+    expect(res.status).toBe(401);
+    expect(res.json()).toEqual({ unauthorized: { code: 401, message: 'The request you have made requires authentication.' } });
+    expect(res.headers.get('www-authenticate')).toMatch(/^Keystone uri="http:\/\/.+\/identity"$/);
+  });
+
+  it.each(['/jobs', '/jobs/some-job', '/queues'])('given a member of demo, when %s is asked, then 403 forbidden by policy', async (path) => {
+    const res = await t.request('GET', path, { headers: authHeaders(await t.login('demo')) });
+    expect(res.status).toBe(403);
+    expect(res.json().forbidden).toMatchObject({ code: 403, message: expect.stringMatching(/^Policy doesn't allow virtplane:(jobs|queues):\w+ to be performed\.$/) });
   });
 });
