@@ -18,7 +18,10 @@ type TaskCommand = 'StartVM' | 'StopVM' | 'PauseVM' | 'UnpauseVM' | 'DeleteVM';
 
 /** Drives servers through the command bus and reads them back from the servers read model. */
 export class ServerDriver {
-  constructor(private readonly t: TestApp) {}
+  constructor(
+    private readonly t: TestApp,
+    private readonly actor: { userId: string; projectId: string; roles: string[] } = ACTOR,
+  ) {}
 
   private get bus() {
     return this.t.app.get(CommandBus);
@@ -28,8 +31,8 @@ export class ServerDriver {
     const vmId = uuidv7();
     const result = await this.bus.execute(
       new CreateServerCommand(
-        { vmId, taskId: uuidv7(), name, projectId: ACTOR.projectId, userId: ACTOR.userId, flavorId, imageRef: 'docker://quay.io/containerdisks/fedora:41', keyName: null, metadata: {}, availabilityZone: null, userDataSha256: null },
-        { requestId: `req-${uuidv7()}`, actor: ACTOR },
+        { vmId, taskId: uuidv7(), name, projectId: this.actor.projectId, userId: this.actor.userId, flavorId, imageRef: 'docker://quay.io/containerdisks/fedora:41', keyName: null, metadata: {}, availabilityZone: null, userDataSha256: null },
+        { requestId: `req-${uuidv7()}`, actor: this.actor },
       ),
     );
     return { vmId, result };
@@ -44,7 +47,7 @@ export class ServerDriver {
   }
 
   execute(command: VirtualMachineCommand): Promise<CommandResult> {
-    return this.bus.execute(new ExecuteVmCommand(command, { requestId: `req-${uuidv7()}`, actor: ACTOR }));
+    return this.bus.execute(new ExecuteVmCommand(command, { requestId: `req-${uuidv7()}`, actor: this.actor }));
   }
 
   async server(vmId: string): Promise<ServerView | undefined> {
