@@ -5,6 +5,7 @@ import { ReadinessService } from './health/readiness.service.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { JobsController } from './jobs/jobs.controller.js';
 import { AuditController } from './audit/audit.controller.js';
+import { EventsController } from './events/events.controller.js';
 import { APP_FILTER } from '@nestjs/core';
 import { NovaExceptionFilter } from './errors/nova-exception.filter.js';
 import { AuthModule } from './auth/auth.module.js';
@@ -12,7 +13,7 @@ import { IdentityModule } from './identity/identity.module.js';
 
 @Module({
   imports: [ProjectionsModule, AuthModule, IdentityModule],
-  controllers: [HealthController, MetricsController, JobsController, AuditController],
+  controllers: [HealthController, MetricsController, JobsController, AuditController, EventsController],
   providers: [ReadinessService, { provide: APP_FILTER, useClass: NovaExceptionFilter }],
 })
 export class ApiModule {}
