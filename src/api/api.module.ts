@@ -10,9 +10,10 @@ import { APP_FILTER } from '@nestjs/core';
 import { NovaExceptionFilter } from './errors/nova-exception.filter.js';
 import { AuthModule } from './auth/auth.module.js';
 import { IdentityModule } from './identity/identity.module.js';
+import { ComputeModule } from './compute/compute.module.js';
 
 @Module({
-  imports: [ProjectionsModule, AuthModule, IdentityModule],
+  imports: [ProjectionsModule, AuthModule, IdentityModule, ComputeModule],
   controllers: [HealthController, MetricsController, JobsController, AuditController, EventsController],
   providers: [ReadinessService, { provide: APP_FILTER, useClass: NovaExceptionFilter }],
 })

@@ -1,0 +1,36 @@
+import { Inject, Module, RequestMethod, type MiddlewareConsumer, type NestModule, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance } from 'fastify';
+import { APP_CONFIG } from '../../app/tokens.js';
+import type { AppConfig } from '../../config/config.schema.js';
+import { ProjectionsModule } from '../../projections/projections.module.js';
+import { publicUrl } from '../auth/public-url.js';
+import { ComputeVersionsController } from './compute-versions.controller.js';
+import { computeV20Document, computeV21Document, computeVersionsDocument } from './compute-versions.js';
+import { RequestMiddleware } from './request.middleware.js';
+
+/** Nova's compute API v2.1 under /compute: versions, servers, server actions, instance actions. */
+@Module({
+  imports: [ProjectionsModule],
+  controllers: [ComputeVersionsController],
+})
+export class ComputeModule implements NestModule, OnModuleInit {
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RequestMiddleware).forRoutes({ path: '*path', method: RequestMethod.ALL });
+  }
+
+  /** The version documents' own links end in a slash (as Nova's do); Nest cannot route those, Fastify can. */
+  onModuleInit(): void {
+    const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
+    if (!fastify) return;
+    const base = publicUrl(this.config);
+    fastify.get('/compute/', async () => computeVersionsDocument(base));
+    fastify.get('/compute/v2.1/', async () => computeV21Document(base));
+    fastify.get('/compute/v2/', async () => computeV20Document(base));
+  }
+}
