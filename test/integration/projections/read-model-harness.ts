@@ -90,6 +90,7 @@ export async function dumpTables(db: SqlExecutor): Promise<Record<string, unknow
     ['instance_action_events', 'position'],
     ['audit_log', 'position'],
     ['audit_running_tasks', 'server_id'],
+    ['flavors', 'id'],
   ];
   const dump: Record<string, unknown[]> = {};
   for (const [table, key] of tables) dump[table] = await db.query(`SELECT * FROM ${table} ORDER BY ${key}`);
