@@ -8,11 +8,16 @@ import { publicUrl } from '../auth/public-url.js';
 import { ComputeVersionsController } from './compute-versions.controller.js';
 import { computeV20Document, computeV21Document, computeVersionsDocument } from './compute-versions.js';
 import { RequestMiddleware } from './request.middleware.js';
+import { ComputeWrites } from './compute-writes.js';
+import { InstanceActionsController } from './instance-actions.controller.js';
+import { ServerActionsController } from './server-actions.controller.js';
+import { ServersController } from './servers.controller.js';
 
 /** Nova's compute API v2.1 under /compute: versions, servers, server actions, instance actions. */
 @Module({
   imports: [ProjectionsModule],
-  controllers: [ComputeVersionsController],
+  controllers: [ComputeVersionsController, ServersController, ServerActionsController, InstanceActionsController],
+  providers: [ComputeWrites],
 })
 export class ComputeModule implements NestModule, OnModuleInit {
   constructor(

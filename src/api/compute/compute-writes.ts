@@ -1,0 +1,51 @@
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { CommandBus, type Command } from '@nestjs/cqrs';
+import type { SqlDatabase } from '../../adapters/sql/sql-database.js';
+import { APP_CONFIG, READ_MODEL_DB } from '../../app/tokens.js';
+import type { AppConfig } from '../../config/config.schema.js';
+import type { CommandMetadata } from '../../handlers/shared/command-metadata.js';
+import type { CommandResult } from '../../handlers/shared/command-result.js';
+import { ProjectionRunner } from '../../projections/projection-runner.js';
+import { getServer } from '../../projections/servers/servers.queries.js';
+import type { ServerView } from '../../projections/servers/server-view.js';
+import type { RequestContext } from '../auth/request-context.js';
+import { publicUrl } from '../auth/public-url.js';
+
+/** What the compute controllers share: commands with the caller as actor, read-your-writes, tenant-scoped reads. */
+@Injectable()
+export class ComputeWrites {
+  readonly base: string;
+
+  constructor(
+    private readonly bus: CommandBus,
+    private readonly runner: ProjectionRunner,
+    @Inject(READ_MODEL_DB) readonly db: SqlDatabase,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.base = publicUrl(config);
+  }
+
+  meta(ctx: RequestContext, requestId: string): CommandMetadata {
+    return { requestId, actor: { userId: ctx.userId, projectId: ctx.projectId, roles: [...ctx.roles] } };
+  }
+
+  /** Runs a command, then waits (bounded) until the projections have folded what it appended. */
+  async execute(command: Command<CommandResult>): Promise<CommandResult> {
+    const result = await this.bus.execute(command);
+    if (result.lastPosition !== null) await this.runner.waitForPosition(result.lastPosition, this.config.READ_YOUR_WRITES_TIMEOUT_MS);
+    return result;
+  }
+
+  /**
+   * A server the caller may see: its own project's (any project's for admin). Another project's
+   * server is "not found", never "forbidden", so ids do not leak across tenants. Deleted servers
+   * are not found unless `includeDeleted` (instance actions outlive their server, as in Nova).
+   */
+  async visibleServer(ctx: RequestContext, id: string, options: { includeDeleted?: boolean } = {}): Promise<ServerView> {
+    const server = await getServer(this.db, id);
+    if (!server || (!ctx.isAdmin && server.projectId !== ctx.projectId) || (server.deleted && !options.includeDeleted)) {
+      throw new NotFoundException(`Instance ${id} could not be found.`);
+    }
+    return server;
+  }
+}

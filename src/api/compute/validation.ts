@@ -1,0 +1,41 @@
+import { BadRequestException } from '@nestjs/common';
+import type { z } from 'zod';
+
+/** One zod issue in the words Nova's JSON-schema validation uses. */
+function describe(issue: z.core.$ZodIssue): string {
+  const where = issue.path.map(String).join('/');
+  if (issue.code === 'unrecognized_keys') {
+    const keys = issue.keys.map((k) => `'${k}'`).join(', ');
+    const which = issue.keys.length === 1 ? 'was' : 'were';
+    return `Additional properties are not allowed (${keys} ${which} unexpected)${where ? ` in ${where}` : ''}`;
+  }
+  if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) {
+    return `'${String(issue.path[issue.path.length - 1] ?? 'body')}' is a required property`;
+  }
+  return `Invalid input for field/attribute ${where || 'body'}. ${issue.message}`;
+}
+
+/** Parses a request body (or query) with a zod schema; a mismatch is Nova's 400 naming each problem. */
+export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
+  if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new BadRequestException('The request body must be a JSON object.');
+  }
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  throw new BadRequestException(parsed.error.issues.map(describe).join('; '));
+}
+
+/** Query parameters: the same words, for parameters. */
+export function parseQueryParams<S extends z.ZodType>(schema: S, query: unknown): z.infer<S> {
+  const parsed = schema.safeParse(query ?? {});
+  if (parsed.success) return parsed.data;
+  throw new BadRequestException(
+    parsed.error.issues
+      .map((i) =>
+        i.code === 'unrecognized_keys'
+          ? `Additional properties are not allowed (${i.keys.map((k) => `'${k}'`).join(', ')} ${i.keys.length === 1 ? 'was' : 'were'} unexpected)`
+          : `Invalid input for query parameters ${i.path.map(String).join('/')}. ${i.message}`,
+      )
+      .join('; '),
+  );
+}
