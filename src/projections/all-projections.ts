@@ -1,10 +1,11 @@
 import { AuditLogProjection } from './audit/audit-log.projection.js';
 import { FlavorsProjection } from './flavors/flavors.projection.js';
+import { KeypairsProjection } from './keypairs/keypairs.projection.js';
 import { InstanceActionsProjection } from './instance-actions/instance-actions.projection.js';
 import type { Projection } from './projection.js';
 import { ServersProjection } from './servers/servers.projection.js';
 
 /** Every read model the service keeps, in the order a batch folds them. */
 export function createAllProjections(): Projection[] {
-  return [new ServersProjection(), new InstanceActionsProjection(), new AuditLogProjection(), new FlavorsProjection()];
+  return [new ServersProjection(), new InstanceActionsProjection(), new AuditLogProjection(), new FlavorsProjection(), new KeypairsProjection()];
 }
