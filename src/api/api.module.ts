@@ -13,10 +13,11 @@ import { IdentityModule } from './identity/identity.module.js';
 import { FlavorsApiModule } from './compute/flavors/flavors-api.module.js';
 import { KeypairsApiModule } from './compute/keypairs/keypairs-api.module.js';
 import { QuotasApiModule } from './compute/quotas/quotas-api.module.js';
+import { HypervisorsApiModule } from './compute/hypervisors/hypervisors-api.module.js';
 import { ComputeModule } from './compute/compute.module.js';
 
 @Module({
-  imports: [ProjectionsModule, AuthModule, IdentityModule, ComputeModule, FlavorsApiModule, KeypairsApiModule, QuotasApiModule],
+  imports: [ProjectionsModule, AuthModule, IdentityModule, ComputeModule, FlavorsApiModule, KeypairsApiModule, QuotasApiModule, HypervisorsApiModule],
   controllers: [HealthController, MetricsController, JobsController, AuditController, EventsController],
   providers: [ReadinessService, { provide: APP_FILTER, useClass: NovaExceptionFilter }],
 })
