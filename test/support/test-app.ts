@@ -23,7 +23,8 @@ export interface TestApp {
   request(method: string, path: string, init?: { headers?: Record<string, string>; body?: unknown }): Promise<TestResponse>;
   /**
    * Logs in with a password (POST /identity/v3/auth/tokens) and returns the token. Defaults: the
-   * built-in `admin`, its password, scoped to the user's own project of the same name.
+   * built-in `admin`, scoped to the user's project of the same name; the password `<user>-secret`
+   * (the built-in users' defaults and the convention of the test identity files).
    */
   login(user?: string, options?: { password?: string; project?: string }): Promise<string>;
   close(): Promise<void>;
@@ -74,7 +75,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
           auth: {
             identity: {
               methods: ['password'],
-              password: { user: { name: user, domain: { id: 'default' }, password: password ?? envPassword ?? DEFAULT_PASSWORDS[user] ?? '' } },
+              password: { user: { name: user, domain: { id: 'default' }, password: password ?? envPassword ?? DEFAULT_PASSWORDS[user] ?? `${user}-secret` } },
             },
             scope: { project: { name: project ?? user, domain: { id: 'default' } } },
           },
