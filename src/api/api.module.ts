@@ -14,10 +14,11 @@ import { FlavorsApiModule } from './compute/flavors/flavors-api.module.js';
 import { KeypairsApiModule } from './compute/keypairs/keypairs-api.module.js';
 import { QuotasApiModule } from './compute/quotas/quotas-api.module.js';
 import { HypervisorsApiModule } from './compute/hypervisors/hypervisors-api.module.js';
+import { ImageApiModule } from './image/image-api.module.js';
 import { ComputeModule } from './compute/compute.module.js';
 
 @Module({
-  imports: [ProjectionsModule, AuthModule, IdentityModule, ComputeModule, FlavorsApiModule, KeypairsApiModule, QuotasApiModule, HypervisorsApiModule],
+  imports: [ProjectionsModule, AuthModule, IdentityModule, ComputeModule, FlavorsApiModule, KeypairsApiModule, QuotasApiModule, HypervisorsApiModule, ImageApiModule],
   controllers: [HealthController, MetricsController, JobsController, AuditController, EventsController],
   providers: [ReadinessService, { provide: APP_FILTER, useClass: NovaExceptionFilter }],
 })

@@ -1,5 +1,6 @@
 import { AuditLogProjection } from './audit/audit-log.projection.js';
 import { FlavorsProjection } from './flavors/flavors.projection.js';
+import { ImagesProjection } from './images/images.projection.js';
 import { ProjectQuotasProjection } from './quotas/project-quotas.projection.js';
 import { KeypairsProjection } from './keypairs/keypairs.projection.js';
 import { InstanceActionsProjection } from './instance-actions/instance-actions.projection.js';
@@ -8,5 +9,5 @@ import { ServersProjection } from './servers/servers.projection.js';
 
 /** Every read model the service keeps, in the order a batch folds them. */
 export function createAllProjections(): Projection[] {
-  return [new ServersProjection(), new InstanceActionsProjection(), new AuditLogProjection(), new FlavorsProjection(), new KeypairsProjection(), new ProjectQuotasProjection()];
+  return [new ServersProjection(), new InstanceActionsProjection(), new AuditLogProjection(), new FlavorsProjection(), new KeypairsProjection(), new ProjectQuotasProjection(), new ImagesProjection()];
 }

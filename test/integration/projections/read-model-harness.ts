@@ -93,6 +93,7 @@ export async function dumpTables(db: SqlExecutor): Promise<Record<string, unknow
     ['flavors', 'id'],
     ['keypairs', 'user_id, name'],
     ['project_quotas', 'project_id'],
+    ['images', 'id'],
   ];
   const dump: Record<string, unknown[]> = {};
   for (const [table, key] of tables) dump[table] = await db.query(`SELECT * FROM ${table} ORDER BY ${key}`);

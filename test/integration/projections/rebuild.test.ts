@@ -1,6 +1,7 @@
 import { ProjectionRunner } from '../../../src/projections/projection-runner.js';
 import { rebuildProjections, UnknownProjectionError } from '../../../src/projections/rebuild.js';
 import { appendEventLog, readEventLog } from '../../fixtures/event-log.js';
+import { catalogueEventLog } from '../flavors/catalogue-event-log.js';
 import { allProjections, backends, dumpTables, type Backend } from './read-model-harness.js';
 
 describe.each(await backends())('rebuilding projections (%s)', (_dialect, open) => {
@@ -16,7 +17,7 @@ describe.each(await backends())('rebuilding projections (%s)', (_dialect, open) 
   async function buildIncrementally(): Promise<number> {
     const runner = new ProjectionRunner({ db: backend.db, store: backend.store, projections: allProjections(), batchSize: 3, retryDelayMs: 10 });
     await runner.start();
-    const events = [...readEventLog('lifecycle'), ...readEventLog('vm-created-v1')].map((e, i) => ({ ...e, position: i + 1 }));
+    const events = [...readEventLog('lifecycle'), ...readEventLog('vm-created-v1'), ...catalogueEventLog()].map((e, i) => ({ ...e, position: i + 1 }));
     for (let i = 0; i < events.length; i += 5) {
       await appendEventLog(backend.store, events.slice(i, i + 5));
       await runner.waitForPosition(Math.min(i + 5, events.length) - 2, 2000);
@@ -32,6 +33,9 @@ describe.each(await backends())('rebuilding projections (%s)', (_dialect, open) 
     const incremental = await dumpTables(backend.db);
     expect(incremental.servers).toHaveLength(5);
     expect(incremental.flavors!.length).toBeGreaterThan(0);
+    expect(incremental.keypairs).toHaveLength(2);
+    expect(incremental.project_quotas).toHaveLength(1);
+    expect(incremental.images).toHaveLength(1);
 
     const checkpoints = await rebuildProjections({ db: backend.db, store: backend.store, projections: allProjections(), names: 'all', batchSize: 1000 });
 
