@@ -18,15 +18,15 @@ describe('version discovery and the service catalog, with PUBLIC_URL', () => {
     await t?.close();
   });
 
-  it.each(['/', '/identity'])('given no token, when %s is asked, then 300 Multiple Choices listing identity v3', async (path) => {
+  it.each(['/', '/identity', '/identity/'])('given no token, when %s is asked, then 300 Multiple Choices listing identity v3', async (path) => {
     const res = await t.request('GET', path);
     expect(res.status).toBe(300);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     expect(res.json()).toEqual({ versions: { values: [V3(base)] } });
   });
 
-  it('given no token, when /identity/v3 is asked, then 200 with the version document', async () => {
-    const res = await t.request('GET', '/identity/v3');
+  it.each(['/identity/v3', '/identity/v3/'])('given no token, when %s is asked, then 200 with the version document', async (path) => {
+    const res = await t.request('GET', path);
     expect(res.status).toBe(200);
     expect(res.json()).toEqual({ version: V3(base) });
   });
