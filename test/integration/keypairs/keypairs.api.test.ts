@@ -98,6 +98,17 @@ describe('compute key pairs API', () => {
     expect((await c.call('POST', KEYPAIRS, c.demo, { keypair: { name: 'nokey' } }, '2.92')).status).toBe(400);
   });
 
+  it("given a key_pairs quota of 1, when a user imports a second key, then 403 Nova's quota message", async () => {
+    const token = c.demo2['x-auth-token']!;
+    const project = (await c.t.request('GET', '/identity/v3/auth/tokens', { headers: { 'x-auth-token': token, 'x-subject-token': token } })).json().token.project.id;
+    expect((await c.call('PUT', `/compute/v2.1/os-quota-sets/${project}`, c.admin, { quota_set: { key_pairs: 1 } })).status).toBe(200);
+    expect((await c.call('POST', KEYPAIRS, c.demo2, { keypair: { name: 'one', public_key: RSA_PUBLIC_KEY } })).status).toBe(200);
+    const two = await c.call('POST', KEYPAIRS, c.demo2, { keypair: { name: 'two', public_key: RSA_PUBLIC_KEY } });
+    expect(two.status).toBe(403);
+    expect(two.json()).toEqual({ forbidden: { code: 403, message: 'Quota exceeded, too many key pairs.' } });
+    await c.call('DELETE', `${KEYPAIRS}/one`, c.demo2);
+  });
+
   it('given a reader, when creating or deleting, then 403', async () => {
     expect((await c.call('POST', KEYPAIRS, c.reader, { keypair: { name: 'r', public_key: RSA_PUBLIC_KEY } })).status).toBe(403);
     expect((await c.call('DELETE', `${KEYPAIRS}/whoami`, c.reader)).status).toBe(403);

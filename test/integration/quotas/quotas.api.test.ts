@@ -80,6 +80,15 @@ describe('compute quotas and limits API', () => {
     expect((await c.call('GET', `/compute/v2.1/os-quota-sets/${TENANT}/detail`, c.demo)).status).toBe(403);
   });
 
+  it('given a project using 2 instances, when admin sets 1, then 400 unless forced', async () => {
+    const below = await c.call('PUT', `/compute/v2.1/os-quota-sets/${TENANT}`, c.admin, { quota_set: { instances: 1 } });
+    expect(below.status).toBe(400);
+    expect(below.json().badRequest.message).toBe('Quota limit 1 for instances must be greater than or equal to already used and reserved 2.');
+    const forced = await c.call('PUT', `/compute/v2.1/os-quota-sets/${TENANT}`, c.admin, { quota_set: { instances: 1, force: true } });
+    expect(forced.status).toBe(200);
+    expect(forced.json().quota_set.instances).toBe(1);
+  });
+
   it.each([
     ['a limit below -1', { quota_set: { instances: -2 } }],
     ['a non-number', { quota_set: { cores: 'many' } }],

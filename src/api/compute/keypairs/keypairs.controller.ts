@@ -1,4 +1,4 @@
-import { BadRequestException, Body, Controller, Delete, Get, Inject, Param, Post, Query, Res } from '@nestjs/common';
+import { BadRequestException, Body, ForbiddenException, Controller, Delete, Get, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { SqlDatabase } from '../../../adapters/sql/sql-database.js';
@@ -8,6 +8,8 @@ import { KeypairNotFoundError } from '../../../domain/keypair/keypair.errors.js'
 import { ExecuteKeypairCommand } from '../../../handlers/keypair/execute-keypair-command.command.js';
 import { generateEd25519Keypair } from '../../../handlers/keypair/generate-ed25519-keypair.js';
 import { getKeypair, KeypairMarkerNotFoundError, listKeypairs, type KeypairView } from '../../../projections/keypairs/keypairs.queries.js';
+import { effectiveQuotas, UNLIMITED } from '../../../domain/quota/quota-resources.js';
+import { getProjectQuotas, keypairCount } from '../../../projections/quotas/quota-usage.queries.js';
 import { Ctx } from '../../auth/ctx.decorator.js';
 import { PolicyNotAuthorizedError } from '../../auth/policy-not-authorized.error.js';
 import { requireWriter } from '../../auth/policy.js';
@@ -109,6 +111,9 @@ export class KeypairsController {
     requireWriter(ctx, 'os_compute_api:os-keypairs:create');
     const k = parseBody(createSchema(version), body).keypair as { name: string; public_key?: string; type?: 'ssh' | 'x509'; user_id?: string };
     const userId = this.userFor(ctx, version, k.user_id, 'create');
+    // Nova's key_pairs quota counts per user, against the limit of the caller's project.
+    const allowed = effectiveQuotas(await getProjectQuotas(this.db, ctx.projectId)).key_pairs;
+    if (allowed !== UNLIMITED && (await keypairCount(this.db, userId)) >= allowed) throw new ForbiddenException('Quota exceeded, too many key pairs.');
     const generated = k.public_key === undefined ? generateEd25519Keypair(`Generated-by-virtplane`) : undefined;
     const publicKey = generated?.publicKey ?? k.public_key!;
     await this.writer.execute(

@@ -60,9 +60,21 @@ export class QuotaSetsController {
     @Body() body: unknown,
   ) {
     requireAdmin(ctx, 'os_compute_api:os-quota-sets:update');
-    const { force: _force, ...limits } = parseBody(updateSchema(version), body).quota_set as Record<string, unknown>;
+    const { force, ...limits } = parseBody(updateSchema(version), body).quota_set as Record<string, unknown>;
     const given = Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined)) as Partial<QuotaSet>;
-    if (Object.keys(given).length === 0 && _force === undefined) throw new BadRequestException('Invalid input for field/attribute quota_set: no quota given.');
+    if (Object.keys(given).length === 0 && force === undefined) throw new BadRequestException('Invalid input for field/attribute quota_set: no quota given.');
+    if (!(force === true || force === 'true' || force === 'True' || force === '1')) {
+      // Nova refuses a limit below what the project already uses, unless forced.
+      const usage = await computeUsage(this.db, projectId);
+      for (const resource of ['instances', 'cores', 'ram'] as const) {
+        const value = given[resource];
+        if (value !== undefined && value !== -1 && value < usage[resource]) {
+          throw new BadRequestException(
+            `Quota limit ${value} for ${resource} must be greater than or equal to already used and reserved ${usage[resource]}.`,
+          );
+        }
+      }
+    }
     await this.writer.execute(new ExecuteQuotaCommand({ type: 'SetProjectQuotas', data: { projectId, limits: given } }, this.writer.meta(ctx, requestId)));
     return { quota_set: quotaSetBody(await this.quotas(projectId), version) };
   }
