@@ -6,13 +6,16 @@ import { Ctx } from '../auth/ctx.decorator.js';
 import { requireWriter } from '../auth/policy.js';
 import type { RequestContext } from '../auth/request-context.js';
 import { ComputeWrites } from './compute-writes.js';
-import { RequestId } from './request-state.js';
+import { ApiVersion, RequestId } from './request-state.js';
+import { isAtLeast, type Microversion } from './microversion.js';
 import { rebootActionSchema } from './schemas/reboot-action.schema.js';
 import { parseBody } from './validation.js';
+import { assertNotLocked } from './server-lock.js';
+import { lockActionSchema } from './schemas/lock-action.schema.js';
 
 /** Nova's server actions this cloud does not run yet: 501 naming them, never a silent no-op. */
 const NOT_YET = new Set([
-  'lock', 'unlock', 'resize', 'confirmResize', 'revertResize', 'migrate', 'os-migrateLive', 'rebuild', 'createImage',
+  'resize', 'confirmResize', 'revertResize', 'migrate', 'os-migrateLive', 'rebuild', 'createImage',
   'createBackup', 'suspend', 'resume', 'shelve', 'shelveOffload', 'unshelve', 'rescue', 'unrescue', 'evacuate',
   'forceDelete', 'restore', 'changePassword', 'os-resetState', 'os-resetNetwork', 'injectNetworkInfo',
   'addSecurityGroup', 'removeSecurityGroup', 'addFloatingIp', 'removeFloatingIp', 'os-getConsoleOutput',
@@ -21,11 +24,7 @@ const NOT_YET = new Set([
 
 class NotImplementedYetError extends HttpException {
   constructor(action: string) {
-    const why =
-      action === 'lock' || action === 'unlock'
-        ? ' (the virtual machine aggregate has no lock state yet)'
-        : '';
-    super(`The '${action}' server action is not supported by this cloud yet${why}.`, 501);
+    super(`The '${action}' server action is not supported by this cloud yet.`, 501);
   }
 }
 
@@ -44,19 +43,42 @@ export class ServerActionsController {
 
   @Post(':id/action')
   @HttpCode(202)
-  async act(@Ctx() ctx: RequestContext, @RequestId() requestId: string, @Param('id') id: string, @Body() body: unknown): Promise<void> {
+  async act(
+    @Ctx() ctx: RequestContext,
+    @RequestId() requestId: string,
+    @ApiVersion() version: Microversion,
+    @Param('id') id: string,
+    @Body() body: unknown,
+  ): Promise<void> {
     if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new BadRequestException('The request body must be a JSON object.');
     const keys = Object.keys(body);
     if (keys.length !== 1) throw new BadRequestException('A server action body names exactly one action.');
     const action = keys[0]!;
     const value = (body as Record<string, unknown>)[action];
-    if (!(action in SIMPLE) && action !== 'reboot' && !NOT_YET.has(action)) {
+    if (!(action in SIMPLE) && action !== 'reboot' && action !== 'lock' && action !== 'unlock' && !NOT_YET.has(action)) {
       throw new BadRequestException(`There is no such action: ${action}`);
     }
 
     let command: VirtualMachineCommand;
     let policy: string;
-    if (action === 'reboot') {
+    // Lock and unlock are the two actions a lock does not refuse.
+    let lockChecked = true;
+    if (action === 'lock') {
+      const { locked_reason } = parseBody(lockActionSchema, value ?? {});
+      if (locked_reason !== undefined && !isAtLeast(version, '2.73')) {
+        throw new BadRequestException('Invalid input for field/attribute lock. locked_reason needs microversion 2.73 or later.');
+      }
+      command = { type: 'LockVM', data: { vmId: id, reason: locked_reason ?? null, lockedBy: ctx.isAdmin ? 'admin' : 'owner' } };
+      policy = 'os_compute_api:os-lock-server:lock';
+      lockChecked = false;
+    } else if (action === 'unlock') {
+      if (value !== null && (typeof value !== 'object' || Array.isArray(value) || Object.keys(value).length > 0)) {
+        throw new BadRequestException('Invalid input for field/attribute unlock. Value must be null.');
+      }
+      command = { type: 'UnlockVM', data: { vmId: id, byAdmin: ctx.isAdmin } };
+      policy = 'os_compute_api:os-lock-server:unlock';
+      lockChecked = false;
+    } else if (action === 'reboot') {
       const { type } = parseBody(rebootActionSchema, value);
       command = { type: 'RebootVM', data: { vmId: id, taskId: uuidv7(), rebootType: type } };
       policy = 'os_compute_api:servers:reboot';
@@ -70,8 +92,9 @@ export class ServerActionsController {
       await this.compute.visibleServer(ctx, id);
       throw new NotImplementedYetError(action);
     }
-    await this.compute.visibleServer(ctx, id);
+    const server = await this.compute.visibleServer(ctx, id);
     requireWriter(ctx, policy);
+    if (lockChecked) assertNotLocked(ctx, server);
     await this.compute.execute(new ExecuteVmCommand(command, this.compute.meta(ctx, requestId)));
   }
 }

@@ -135,7 +135,7 @@ export function serverJson(s: ServerView, { base }: LinkBase, options: ServerJso
     if (isAtLeast(version, '2.16') && admin) server.host_status = s.host ? 'UP' : '';
   }
   if (isAtLeast(version, '2.9')) server.locked = s.locked;
-  if (isAtLeast(version, '2.73')) server.locked_reason = null;
+  if (isAtLeast(version, '2.73')) server.locked_reason = s.lockedReason;
   if (isAtLeast(version, '2.19')) server.description = null;
   if (isAtLeast(version, '2.26')) server.tags = [];
   if (isAtLeast(version, '2.63')) server.trusted_image_certificates = null;

@@ -11,6 +11,7 @@ import { Ctx } from '../auth/ctx.decorator.js';
 import { PolicyNotAuthorizedError } from '../auth/policy-not-authorized.error.js';
 import { requireWriter } from '../auth/policy.js';
 import type { RequestContext } from '../auth/request-context.js';
+import { assertNotLocked } from './server-lock.js';
 import { ComputeWrites } from './compute-writes.js';
 import { isAtLeast, type Microversion } from './microversion.js';
 import { ApiVersion, RequestId } from './request-state.js';
@@ -157,8 +158,9 @@ export class ServersController {
   @Delete(':id')
   @HttpCode(204)
   async remove(@Ctx() ctx: RequestContext, @RequestId() requestId: string, @Param('id') id: string): Promise<void> {
-    await this.compute.visibleServer(ctx, id);
+    const server = await this.compute.visibleServer(ctx, id);
     requireWriter(ctx, 'os_compute_api:servers:delete');
+    assertNotLocked(ctx, server);
     await this.compute.execute(new ExecuteVmCommand({ type: 'DeleteVM', data: { vmId: id, taskId: uuidv7() } }, this.compute.meta(ctx, requestId)));
   }
 

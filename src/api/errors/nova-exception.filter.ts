@@ -6,7 +6,7 @@ import { isIdentityPath } from '../identity/identity-path.js';
 import { keystoneErrorBody } from '../identity/keystone-error-body.js';
 import { novaErrorBody } from './nova-error-body.js';
 
-const STATUS: Record<DomainErrorKind, number> = { invalid_input: 400, not_found: 404, conflict: 409 };
+const STATUS: Record<DomainErrorKind, number> = { invalid_input: 400, forbidden: 403, not_found: 404, conflict: 409 };
 
 /** Every error leaves the API in Nova's body form; this is the one place statuses are chosen. */
 @Catch()

@@ -28,3 +28,6 @@ export type PowerState = (typeof PowerState)[keyof typeof PowerState];
 export type InstanceActionName = 'create' | 'start' | 'stop' | 'reboot' | 'pause' | 'unpause' | 'delete';
 
 export type RebootType = 'SOFT' | 'HARD';
+
+/** Nova's locked_by: the owner's lock the owner may lift; an admin's lock only an admin. */
+export type LockedBy = 'owner' | 'admin';

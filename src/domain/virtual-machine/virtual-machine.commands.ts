@@ -1,6 +1,6 @@
 import type { FlavorSnapshot } from '../flavor/flavor-snapshot.js';
 import type { ObservedPowerState, StepError } from './virtual-machine.events.js';
-import type { RebootType } from './nova-states.js';
+import type { LockedBy, RebootType } from './nova-states.js';
 
 /** Commands that start a task carry the task id the handler generated (the domain makes no ids). */
 interface TaskCommandData {
@@ -30,6 +30,9 @@ export type VirtualMachineCommand =
   | { type: 'UnpauseVM'; data: TaskCommandData }
   | { type: 'DeleteVM'; data: TaskCommandData }
   | { type: 'RenameVM'; data: { vmId: string; name: string } }
+  /** lockedBy: who locks decides who may unlock (Nova: an admin's lock needs an admin). */
+  | { type: 'LockVM'; data: { vmId: string; reason: string | null; lockedBy: LockedBy } }
+  | { type: 'UnlockVM'; data: { vmId: string; byAdmin: boolean } }
   | {
       type: 'RecordStepSucceeded';
       data: { vmId: string; taskId: string; stepId: string; startedAt: string; host?: string };

@@ -5,7 +5,7 @@ import { planTask } from './task-plans.js';
 import type { VirtualMachineCommand } from './virtual-machine.commands.js';
 import { syncPowerState } from './power-state-sync.js';
 import { expireTask, stepFailed, stepSucceeded } from './task-results.js';
-import { InstanceExistsError, InstanceInvalidStateError, InstanceNotFoundError, InvalidServerInputError } from './virtual-machine.errors.js';
+import { InstanceExistsError, InstanceInvalidStateError, InstanceNotFoundError, InvalidServerInputError, LockedByAdminError } from './virtual-machine.errors.js';
 import type { TaskStarted, VirtualMachineEvent } from './virtual-machine.events.js';
 import { currentTaskState, type VirtualMachine, type VirtualMachineState } from './virtual-machine.state.js';
 
@@ -56,6 +56,17 @@ export function decide(command: VirtualMachineCommand, state: VirtualMachineStat
         },
       ];
     }
+    case 'LockVM': {
+      const vm = existing(state, command.data.vmId);
+      if (vm.lock) return [];
+      return [{ type: 'VMLocked', data: { vmId: vm.id, reason: command.data.reason, lockedBy: command.data.lockedBy } }];
+    }
+    case 'UnlockVM': {
+      const vm = existing(state, command.data.vmId);
+      if (!vm.lock) return [];
+      if (vm.lock.lockedBy === 'admin' && !command.data.byAdmin) throw new LockedByAdminError(vm.id);
+      return [{ type: 'VMUnlocked', data: { vmId: vm.id } }];
+    }
     case 'RenameVM': {
       const vm = existing(state, command.data.vmId);
       assertValidServerName(command.data.name);
@@ -94,6 +105,7 @@ export function evolve(state: VirtualMachineState, event: Event): VirtualMachine
       task: { ...d.task, done: [], compensation: null, previousVmState: 'building', previousPowerState: PowerState.NOSTATE },
       endedTaskIds: [],
       fault: null,
+      lock: null,
     };
   }
   if (!state) return state;
@@ -111,6 +123,10 @@ export function evolve(state: VirtualMachineState, event: Event): VirtualMachine
     }
     case 'VMRenamed':
       return { ...state, name: event.data.name };
+    case 'VMLocked':
+      return { ...state, lock: { reason: event.data.reason, lockedBy: event.data.lockedBy } };
+    case 'VMUnlocked':
+      return { ...state, lock: null };
     case 'TaskStepSucceeded': {
       const task = state.task;
       if (!task) return state;

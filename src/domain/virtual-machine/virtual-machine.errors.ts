@@ -52,3 +52,21 @@ export class StepNotInTaskError extends DomainError {
     super(`Task ${taskId} has no step ${stepId}.`);
   }
 }
+
+/** Nova's InstanceIsLocked: a locked VM refuses actions from anyone but an admin. */
+export class InstanceIsLockedError extends DomainError {
+  readonly kind = 'conflict';
+  readonly code = 'InstanceIsLocked';
+  constructor(readonly vmId: string) {
+    super(`Instance ${vmId} is locked`);
+  }
+}
+
+/** Only an admin lifts an admin's lock (Nova's unlock_override policy). */
+export class LockedByAdminError extends DomainError {
+  readonly kind = 'forbidden';
+  readonly code = 'LockedByAdmin';
+  constructor(readonly vmId: string) {
+    super(`Instance ${vmId} was locked by an admin; only an admin can unlock it.`);
+  }
+}

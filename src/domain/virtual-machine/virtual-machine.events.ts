@@ -1,5 +1,5 @@
 import type { FlavorSnapshot } from '../flavor/flavor-snapshot.js';
-import type { InstanceActionName, PowerState, RebootType, TaskState, VmState } from './nova-states.js';
+import type { InstanceActionName, LockedBy, PowerState, RebootType, TaskState, VmState } from './nova-states.js';
 
 /** The task a command starts: Nova's task_state plus the steps a saga must report before it ends. */
 export interface TaskStarted {
@@ -49,6 +49,8 @@ export type VirtualMachineEvent =
       data: { vmId: string; task: TaskStarted; supersededTaskId: string | null };
     }
   | { type: 'VMRenamed'; data: { vmId: string; name: string; previousName: string } }
+  | { type: 'VMLocked'; data: { vmId: string; reason: string | null; lockedBy: LockedBy } }
+  | { type: 'VMUnlocked'; data: { vmId: string } }
   | {
       type: 'TaskStepSucceeded';
       data: { vmId: string; taskId: string; stepId: string; startedAt: string; finishedAt: string; host?: string };
@@ -110,6 +112,8 @@ export const VIRTUAL_MACHINE_EVENT_VERSIONS: Record<VirtualMachineEventType, num
   VMUnpauseRequested: 1,
   VMDeleteRequested: 1,
   VMRenamed: 1,
+  VMLocked: 1,
+  VMUnlocked: 1,
   TaskStepSucceeded: 1,
   TaskStepFailed: 1,
   VMBuilt: 1,

@@ -1,5 +1,5 @@
 import type { FlavorSnapshot } from '../flavor/flavor-snapshot.js';
-import type { PowerState, TaskState, VmState } from './nova-states.js';
+import type { LockedBy, PowerState, TaskState, VmState } from './nova-states.js';
 import type { StepError, TaskStarted } from './virtual-machine.events.js';
 
 export interface Compensation {
@@ -36,6 +36,7 @@ export interface VirtualMachine {
   /** Ids of tasks that ended (or were superseded), so a late duplicate step result is recognised. */
   endedTaskIds: string[];
   fault: StepError | null;
+  lock: { reason: string | null; lockedBy: LockedBy } | null;
 }
 
 /** null until the VM is created. A deleted VM stays, with vmState 'deleted'. */

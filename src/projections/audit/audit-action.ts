@@ -19,6 +19,8 @@ const CATALOGUE_ACTIONS: Record<string, string> = {
   FlavorDeleted: 'flavor-delete',
   VMRenamed: 'rename',
   PowerStateSynced: 'power-state-sync',
+  VMLocked: 'lock',
+  VMUnlocked: 'unlock',
 };
 
 export function taskStarted(data: unknown): { taskId: string; action: string } | undefined {

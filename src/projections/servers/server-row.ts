@@ -1,6 +1,6 @@
 import type { SqlValue } from '../../adapters/sql/sql-database.js';
 import type { NovaStatus } from '../../domain/virtual-machine/nova-status.js';
-import type { TaskState, VmState } from '../../domain/virtual-machine/nova-states.js';
+import type { LockedBy, TaskState, VmState } from '../../domain/virtual-machine/nova-states.js';
 import type { ServerView } from './server-view.js';
 
 /** The servers table's columns, in the order serverToRow writes them. */
@@ -28,6 +28,8 @@ export const SERVER_COLUMNS = [
   'progress',
   'fault',
   'locked',
+  'locked_reason',
+  'locked_by',
   'deleted',
   'user_data_present',
   'task',
@@ -61,6 +63,8 @@ export function serverToRow(view: ServerView, position: number): SqlValue[] {
     view.progress,
     view.fault ? JSON.stringify(view.fault) : null,
     view.locked ? 1 : 0,
+    view.lockedReason,
+    view.lockedBy,
     view.deleted ? 1 : 0,
     view.userDataPresent ? 1 : 0,
     view.task ? JSON.stringify(view.task) : null,
@@ -95,6 +99,8 @@ export function rowToServer(row: ServerRow): ServerView {
     progress: Number(row.progress),
     fault: row.fault === null || row.fault === undefined ? null : json(row.fault),
     locked: Number(row.locked) === 1,
+    lockedReason: nullable<string>(row.locked_reason),
+    lockedBy: nullable<LockedBy>(row.locked_by),
     deleted: Number(row.deleted) === 1,
     userDataPresent: Number(row.user_data_present) === 1,
     task: row.task === null || row.task === undefined ? null : json(row.task),

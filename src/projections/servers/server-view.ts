@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '../../adapters/event-store/event-envelope.js';
 import type { FlavorSnapshot } from '../../domain/flavor/flavor-snapshot.js';
 import { novaStatus, type NovaStatus } from '../../domain/virtual-machine/nova-status.js';
-import { PowerState, type InstanceActionName, type TaskState, type VmState } from '../../domain/virtual-machine/nova-states.js';
+import { PowerState, type InstanceActionName, type LockedBy, type TaskState, type VmState } from '../../domain/virtual-machine/nova-states.js';
 import type { VirtualMachineEvent } from '../../domain/virtual-machine/virtual-machine.events.js';
 
 /** Nova's server fault: shown on a server in ERROR. */
@@ -56,6 +56,9 @@ export interface ServerView {
   progress: number;
   fault: ServerFault | null;
   locked: boolean;
+  /** Nova's locked_reason (2.73+) and who locked it. */
+  lockedReason: string | null;
+  lockedBy: LockedBy | null;
   deleted: boolean;
   /** Nova's config drive/user data: we only know whether user data was given (its hash is kept, never the data). */
   userDataPresent: boolean;
@@ -106,6 +109,8 @@ export function evolveServerView(view: ServerView | undefined, event: RecordedEv
       progress: 0,
       fault: null,
       locked: false,
+      lockedReason: null,
+      lockedBy: null,
       deleted: false,
       userDataPresent: d.userDataSha256 !== null,
       task: startTask(d.task, event, 'building', PowerState.NOSTATE),
@@ -130,6 +135,16 @@ export function evolveServerView(view: ServerView | undefined, event: RecordedEv
     case 'VMRenamed':
       touched.name = e.data.name;
       return withStatus(touched);
+    case 'VMLocked':
+      touched.locked = true;
+      touched.lockedReason = e.data.reason;
+      touched.lockedBy = e.data.lockedBy;
+      return touched;
+    case 'VMUnlocked':
+      touched.locked = false;
+      touched.lockedReason = null;
+      touched.lockedBy = null;
+      return touched;
     case 'TaskStepSucceeded': {
       const task = view.task;
       if (!task || task.taskId !== e.data.taskId || task.compensating) return touched;

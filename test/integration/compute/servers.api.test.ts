@@ -142,10 +142,9 @@ describe('Nova servers API on the simulation', () => {
     expect((await act(id, { reboot: { type: 'GENTLE' } })).status).toBe(400);
     const unknown = await act(id, { explode: null });
     expect(unknown.json()).toEqual({ badRequest: { code: 400, message: 'There is no such action: explode' } });
-    const lock = await act(id, { lock: null });
-    expect(lock.status).toBe(501);
-    expect(lock.json().notImplemented.message).toMatch(/'lock' server action is not supported/);
-    expect((await act(id, { resize: { flavorRef: '2' } })).status).toBe(501);
+    const resize = await act(id, { resize: { flavorRef: '2' } });
+    expect(resize.status).toBe(501);
+    expect(resize.json().notImplemented.message).toMatch(/'resize' server action is not supported/);
     expect((await act(id, { 'os-stop': null }, demo2)).status).toBe(404);
 
     const del = await t.request('DELETE', `/compute/v2.1/servers/${id}`, { headers: demo });
@@ -213,5 +212,37 @@ describe('Nova servers API on the simulation', () => {
     expect(Object.keys(asAdmin.instanceAction.events[0]).sort()).toEqual(['details', 'event', 'finish_time', 'host', 'hostId', 'result', 'start_time', 'traceback']);
     expect((await t.request('GET', `/compute/v2.1/servers/${id}/os-instance-actions`, { headers: demo2 })).status).toBe(404);
     expect((await t.request('GET', `/compute/v2.1/servers/${id}/os-instance-actions/req-00000000-0000-4000-8000-000000000000`, { headers: demo })).status).toBe(404);
+  });
+
+  it("lock: the owner's lock refuses the owner's actions and deletion (409) but not an admin's; the owner unlocks; an admin's lock needs an admin", async () => {
+    const { id } = (await create('locked-1')).json().server;
+    await settles(id, 'ACTIVE');
+    expect((await act(id, { lock: { locked_reason: 'maintenance' } }, { ...demo, ...V('2.73') })).status).toBe(202);
+    const locked = (await show(id, { ...demo, ...V('2.73') })).json().server;
+    expect(locked).toMatchObject({ locked: true, locked_reason: 'maintenance' });
+
+    const refused = await act(id, { 'os-stop': null });
+    expect(refused.status).toBe(409);
+    expect(refused.json().conflictingRequest.message).toBe(`Instance ${id} is locked`);
+    expect((await t.request('DELETE', `/compute/v2.1/servers/${id}`, { headers: demo })).status).toBe(409);
+    expect((await act(id, { 'os-stop': null }, admin)).status).toBe(202);
+    await settles(id, 'SHUTOFF');
+
+    expect((await act(id, { unlock: null })).status).toBe(202);
+    expect((await show(id, { ...demo, ...V('2.73') })).json().server).toMatchObject({ locked: false, locked_reason: null });
+    expect((await act(id, { 'os-start': null })).status).toBe(202);
+    await settles(id, 'ACTIVE');
+
+    expect((await act(id, { lock: null }, admin)).status).toBe(202);
+    const notYours = await act(id, { unlock: null });
+    expect(notYours.status).toBe(403);
+    expect((await act(id, { unlock: null }, admin)).status).toBe(202);
+  });
+
+  it('lock with a reason before 2.73 is refused; a reader cannot lock', async () => {
+    const { id } = (await create('locked-2')).json().server;
+    await settles(id, 'ACTIVE');
+    expect((await act(id, { lock: { locked_reason: 'x' } }, { ...demo, ...V('2.72') })).status).toBe(400);
+    expect((await act(id, { lock: null }, auditor)).status).toBe(403);
   });
 });

@@ -6,9 +6,11 @@ import {
   InstanceInvalidStateError,
   InstanceNotFoundError,
   InvalidServerInputError,
+  LockedByAdminError,
   StepNotInTaskError,
   TaskNotFoundError,
 } from '../../../src/domain/virtual-machine/virtual-machine.errors.js';
+import type { VirtualMachineEvent } from '../../../src/domain/virtual-machine/virtual-machine.events.js';
 import { currentTaskState } from '../../../src/domain/virtual-machine/virtual-machine.state.js';
 import { deciderSpec } from '../../support/decider-spec.js';
 import { NOW, VM_ID, createData, events } from './vm-fixtures.js';
@@ -342,6 +344,26 @@ describe('VirtualMachine decider', () => {
     it('given a building or deleted VM, when observed, then nothing is recorded', () => {
       spec.given([events.created()]).when({ type: 'RecordObservedPowerState', data: { vmId: VM_ID, observed: 'missing' } }).thenNothing();
       spec.given(events.deleted()).when({ type: 'RecordObservedPowerState', data: { vmId: VM_ID, observed: 'missing' } }).thenNothing();
+    });
+  });
+
+  describe('LockVM / UnlockVM', () => {
+    it('given an active VM, when locked with a reason, then VMLocked; locking again changes nothing', () => {
+      const locked: VirtualMachineEvent = { type: 'VMLocked', data: { vmId: VM_ID, reason: 'maintenance', lockedBy: 'owner' } };
+      spec.given(events.built()).when({ type: 'LockVM', data: { vmId: VM_ID, reason: 'maintenance', lockedBy: 'owner' } }).then([locked]);
+      spec.given([...events.built(), locked]).when({ type: 'LockVM', data: { vmId: VM_ID, reason: null, lockedBy: 'admin' } }).thenNothing();
+    });
+
+    it("given an owner's lock, when the owner unlocks, then VMUnlocked; unlocking an unlocked VM changes nothing", () => {
+      const locked: VirtualMachineEvent = { type: 'VMLocked', data: { vmId: VM_ID, reason: null, lockedBy: 'owner' } };
+      spec.given([...events.built(), locked]).when({ type: 'UnlockVM', data: { vmId: VM_ID, byAdmin: false } }).then([{ type: 'VMUnlocked', data: { vmId: VM_ID } }]);
+      spec.given(events.built()).when({ type: 'UnlockVM', data: { vmId: VM_ID, byAdmin: false } }).thenNothing();
+    });
+
+    it("given an admin's lock, when a non-admin unlocks, then LockedByAdmin; an admin may", () => {
+      const locked: VirtualMachineEvent = { type: 'VMLocked', data: { vmId: VM_ID, reason: null, lockedBy: 'admin' } };
+      spec.given([...events.built(), locked]).when({ type: 'UnlockVM', data: { vmId: VM_ID, byAdmin: false } }).thenThrows(LockedByAdminError);
+      spec.given([...events.built(), locked]).when({ type: 'UnlockVM', data: { vmId: VM_ID, byAdmin: true } }).then([{ type: 'VMUnlocked', data: { vmId: VM_ID } }]);
     });
   });
 
