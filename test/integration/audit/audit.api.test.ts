@@ -27,7 +27,10 @@ describe('/audit/v1', () => {
     const theirs = new ServerDriver(t, other.actor);
     demoVm = (await mine.create('audited-1')).vmId;
     await mine.settles(demoVm, 'ACTIVE');
+    // Keep the instant strictly between the build and the rename, whatever the clock's resolution.
+    await new Promise((resolve) => setTimeout(resolve, 5));
     createdAt = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 5));
     await mine.execute({ type: 'RenameVM', data: { vmId: demoVm, name: 'audited-2' } });
     await mine.act('StopVM', demoVm);
     await mine.settles(demoVm, 'SHUTOFF');
