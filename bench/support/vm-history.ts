@@ -50,7 +50,7 @@ export function vmHistory(i: number, startMs: number): NewEvent[] {
   task(
     (taskId) => ({
       type: 'CreateVM',
-      data: { vmId, taskId, name: `vm-${i}`, projectId, userId, flavor, imageRef: 'docker://quay.io/containerdisks/fedora:41', keyName: null, metadata: { tier: 'bench' }, availabilityZone: null, userDataSha256: null },
+      data: { vmId, taskId, name: `vm-${i}`, projectId, userId, flavor, imageRef: 'docker://quay.io/containerdisks/fedora:41', imageSource: 'docker://quay.io/containerdisks/fedora:41', keyName: null, metadata: { tier: 'bench' }, availabilityZone: null, userDataSha256: null },
     }),
     ['create-vm-object', 'await-running'],
   );

@@ -12,6 +12,7 @@ import { PolicyNotAuthorizedError } from '../auth/policy-not-authorized.error.js
 import { requireWriter } from '../auth/policy.js';
 import type { RequestContext } from '../auth/request-context.js';
 import { assertNotLocked } from './server-lock.js';
+import { ImageNotFoundError } from '../../domain/image/image.errors.js';
 import { ComputeWrites } from './compute-writes.js';
 import { isAtLeast, type Microversion } from './microversion.js';
 import { ApiVersion, RequestId } from './request-state.js';
@@ -91,6 +92,7 @@ export class ServersController {
     } catch (error) {
       // Nova: an unknown flavor in a create request is the request's fault (400), not a missing resource.
       if (error instanceof FlavorNotFoundError) throw new BadRequestException(error.message);
+      if (error instanceof ImageNotFoundError) throw new BadRequestException('Can not find requested image');
       throw error;
     }
     const links = resourceLinks(this.compute.base, 'servers', vmId);

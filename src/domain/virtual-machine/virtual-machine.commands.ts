@@ -17,6 +17,8 @@ export type VirtualMachineCommand =
         userId: string;
         flavor: FlavorSnapshot;
         imageRef: string;
+        /** The disk the VM boots from (a container-registry reference), resolved from imageRef at create. */
+        imageSource: string;
         keyName: string | null;
         metadata: Record<string, string>;
         availabilityZone: string | null;

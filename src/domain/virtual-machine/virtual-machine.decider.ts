@@ -98,6 +98,7 @@ export function evolve(state: VirtualMachineState, event: Event): VirtualMachine
       userId: d.userId,
       flavor: d.flavor,
       imageRef: d.imageRef,
+      imageSource: d.imageSource ?? d.imageRef,
       keyName: d.keyName,
       vmState: 'building',
       powerState: PowerState.NOSTATE,

@@ -29,6 +29,11 @@ export type VirtualMachineEvent =
         userId: string;
         flavor: FlavorSnapshot;
         imageRef: string;
+        /**
+         * The disk the VM boots from, snapshotted at create as the flavor is (the image may be deleted
+         * later). Absent in events written before it existed: imageRef was the reference itself then.
+         */
+        imageSource?: string;
         keyName: string | null;
         metadata: Record<string, string>;
         availabilityZone: string | null;

@@ -28,6 +28,7 @@ export interface VirtualMachine {
   userId: string;
   flavor: FlavorSnapshot;
   imageRef: string;
+  imageSource: string;
   keyName: string | null;
   vmState: VmState;
   powerState: PowerState;

@@ -8,7 +8,8 @@ type CreateVmData = Extract<VirtualMachineCommand, { type: 'CreateVM' }>['data']
 /** CreateVM as the API asks for it: by flavor id; the handler snapshots the flavor into the VM. */
 export class CreateServerCommand extends Command<CommandResult> {
   constructor(
-    readonly data: Omit<CreateVmData, 'flavor'> & { flavorId: string },
+    /** imageRef: a Glance image id, or a container-registry reference used as it is. */
+    readonly data: Omit<CreateVmData, 'flavor' | 'imageSource'> & { flavorId: string },
     readonly meta: CommandMetadata,
   ) {
     super();

@@ -8,6 +8,10 @@ import { VIRTUAL_MACHINE_EVENT_VERSIONS, vmStreamId } from '../../domain/virtual
 import { AggregateExecutor } from '../shared/aggregate-executor.js';
 import type { CommandResult } from '../shared/command-result.js';
 import { CreateServerCommand } from './create-server.command.js';
+import { imageDecider } from '../../domain/image/image.decider.js';
+import { ImageNotFoundError } from '../../domain/image/image.errors.js';
+import { imageStreamId } from '../../domain/image/image.events.js';
+import { isRegistryRef } from '../../domain/image/registry-ref.js';
 
 @CommandHandler(CreateServerCommand)
 export class CreateServerHandler implements ICommandHandler<CreateServerCommand> {
@@ -17,12 +21,21 @@ export class CreateServerHandler implements ICommandHandler<CreateServerCommand>
     const { flavorId, ...rest } = data;
     const { state: flavor } = await this.executor.load(flavorStreamId(flavorId), flavorDecider);
     if (!flavor || flavor.deleted) throw new FlavorNotFoundError(flavorId);
+    const imageSource = await this.imageSource(data.imageRef);
     return this.executor.execute(
       vmStreamId(data.vmId),
       virtualMachineDecider,
-      { type: 'CreateVM', data: { ...rest, flavor: snapshotOf(flavor) } },
+      { type: 'CreateVM', data: { ...rest, flavor: snapshotOf(flavor), imageSource } },
       meta,
       VIRTUAL_MACHINE_EVENT_VERSIONS,
     );
+  }
+
+  /** A registry reference boots as it is; an image id boots from the catalogue image's reference. */
+  private async imageSource(imageRef: string): Promise<string> {
+    if (isRegistryRef(imageRef)) return imageRef;
+    const { state: image } = await this.executor.load(imageStreamId(imageRef), imageDecider);
+    if (!image || image.deleted) throw new ImageNotFoundError(imageRef);
+    return image.image.registryRef;
   }
 }

@@ -6,6 +6,10 @@ import { FLAVOR_EVENT_VERSIONS, flavorStreamId } from '../../../src/domain/flavo
 import { virtualMachineDecider } from '../../../src/domain/virtual-machine/virtual-machine.decider.js';
 import { InstanceInvalidStateError } from '../../../src/domain/virtual-machine/virtual-machine.errors.js';
 import { VIRTUAL_MACHINE_EVENT_VERSIONS, vmStreamId } from '../../../src/domain/virtual-machine/virtual-machine.events.js';
+import { DEFAULT_IMAGES } from '../../../src/domain/image/default-images.js';
+import { imageDecider } from '../../../src/domain/image/image.decider.js';
+import { ImageNotFoundError } from '../../../src/domain/image/image.errors.js';
+import { IMAGE_EVENT_VERSIONS, imageStreamId } from '../../../src/domain/image/image.events.js';
 import { AggregateExecutor } from '../../../src/handlers/shared/aggregate-executor.js';
 import { SystemClock } from '../../../src/handlers/shared/clock.js';
 import { UuidV7Generator } from '../../../src/handlers/shared/uuid-v7-generator.js';
@@ -30,10 +34,10 @@ describe('AggregateExecutor and the CreateServer handler', () => {
     await store.close();
   });
 
-  const createServer = (vmId: string, flavorId = '2') =>
+  const createServer = (vmId: string, flavorId = '2', imageRef = 'docker://quay.io/containerdisks/fedora:41') =>
     new CreateServerHandler(executor).execute(
       new CreateServerCommand(
-        { vmId, taskId: `${vmId}-create`, name: 'db-1', projectId: 'project-a', userId: 'user-a', flavorId, imageRef: 'img', keyName: null, metadata: {}, availabilityZone: null, userDataSha256: null },
+        { vmId, taskId: `${vmId}-create`, name: 'db-1', projectId: 'project-a', userId: 'user-a', flavorId, imageRef, keyName: null, metadata: {}, availabilityZone: null, userDataSha256: null },
         meta,
       ),
     );
@@ -97,5 +101,19 @@ describe('AggregateExecutor and the CreateServer handler', () => {
     const { state, revision } = await executor.load(vmStreamId('vm-6'), virtualMachineDecider);
     expect(state?.name).toBe('renamed-elsewhere');
     expect(revision).toBe(1);
+  });
+
+  it("given a catalogue image, when a server is created from its id, then the VM boots from the image's registry reference", async () => {
+    const image = DEFAULT_IMAGES[0]!;
+    await executor.execute(imageStreamId(image.id), imageDecider, { type: 'RegisterImage', data: image }, meta, IMAGE_EVENT_VERSIONS);
+    await createServer('vm-7', '2', image.id);
+    const { state } = await executor.load(vmStreamId('vm-7'), virtualMachineDecider);
+    expect(state).toMatchObject({ imageRef: image.id, imageSource: image.registryRef });
+  });
+
+  it('given no such image, when a server is created, then ImageNotFound and nothing is appended', async () => {
+    const head = await store.headPosition();
+    await expect(createServer('vm-8', '2', '00000000-0000-5000-8000-000000000000')).rejects.toBeInstanceOf(ImageNotFoundError);
+    expect(await store.headPosition()).toBe(head);
   });
 });

@@ -26,6 +26,7 @@ export const createData = {
   userId: 'user-a',
   flavor: TINY,
   imageRef: 'docker://quay.io/containerdisks/fedora:41',
+  imageSource: 'docker://quay.io/containerdisks/fedora:41',
   keyName: null,
   metadata: {},
   availabilityZone: null,

@@ -18,7 +18,7 @@ export function vmSpec(vm: VirtualMachine): VmSpec {
     projectId: vm.projectId,
     cpu: { sockets: vm.flavor.vcpus, maxSockets: vm.flavor.maxVcpus },
     memory: { guestMiB: vm.flavor.ramMb, maxGuestMiB: vm.flavor.maxRamMb },
-    image: vm.imageRef,
+    image: vm.imageSource,
     // User data is a secret and never stored in events; it reaches the cluster through a secret
     // store that the API issue adds. Until then VMs boot without it.
     userData: null,
