@@ -48,4 +48,17 @@ export class ComputeWrites {
     }
     return server;
   }
+
+  /**
+   * Waits (bounded) until a server being deleted is gone. Deleting a server that never ran, or on a
+   * fast cluster, finishes within moments; answering after it spares clients polling an ERROR server
+   * that is already on its way out (the CLI's `server delete --wait` gives up on ERROR).
+   */
+  async settleDeletion(id: string, timeoutMs = 2_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (let pause = 5; Date.now() < deadline; pause = Math.min(pause * 2, 100)) {
+      if ((await getServer(this.db, id))?.deleted) return;
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
 }

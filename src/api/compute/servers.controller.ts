@@ -164,6 +164,7 @@ export class ServersController {
     requireWriter(ctx, 'os_compute_api:servers:delete');
     assertNotLocked(ctx, server);
     await this.compute.execute(new ExecuteVmCommand({ type: 'DeleteVM', data: { vmId: id, taskId: uuidv7() } }, this.compute.meta(ctx, requestId)));
+    await this.compute.settleDeletion(id);
   }
 
   private async page(ctx: RequestContext, version: Microversion, query: Record<string, unknown>) {
