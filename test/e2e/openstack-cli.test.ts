@@ -46,4 +46,62 @@ if (!cli) console.warn('Skipping the openstack CLI end-to-end test: install pyth
   it('given a wrong password, when a token is asked for, then the CLI reports the 401', async () => {
     await expect(openstack(cli!, { ...admin, password: 'wrong' }, ['token', 'issue'])).rejects.toThrow(/401|authenticat/i);
   });
+
+  it('given the catalogue, when flavors and images are listed and shown, and an admin creates a flavor, then the CLI shows them', async () => {
+    const flavors = (await openstack(cli!, admin, ['flavor', 'list'])) as Array<{ Name: string }>;
+    expect(flavors.map((f) => f.Name)).toEqual(expect.arrayContaining(['m1.tiny', 'm1.small']));
+    const small = (await openstack(cli!, admin, ['flavor', 'show', 'm1.small'])) as { ram: number; properties: unknown };
+    expect(small.ram).toBe(2048);
+    expect(JSON.stringify(small.properties)).toContain('hw:max_vcpus');
+    const created = (await openstack(cli!, admin, ['flavor', 'create', '--vcpus', '2', '--ram', '1024', '--disk', '5', 'cli.small'])) as { name: string };
+    expect(created.name).toBe('cli.small');
+    const images = (await openstack(cli!, admin, ['image', 'list'])) as Array<{ Name: string; Status: string }>;
+    expect(images.some((i) => i.Name.startsWith('cirros') && i.Status === 'active')).toBe(true);
+  });
+
+  it('given a key pair created by the CLI, then it is listed with its fingerprint', async () => {
+    const key = (await openstack(cli!, admin, ['keypair', 'create', '--private-key', `${harness.dataDir}/cli-key.pem`, 'cli-key'])) as { name: string; fingerprint: string };
+    expect(key.name).toBe('cli-key');
+    expect(key.fingerprint).toMatch(/^([0-9a-f]{2}:){15}[0-9a-f]{2}$/);
+  });
+
+  it('given a server created with --wait, when it is stopped, started, paused, unpaused, rebooted, renamed and deleted, then each step shows as Nova would', async () => {
+    const images = (await openstack(cli!, admin, ['image', 'list'])) as Array<{ Name: string }>;
+    const image = images.find((i) => i.Name.startsWith('cirros'))!.Name;
+    const created = (await openstack(cli!, admin, ['server', 'create', '--flavor', 'm1.tiny', '--image', image, '--key-name', 'cli-key', '--wait', 'cli-vm'])) as {
+      id: string;
+      status: string;
+    };
+    expect(created.status).toBe('ACTIVE');
+    const listed = (await openstack(cli!, admin, ['server', 'list'])) as Array<{ Name: string; Status: string }>;
+    expect(listed).toEqual(expect.arrayContaining([expect.objectContaining({ Name: 'cli-vm', Status: 'ACTIVE' })]));
+
+    const status = async () => ((await openstack(cli!, admin, ['server', 'show', 'cli-vm'])) as { status: string }).status;
+    const settles = async (want: string) => {
+      for (let i = 0; i < 100 && (await status()) !== want; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(await status()).toBe(want);
+    };
+    await openstack(cli!, admin, ['server', 'stop', 'cli-vm'], { json: false });
+    await settles('SHUTOFF');
+    await openstack(cli!, admin, ['server', 'start', 'cli-vm'], { json: false });
+    await settles('ACTIVE');
+    await openstack(cli!, admin, ['server', 'pause', 'cli-vm'], { json: false });
+    await settles('PAUSED');
+    await openstack(cli!, admin, ['server', 'unpause', 'cli-vm'], { json: false });
+    await settles('ACTIVE');
+    await openstack(cli!, admin, ['server', 'reboot', '--wait', 'cli-vm'], { json: false });
+    await settles('ACTIVE');
+    await openstack(cli!, admin, ['server', 'set', '--name', 'cli-vm-2', 'cli-vm'], { json: false });
+
+    const events = (await openstack(cli!, admin, ['server', 'event', 'list', 'cli-vm-2'])) as Array<{ Action: string; 'Request ID': string }>;
+    expect(events.map((e) => e.Action)).toEqual(['reboot', 'unpause', 'pause', 'start', 'stop', 'create']);
+    const create = events.find((e) => e.Action === 'create')!;
+    const shown = (await openstack(cli!, admin, ['server', 'event', 'show', 'cli-vm-2', create['Request ID']])) as { action: string; events: unknown };
+    expect(shown.action).toBe('create');
+    expect(JSON.stringify(shown.events)).toContain('create-vm-object');
+
+    await openstack(cli!, admin, ['server', 'delete', '--wait', 'cli-vm-2'], { json: false });
+    const after = (await openstack(cli!, admin, ['server', 'list'])) as Array<{ Name: string }>;
+    expect(after.some((s) => s.Name === 'cli-vm-2')).toBe(false);
+  });
 });
