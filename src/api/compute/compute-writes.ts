@@ -1,4 +1,8 @@
-import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { checkQuota } from '../../domain/quota/check-quota.js';
+import { effectiveQuotas } from '../../domain/quota/quota-resources.js';
+import { getFlavor } from '../../projections/flavors/flavors.queries.js';
+import { computeUsage, getProjectQuotas } from '../../projections/quotas/quota-usage.queries.js';
 import { CommandBus, type Command } from '@nestjs/cqrs';
 import type { SqlDatabase } from '../../adapters/sql/sql-database.js';
 import { APP_CONFIG, READ_MODEL_DB } from '../../app/tokens.js';
@@ -60,5 +64,19 @@ export class ComputeWrites {
       if ((await getServer(this.db, id))?.deleted) return;
       await new Promise((resolve) => setTimeout(resolve, pause));
     }
+  }
+
+  /**
+   * Nova's quota check on create: one more instance with the flavor's cores and RAM must fit the
+   * project's limits (403 "Quota exceeded ..." otherwise). Counted from the read models, as Nova
+   * counts from its database; an unknown flavor is left for the create to refuse.
+   */
+  async assertWithinQuota(ctx: RequestContext, flavorId: string): Promise<void> {
+    const flavor = await getFlavor(this.db, flavorId);
+    if (!flavor) return;
+    const [usage, overrides] = await Promise.all([computeUsage(this.db, ctx.projectId), getProjectQuotas(this.db, ctx.projectId)]);
+    const limits = effectiveQuotas(overrides);
+    const check = checkQuota(usage, { instances: 1, cores: flavor.vcpus, ram: flavor.ramMb }, { instances: limits.instances, cores: limits.cores, ram: limits.ram });
+    if (!check.ok) throw new ForbiddenException(check.message);
   }
 }

@@ -68,6 +68,7 @@ export class ServersController {
     }
     if (!s.imageRef) throw new BadRequestException('imageRef is required: booting from volume is not supported by this cloud yet.');
 
+    await this.compute.assertWithinQuota(ctx, lastSegment(s.flavorRef));
     const vmId = uuidv7();
     try {
       await this.compute.execute(

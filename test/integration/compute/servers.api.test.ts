@@ -245,4 +245,22 @@ describe('Nova servers API on the simulation', () => {
     expect((await act(id, { lock: { locked_reason: 'x' } }, { ...demo, ...V('2.72') })).status).toBe(400);
     expect((await act(id, { lock: null }, auditor)).status).toBe(403);
   });
+
+  it('given a project at its instance quota, when it creates another server, then 403 with Nova\'s message and nothing is created', async () => {
+    const token = demo2['x-auth-token']!;
+    const me = (await t.request('GET', '/identity/v3/auth/tokens', { headers: { ...demo2, 'x-subject-token': token } })).json().token;
+    const projectId = me.project.id as string;
+    const before = (await t.request('GET', '/compute/v2.1/servers', { headers: demo2 })).json().servers.length as number;
+    const set = await t.request('PUT', `/compute/v2.1/os-quota-sets/${projectId}`, { headers: admin, body: { quota_set: { instances: before + 1 } } });
+    expect(set.status).toBe(200);
+    await create('within-quota', demo2);
+    const refused = await t.request('POST', '/compute/v2.1/servers', {
+      headers: demo2,
+      body: { server: { name: 'over-quota', flavorRef: '1', imageRef: 'docker://quay.io/containerdisks/fedora:41', networks: 'none' } },
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.json().forbidden.message).toMatch(/^Quota exceeded for instances/);
+    const after = (await t.request('GET', '/compute/v2.1/servers', { headers: demo2 })).json().servers as Array<{ name: string }>;
+    expect(after.some((x) => x.name === 'over-quota')).toBe(false);
+  });
 });
