@@ -1,18 +1,8 @@
 import type { SqlValue } from '../../adapters/sql/sql-database.js';
+import type { FlavorSnapshot } from '../../domain/flavor/flavor-snapshot.js';
 
-/** A flavor as the catalogue read model keeps it. */
-export interface FlavorView {
-  id: string;
-  name: string;
-  vcpus: number;
-  ramMb: number;
-  diskGb: number;
-  ephemeralGb: number;
-  swapMb: number;
-  /** Hotplug headroom: the most vCPUs / MB a VM of this flavor can be hot-resized to. */
-  maxVcpus: number;
-  maxRamMb: number;
-  extraSpecs: Record<string, string>;
+/** A flavor as the catalogue read model keeps it: the sizes and headroom a VM snapshots, and the catalogue fields. */
+export interface FlavorView extends FlavorSnapshot {
   isPublic: boolean;
   description: string | null;
   deleted: boolean;
