@@ -16,9 +16,10 @@ import { QuotasApiModule } from './compute/quotas/quotas-api.module.js';
 import { HypervisorsApiModule } from './compute/hypervisors/hypervisors-api.module.js';
 import { ImageApiModule } from './image/image-api.module.js';
 import { ComputeModule } from './compute/compute.module.js';
+import { IdempotencyModule } from './idempotency/idempotency.module.js';
 
 @Module({
-  imports: [ProjectionsModule, AuthModule, IdentityModule, ComputeModule, FlavorsApiModule, KeypairsApiModule, QuotasApiModule, HypervisorsApiModule, ImageApiModule],
+  imports: [ProjectionsModule, AuthModule, IdempotencyModule, IdentityModule, ComputeModule, FlavorsApiModule, KeypairsApiModule, QuotasApiModule, HypervisorsApiModule, ImageApiModule],
   controllers: [HealthController, MetricsController, JobsController, AuditController, EventsController],
   providers: [ReadinessService, { provide: APP_FILTER, useClass: NovaExceptionFilter }],
 })

@@ -5,7 +5,8 @@ import { getFlavor } from '../../projections/flavors/flavors.queries.js';
 import { computeUsage, getProjectQuotas } from '../../projections/quotas/quota-usage.queries.js';
 import { CommandBus, type Command } from '@nestjs/cqrs';
 import type { SqlDatabase } from '../../adapters/sql/sql-database.js';
-import { APP_CONFIG, READ_MODEL_DB } from '../../app/tokens.js';
+import { APP_CONFIG, EVENT_STORE, READ_MODEL_DB } from '../../app/tokens.js';
+import type { EventStore } from '../../adapters/event-store/event-store.port.js';
 import type { AppConfig } from '../../config/config.schema.js';
 import type { CommandMetadata } from '../../handlers/shared/command-metadata.js';
 import type { CommandResult } from '../../handlers/shared/command-result.js';
@@ -25,6 +26,7 @@ export class ComputeWrites {
     private readonly runner: ProjectionRunner,
     @Inject(READ_MODEL_DB) readonly db: SqlDatabase,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {
     this.base = publicUrl(config);
   }
@@ -38,6 +40,11 @@ export class ComputeWrites {
     const result = await this.bus.execute(command);
     if (result.lastPosition !== null) await this.runner.waitForPosition(result.lastPosition, this.config.READ_YOUR_WRITES_TIMEOUT_MS);
     return result;
+  }
+
+  /** True once the stream has an event: the event store, not a read model that may still lag. */
+  async streamExists(streamId: string): Promise<boolean> {
+    return (await this.store.readStream(streamId, { maxCount: 1 })).length > 0;
   }
 
   /**

@@ -5,8 +5,10 @@ import { MIN_MICROVERSION, type Microversion } from './microversion.js';
 /** Where the request middleware leaves its findings on the raw (Node) request. */
 export const REQUEST_ID = Symbol('virtplane:request-id');
 export const MICROVERSION = Symbol('virtplane:microversion');
+/** True when the request id is the client's own X-OpenStack-Request-Id (so a retry can be recognised). */
+export const CLIENT_NAMED_REQUEST = Symbol('virtplane:client-named-request');
 
-type RawWithState = { [REQUEST_ID]?: string; [MICROVERSION]?: Microversion };
+export type RawWithState = { [REQUEST_ID]?: string; [MICROVERSION]?: Microversion; [CLIENT_NAMED_REQUEST]?: boolean };
 
 function raw(context: ExecutionContext): RawWithState {
   return context.switchToHttp().getRequest<FastifyRequest>().raw as unknown as RawWithState;

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { novaErrorBody } from '../errors/nova-error-body.js';
 import { microversionResponseHeaders, negotiateMicroversion } from './microversion.js';
 import { COMPUTE_REQUEST_ID_HEADER, REQUEST_ID_HEADER, resolveRequestId } from './request-id.js';
-import { MICROVERSION, REQUEST_ID } from './request-state.js';
+import { CLIENT_NAMED_REQUEST, MICROVERSION, REQUEST_ID } from './request-state.js';
 
 /** Nova's osapi_max_request_body_size default (112 KiB): larger bodies are refused with 413. */
 export const MAX_COMPUTE_BODY_BYTES = 114_688;
@@ -30,12 +30,13 @@ function isComputePath(url: string | undefined): boolean {
 @Injectable()
 export class RequestMiddleware implements NestMiddleware<IncomingMessage, ServerResponse> {
   use(req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): void {
-    const state = req as IncomingMessage & { [REQUEST_ID]?: string; [MICROVERSION]?: unknown; originalUrl?: string };
+    const state = req as IncomingMessage & { [REQUEST_ID]?: string; [MICROVERSION]?: unknown; [CLIENT_NAMED_REQUEST]?: boolean; originalUrl?: string };
     // Under a route pattern the middleware layer rewrites req.url; originalUrl is what the client asked.
     const url = state.originalUrl ?? req.url;
     // Nest may run a middleware once per matching route pattern: the first decision stands.
     const requestId = state[REQUEST_ID] ?? resolveRequestId(req.headers[REQUEST_ID_HEADER]);
     state[REQUEST_ID] = requestId;
+    state[CLIENT_NAMED_REQUEST] = requestId === firstHeader(req.headers[REQUEST_ID_HEADER])?.trim();
     res.setHeader(REQUEST_ID_HEADER, requestId);
     const compute = isComputePath(url);
     if (compute) res.setHeader(COMPUTE_REQUEST_ID_HEADER, requestId);
@@ -59,6 +60,10 @@ export class RequestMiddleware implements NestMiddleware<IncomingMessage, Server
     }
     next();
   }
+}
+
+function firstHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

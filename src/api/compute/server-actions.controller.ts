@@ -1,4 +1,5 @@
 import { BadRequestException, Body, Controller, HttpCode, HttpException, Param, Post } from '@nestjs/common';
+import { NoReplyBody } from '../idempotency/no-reply-body.decorator.js';
 import { v7 as uuidv7 } from 'uuid';
 import type { VirtualMachineCommand } from '../../domain/virtual-machine/virtual-machine.commands.js';
 import { ExecuteVmCommand } from '../../handlers/virtual-machine/execute-vm-command.command.js';
@@ -43,6 +44,7 @@ export class ServerActionsController {
 
   @Post(':id/action')
   @HttpCode(202)
+  @NoReplyBody()
   async act(
     @Ctx() ctx: RequestContext,
     @RequestId() requestId: string,

@@ -16,7 +16,10 @@ import { ImageNotFoundError } from '../../domain/image/image.errors.js';
 import { ComputeWrites } from './compute-writes.js';
 import { isAtLeast, type Microversion } from './microversion.js';
 import { ApiVersion, RequestId } from './request-state.js';
-import { createServerFields, createServerSchema, UNSUPPORTED_CREATE_FIELDS } from './schemas/create-server.schema.js';
+import { createServerFields, createServerSchema, UNSUPPORTED_CREATE_FIELDS, type CreateServerFields } from './schemas/create-server.schema.js';
+import { NewResourceId, type NewResourceIdValue } from '../idempotency/new-resource-id.decorator.js';
+import { NoReplyBody } from '../idempotency/no-reply-body.decorator.js';
+import { vmStreamId } from '../../domain/virtual-machine/virtual-machine.events.js';
 import { listServersQuerySchema } from './schemas/list-servers.query.schema.js';
 import { updateServerSchema } from './schemas/update-server.schema.js';
 import { resourceLinks, serverJson, serverSummaryJson } from './server-json.js';
@@ -49,6 +52,7 @@ export class ServersController {
     @ApiVersion() version: Microversion,
     @Body() body: unknown,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @NewResourceId() newId: NewResourceIdValue,
   ) {
     requireWriter(ctx, 'os_compute_api:servers:create');
     const outer = parseBody(createServerSchema, body);
@@ -68,8 +72,28 @@ export class ServersController {
     }
     if (!s.imageRef) throw new BadRequestException('imageRef is required: booting from volume is not supported by this cloud yet.');
 
+    const vmId = newId.id;
+    // A retry of a create that already took effect (its id derived from the request) answers with
+    // the server it made; it must not count that server against the quota a second time.
+    const retried = newId.derived && (await this.compute.streamExists(vmStreamId(vmId)));
+    if (!retried) await this.createServer(ctx, requestId, vmId, { ...s, imageRef: s.imageRef });
+    const links = resourceLinks(this.compute.base, 'servers', vmId);
+
+    void reply.header('location', links[0]!.href);
+    return {
+      server: {
+        id: vmId,
+        links,
+        'OS-DCF:diskConfig': 'MANUAL',
+        security_groups: [{ name: 'default' }],
+        // Nova's generated admin password: shown once, never stored (no guest agent sets it yet).
+        adminPass: generatePassword(),
+      },
+    };
+  }
+
+  private async createServer(ctx: RequestContext, requestId: string, vmId: string, s: CreateServerFields & { imageRef: string }): Promise<void> {
     await this.compute.assertWithinQuota(ctx, lastSegment(s.flavorRef));
-    const vmId = uuidv7();
     try {
       await this.compute.execute(
         new CreateServerCommand(
@@ -96,18 +120,6 @@ export class ServersController {
       if (error instanceof ImageNotFoundError) throw new BadRequestException('Can not find requested image');
       throw error;
     }
-    const links = resourceLinks(this.compute.base, 'servers', vmId);
-    void reply.header('location', links[0]!.href);
-    return {
-      server: {
-        id: vmId,
-        links,
-        'OS-DCF:diskConfig': 'MANUAL',
-        security_groups: [{ name: 'default' }],
-        // Nova's generated admin password: shown once, never stored (no guest agent sets it yet).
-        adminPass: generatePassword(),
-      },
-    };
   }
 
   @Get()
@@ -160,6 +172,7 @@ export class ServersController {
 
   @Delete(':id')
   @HttpCode(204)
+  @NoReplyBody()
   async remove(@Ctx() ctx: RequestContext, @RequestId() requestId: string, @Param('id') id: string): Promise<void> {
     const server = await this.compute.visibleServer(ctx, id);
     requireWriter(ctx, 'os_compute_api:servers:delete');

@@ -1,4 +1,5 @@
 import { BadRequestException, Body, Controller, ForbiddenException, Get, HttpCode, Inject, Param, Post, Delete, Query, Req, Res } from '@nestjs/common';
+import { NoReplyBody } from '../idempotency/no-reply-body.decorator.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { SqlDatabase } from '../../adapters/sql/sql-database.js';
 import { APP_CONFIG, READ_MODEL_DB } from '../../app/tokens.js';
@@ -142,6 +143,7 @@ export class ImagesController {
 
   @Delete(':id')
   @HttpCode(204)
+  @NoReplyBody()
   async remove(@Ctx() ctx: RequestContext, @RequestId() requestId: string, @Param('id') id: string): Promise<void> {
     requireAdmin(ctx, 'delete_image');
     try {

@@ -1,4 +1,5 @@
 import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
+import { NoReplyBody } from '../../idempotency/no-reply-body.decorator.js';
 import type { SqlDatabase } from '../../../adapters/sql/sql-database.js';
 import { APP_CONFIG, READ_MODEL_DB } from '../../../app/tokens.js';
 import type { AppConfig } from '../../../config/config.schema.js';
@@ -86,6 +87,7 @@ export class FlavorsController {
 
   @Delete(':id')
   @HttpCode(202)
+  @NoReplyBody()
   async remove(@Ctx() ctx: RequestContext, @RequestId() requestId: string, @Param('id') id: string): Promise<void> {
     requireAdmin(ctx, 'os_compute_api:os-flavor-manage:delete');
     await this.writer.execute(new ExecuteFlavorCommand({ type: 'DeleteFlavor', data: { id } }, this.writer.meta(ctx, requestId)));

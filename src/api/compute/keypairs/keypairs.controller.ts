@@ -1,4 +1,5 @@
 import { BadRequestException, Body, ForbiddenException, Controller, Delete, Get, Inject, Param, Post, Query, Res } from '@nestjs/common';
+import { SecretInReply } from '../../idempotency/no-reply-body.decorator.js';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { SqlDatabase } from '../../../adapters/sql/sql-database.js';
@@ -101,6 +102,8 @@ export class KeypairsController {
   }
 
   @Post()
+  // A generated private key is shown once and never stored, not even for a retry's replay.
+  @SecretInReply()
   async create(
     @Ctx() ctx: RequestContext,
     @ApiVersion() version: Microversion,

@@ -1,4 +1,5 @@
 import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Inject, Param, Put } from '@nestjs/common';
+import { NoReplyBody } from '../../idempotency/no-reply-body.decorator.js';
 import { z } from 'zod';
 import type { SqlDatabase } from '../../../adapters/sql/sql-database.js';
 import { READ_MODEL_DB } from '../../../app/tokens.js';
@@ -81,6 +82,7 @@ export class QuotaSetsController {
 
   @Delete(':projectId')
   @HttpCode(202)
+  @NoReplyBody()
   async reset(@Ctx() ctx: RequestContext, @RequestId() requestId: string, @Param('projectId') projectId: string): Promise<void> {
     requireAdmin(ctx, 'os_compute_api:os-quota-sets:delete');
     await this.writer.execute(new ExecuteQuotaCommand({ type: 'ResetProjectQuotas', data: { projectId } }, this.writer.meta(ctx, requestId)));

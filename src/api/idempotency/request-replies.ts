@@ -1,0 +1,55 @@
+import type { SqlDatabase } from '../../adapters/sql/sql-database.js';
+
+export interface RequestKey {
+  userId: string;
+  requestId: string;
+  fingerprint: string;
+}
+
+export interface StoredReply {
+  status: number;
+  location: string | null;
+  /** The JSON body as sent; null for a reply without one. */
+  body: string | null;
+}
+
+/** How long a reply is kept for a retry: longer than any client's retry loop, short enough to stay small. */
+export const REPLY_RETENTION_MS = 24 * 60 * 60 * 1000;
+
+/** The replies to named writes (table request_replies in the read-model database). */
+export class RequestReplies {
+  private lastPurge = 0;
+
+  constructor(
+    private readonly db: SqlDatabase,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async find(key: RequestKey): Promise<StoredReply | null> {
+    const [row] = await this.db.query<StoredReply>(
+      'SELECT status, location, body FROM request_replies WHERE user_id = ? AND request_id = ? AND fingerprint = ?',
+      [key.userId, key.requestId, key.fingerprint],
+    );
+    return row ? { status: Number(row.status), location: row.location, body: row.body } : null;
+  }
+
+  async save(key: RequestKey, reply: StoredReply): Promise<void> {
+    const now = this.now();
+    await this.db.run(
+      'INSERT INTO request_replies (user_id, request_id, fingerprint, status, location, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ' +
+        'ON CONFLICT (user_id, request_id, fingerprint) DO NOTHING',
+      [key.userId, key.requestId, key.fingerprint, reply.status, reply.location, reply.body, now.toISOString()],
+    );
+    // Purging on the write path, at most once a minute, keeps the table bounded without a timer.
+    if (now.getTime() - this.lastPurge > 60_000) {
+      this.lastPurge = now.getTime();
+      await this.db.run('DELETE FROM request_replies WHERE created_at < ?', [new Date(now.getTime() - REPLY_RETENTION_MS).toISOString()]);
+    }
+  }
+
+  /** True when the audit log holds an effect of this user's request (the reply may have been lost). */
+  async tookEffect(userId: string, requestId: string): Promise<boolean> {
+    const rows = await this.db.query('SELECT 1 AS found FROM audit_log WHERE request_id = ? AND user_id = ? LIMIT 1', [requestId, userId]);
+    return rows.length > 0;
+  }
+}
