@@ -66,6 +66,16 @@ export interface VmSpec {
   userData: string | null;
   runStrategy: RunStrategy;
   labels: Record<string, string>;
+  /**
+   * A persistent root disk of this size (GiB): the image is imported by CDI into a DataVolume
+   * (ReadWriteMany, so the VM stays live-migratable). Without it a docker:// image boots as an
+   * ephemeral containerDisk; an oci-archive:// image always needs it.
+   */
+  rootDiskGiB?: number;
+  /** Fixed IP/MAC on the pod network (Kube-OVN). */
+  podNetwork?: PodNetworkSpec;
+  /** Secondary NICs at boot (Multus). */
+  nics?: NicSpec[];
 }
 
 export const VM_ID_LABEL = 'virtplane.io/vm-id';
@@ -130,4 +140,144 @@ export interface NodeInfo {
   cpu: { capacity: number; allocated: number };
   memoryMiB: { capacity: number; allocated: number };
   ready: boolean;
+}
+
+/**
+ * What the live-change sagas (hot resize, NIC hotplug, live migration) need of the cluster on top of
+ * ClusterPort. Only the KubeVirt adapter implements it so far; the in-process simulation does not.
+ *
+ * Contract, in addition to ClusterPort's:
+ * - `resizeLauncherPod` asks the kubelet for new compute-container resources through the pod's
+ *   `resize` subresource: the requests become the given vCPUs and MiB (the caller adds KubeVirt's
+ *   memory overhead), and so do the limits the container already has (never new ones: the pod's
+ *   QoS class cannot change). Guarded by the pod's resourceVersion, retried on a conflict;
+ *   idempotent (asking for the size already asked is done); an invalid size is 'Invalid'. It
+ *   resolves with the pod's resize state right after the request. It never waits for the kubelet: follow `getPodResize`. A
+ *   state of 'Infeasible' (can never fit on the node) is final; 'Deferred' may still change once
+ *   room appears; the caller decides how long to wait. 'VmNotRunning' when there is no launcher pod.
+ * - `getPodResize` reads that state: 'Done' once the container's applied resources equal the
+ *   spec and neither PodResizePending nor PodResizeInProgress is present; null with no launcher pod.
+ * - `attachNic` adds the interface (bridge binding) and its Multus network to the VM template;
+ *   `detachNic` marks the interface `state: absent` (KubeVirt's unplug) and keeps the network.
+ *   Both are idempotent (already attached, already absent or gone: done), guarded by the VM's
+ *   resourceVersion and retried on a conflict. The NIC shows in `getVmi(...).interfaces` once the
+ *   guest has it, and leaves it once unplugged. 'VmNotFound' for an absent VM.
+ * - `startMigration` creates a VirtualMachineInstanceMigration named `name` for the VM's VMI
+ *   (idempotent by that name: an existing one for the same VMI is returned); 'VmNotRunning' with
+ *   no running VMI, 'MigrationRefused' when KubeVirt's webhook refuses it (not migratable, one
+ *   already running). `getMigration` follows it (null once gone); `abortMigration` deletes it,
+ *   which asks KubeVirt to abort a running migration (absent: done).
+ * - `getVmi` reads the VMI: phase, conditions, interfaces, migration state, CPU topology and
+ *   memory; null when there is none (stopped).
+ */
+export interface LiveChangeClusterPort extends ClusterPort {
+  resizeLauncherPod(ref: VmRef, resources: { vcpus: number; memoryMiB: number }): Promise<PodResizeObservation>;
+  getPodResize(ref: VmRef): Promise<PodResizeObservation | null>;
+  attachNic(ref: VmRef, nic: NicSpec): Promise<void>;
+  detachNic(ref: VmRef, nicName: string): Promise<void>;
+  startMigration(ref: VmRef, options: { name: string }): Promise<MigrationObservation>;
+  getMigration(ref: MigrationRef): Promise<MigrationObservation | null>;
+  abortMigration(ref: MigrationRef): Promise<void>;
+  getVmi(ref: VmRef): Promise<VmiObservation | null>;
+}
+
+/** A secondary NIC: a Multus network (a NetworkAttachmentDefinition) with bridge binding. */
+export interface NicSpec {
+  /** The interface and network name in the VM spec (a DNS-1123 label). */
+  name: string;
+  /** The NetworkAttachmentDefinition, "<namespace>/<name>" or "<name>" in the VM's namespace. */
+  networkName: string;
+  /** The guest MAC; KubeVirt forwards it as the Multus `mac` request. */
+  macAddress?: string;
+  /**
+   * Fixed IP through Kube-OVN: the NAD's provider (e.g. "storage-net.tenant-a.ovn") names the
+   * template annotation `<provider>.kubernetes.io/ip_address`. Honoured at create only: Kube-OVN
+   * reads it from the launcher pod, which a hotplug does not recreate.
+   */
+  ipAddress?: string;
+  provider?: string;
+}
+
+/** The pod network's fixed address (Kube-OVN's `ovn.kubernetes.io/*` annotations on the template). */
+export interface PodNetworkSpec {
+  logicalSwitch?: string;
+  ipAddress?: string;
+  macAddress?: string;
+}
+
+export type PodResizeState = 'Done' | 'Pending' | 'Deferred' | 'Infeasible' | 'InProgress' | 'Error';
+
+export interface PodResizeObservation {
+  pod: string;
+  state: PodResizeState;
+  /** The condition's reason/message (why Deferred, Infeasible or Error). */
+  message?: string;
+  desired: { vcpus: number; memoryMiB: number } | null;
+  applied: { vcpus: number; memoryMiB: number } | null;
+}
+
+export interface MigrationRef {
+  namespace: string;
+  name: string;
+}
+
+/** VirtualMachineInstanceMigration status.phase. */
+export type MigrationPhase =
+  | 'Pending'
+  | 'Scheduling'
+  | 'Scheduled'
+  | 'PreparingTarget'
+  | 'TargetReady'
+  | 'Running'
+  | 'Succeeded'
+  | 'Failed'
+  | 'Unknown';
+
+export interface MigrationState {
+  sourceNode?: string;
+  targetNode?: string;
+  completed: boolean;
+  failed: boolean;
+  failureReason?: string;
+  abortRequested: boolean;
+  abortStatus?: string;
+  mode?: string;
+  startTimestamp?: string;
+  endTimestamp?: string;
+}
+
+export interface MigrationObservation {
+  ref: MigrationRef;
+  vmiName: string;
+  uid: string;
+  phase: MigrationPhase;
+  /** The VMI's status.migrationState while it belongs to this migration. */
+  migrationState: MigrationState | null;
+  /** 0..100 when the cluster reports it (the simulator does; KubeVirt proper only in its metrics). */
+  progressPercent: number | null;
+  /** Deletion asked (abort in progress). */
+  deleting: boolean;
+}
+
+export interface VmiInterface {
+  name: string;
+  ipAddress?: string;
+  ipAddresses: string[];
+  mac?: string;
+  podInterfaceName?: string;
+  infoSource?: string;
+}
+
+export interface VmiObservation {
+  ref: VmRef;
+  uid: string;
+  phase: VmiPhase;
+  node: string | null;
+  conditions: VmCondition[];
+  interfaces: VmiInterface[];
+  migrationState: (MigrationState & { migrationUid?: string }) | null;
+  /** status.currentCPUTopology. */
+  cpu: { sockets: number; cores: number; threads: number } | null;
+  /** status.memory, in MiB. */
+  memoryMiB: { guestAtBoot: number | null; guestRequested: number | null; guestCurrent: number | null } | null;
 }

@@ -1,0 +1,29 @@
+import { KubeConfig } from '@kubernetes/client-node';
+
+/** Where the adapter finds its cluster: a kubeconfig file, kubeconfig text, or the pod's service account. */
+export type KubeConfigSource = { kind: 'file'; path: string } | { kind: 'text'; yaml: string } | { kind: 'in-cluster' } | { kind: 'default' };
+
+/**
+ * Loads the configuration: `default` is client-node's own order (KUBECONFIG, ~/.kube/config, then
+ * the in-cluster service account). A configuration without a current cluster is refused here, not
+ * at the first request.
+ */
+export function loadKubeConfig(source: KubeConfigSource): KubeConfig {
+  const config = new KubeConfig();
+  switch (source.kind) {
+    case 'file':
+      config.loadFromFile(source.path);
+      break;
+    case 'text':
+      config.loadFromString(source.yaml);
+      break;
+    case 'in-cluster':
+      config.loadFromCluster();
+      break;
+    case 'default':
+      config.loadFromDefault();
+      break;
+  }
+  if (!config.getCurrentCluster()) throw new Error(`kubeconfig (${source.kind}) has no current cluster`);
+  return config;
+}
