@@ -3,22 +3,32 @@
  * memory in the guest, within the maximums the domain booted with).
  *
  * Contract:
- * - `setVcpus` and `setMemory` act on the live domain and are idempotent: asking for the size it
+ * - `setVcpus` and `setMemory` act on the live domain (scope 'live', the default), on the persistent
+ *   config the next boot uses ('config'), or on both, and are idempotent: asking for the size it
  *   already has is done. They resolve once libvirt accepted the change; the guest may take a moment
  *   to bring CPUs online or take the memory, which `getDomain(...).guest` reports when known.
  * - Errors are AdapterErrors. Permanent: 'DomainNotFound' (no such domain on that node),
  *   'OverMaximum' (beyond the domain's maximum vCPUs or memory), 'DomainNotRunning' (live change on
- *   a shut-off domain), 'Invalid' (a count below 1). Transient: connection and timeouts.
+ *   a shut-off domain), 'Invalid' (a count below 1, a config change to a domain without one),
+ *   'NotSupported' (the hypervisor cannot do it). Transient: connection and timeouts.
  */
 export interface HypervisorPort {
   getDomain(ref: DomainRef): Promise<DomainInfo | null>;
-  setVcpus(ref: DomainRef, count: number): Promise<void>;
-  setMemory(ref: DomainRef, memoryMiB: number): Promise<void>;
-  /** Lifecycle and size changes of domains on every node, as libvirt's domain events report them. */
+  setVcpus(ref: DomainRef, count: number, scope?: ResizeScope): Promise<void>;
+  setMemory(ref: DomainRef, memoryMiB: number, scope?: ResizeScope): Promise<void>;
+  /** libvirt's domain XML: what the guest has now ('live') or what it boots with next ('config'). */
+  getDomainXml(ref: DomainRef, which: 'live' | 'config'): Promise<string | null>;
+  /**
+   * Lifecycle and size changes of domains on every node, as libvirt's domain events report them. A
+   * watch may begin by reporting the domains already there as ADDED (the libvirt adapter does).
+   */
   watchDomains(listener: (change: DomainChange) => void): { stop(): void };
 }
 
 export type HypervisorOperation = Exclude<keyof HypervisorPort, 'watchDomains'>;
+
+/** Which definition a resize changes: the running guest, the persistent config, or both. */
+export type ResizeScope = 'live' | 'config' | 'both';
 
 /** A VM's domain is found by our vmId on the node KubeVirt placed it on. */
 export interface DomainRef {
@@ -34,6 +44,8 @@ export interface DomainInfo {
   state: DomainState;
   vcpus: { current: number; max: number };
   memoryMiB: { current: number; max: number };
+  /** The sizes the next boot uses (libvirt's persistent config); null for a transient domain. */
+  persistent: { vcpus: number; memoryMiB: number } | null;
   /** What the guest itself reports (through its agent); null when it cannot say. */
   guest: { vcpusOnline: number; memoryMiB: number } | null;
 }

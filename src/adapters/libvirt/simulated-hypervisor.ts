@@ -6,7 +6,7 @@ import { SimTimers } from '../simulation/sim-timers.js';
 import { StateFile } from '../simulation/state-file.js';
 import { Watchers } from '../simulation/watchers.js';
 import type { DomainDefinition, DomainHost } from './domain-host.js';
-import type { DomainChange, DomainInfo, DomainRef, DomainState, HypervisorOperation, HypervisorPort } from './hypervisor.port.js';
+import type { DomainChange, DomainInfo, DomainRef, DomainState, HypervisorOperation, HypervisorPort, ResizeScope } from './hypervisor.port.js';
 
 /** 'api' is each call's round trip; 'guest' how long the guest takes to online CPUs or take memory. */
 export type HypervisorStep = 'api' | 'guest';
@@ -25,6 +25,8 @@ interface DomainRecord {
   vcpus: { current: number; max: number };
   memoryMiB: { current: number; max: number };
   guest: { vcpusOnline: number; memoryMiB: number };
+  /** The persistent config (libvirt's inactive XML); older state files lack it, so it is optional. */
+  config?: { vcpus: number; memoryMiB: number };
 }
 
 interface SimulatedHypervisorState {
@@ -67,29 +69,58 @@ export class SimulatedHypervisor implements HypervisorPort, DomainHost {
     });
   }
 
-  setVcpus(ref: DomainRef, count: number): Promise<void> {
+  setVcpus(ref: DomainRef, count: number, scope: ResizeScope = 'live'): Promise<void> {
     return this.call('setVcpus', ref, () => {
-      const domain = this.liveDomain(ref, count, 'vCPUs');
+      const domain = this.domainFor(ref, count, 'vCPUs', scope);
       if (count > domain.vcpus.max) {
         throw new PermanentAdapterError('OverMaximum', `requested vcpus ${count} is greater than max allowable vcpus for the domain: ${domain.vcpus.max}`);
       }
-      if (domain.vcpus.current === count) return;
-      domain.vcpus.current = count;
+      const config = configOf(domain);
+      const live = scope !== 'config' && domain.vcpus.current !== count;
+      const persistent = scope !== 'live' && config.vcpus !== count;
+      if (!live && !persistent) return;
+      if (live) domain.vcpus.current = count;
+      if (persistent) domain.config = { ...config, vcpus: count };
       this.effects.record('setVcpus', ref.vmId);
       this.changed('MODIFIED', domain);
     });
   }
 
-  setMemory(ref: DomainRef, memoryMiB: number): Promise<void> {
+  setMemory(ref: DomainRef, memoryMiB: number, scope: ResizeScope = 'live'): Promise<void> {
     return this.call('setMemory', ref, () => {
-      const domain = this.liveDomain(ref, memoryMiB, 'memory');
+      const domain = this.domainFor(ref, memoryMiB, 'memory', scope);
       if (memoryMiB > domain.memoryMiB.max) {
         throw new PermanentAdapterError('OverMaximum', `cannot set memory higher than max memory (${memoryMiB} > ${domain.memoryMiB.max} MiB)`);
       }
-      if (domain.memoryMiB.current === memoryMiB) return;
-      domain.memoryMiB.current = memoryMiB;
+      const config = configOf(domain);
+      const live = scope !== 'config' && domain.memoryMiB.current !== memoryMiB;
+      const persistent = scope !== 'live' && config.memoryMiB !== memoryMiB;
+      if (!live && !persistent) return;
+      if (live) domain.memoryMiB.current = memoryMiB;
+      if (persistent) domain.config = { ...config, memoryMiB };
       this.effects.record('setMemory', ref.vmId);
       this.changed('MODIFIED', domain);
+    });
+  }
+
+  /** A minimal libvirt domain XML (the elements the real adapter reads), so callers can parse both alike. */
+  getDomainXml(ref: DomainRef, which: 'live' | 'config'): Promise<string | null> {
+    return this.call('getDomainXml', ref, () => {
+      const domain = this.domains.get(domainKey(ref));
+      if (!domain) return null;
+      const config = configOf(domain);
+      const live = which === 'live' && LIVE.includes(domain.state);
+      const vcpus = live ? domain.vcpus.current : config.vcpus;
+      const memoryMiB = live ? domain.memoryMiB.current : config.memoryMiB;
+      return [
+        `<domain type='sim'${live ? " id='1'" : ''}>`,
+        `  <name>${ref.vmId}</name>`,
+        `  <memory unit='KiB'>${domain.memoryMiB.max * 1024}</memory>`,
+        `  <currentMemory unit='KiB'>${memoryMiB * 1024}</currentMemory>`,
+        `  <vcpu placement='static' current='${vcpus}'>${domain.vcpus.max}</vcpu>`,
+        '</domain>',
+        '',
+      ].join('\n');
     });
   }
 
@@ -106,6 +137,7 @@ export class SimulatedHypervisor implements HypervisorPort, DomainHost {
       vcpus: { ...definition.vcpus },
       memoryMiB: { ...definition.memoryMiB },
       guest: { vcpusOnline: definition.vcpus.current, memoryMiB: definition.memoryMiB.current },
+      config: { vcpus: definition.vcpus.current, memoryMiB: definition.memoryMiB.current },
     };
     const existed = this.domains.has(domainKey(domain.ref));
     this.domains.set(domainKey(domain.ref), domain);
@@ -143,11 +175,13 @@ export class SimulatedHypervisor implements HypervisorPort, DomainHost {
     });
   }
 
-  private liveDomain(ref: DomainRef, amount: number, what: string): DomainRecord {
+  private domainFor(ref: DomainRef, amount: number, what: string, scope: ResizeScope): DomainRecord {
     const domain = this.domains.get(domainKey(ref));
     if (!domain) throw new PermanentAdapterError('DomainNotFound', `Domain not found: no domain for VM ${ref.vmId} on ${ref.node}`);
     if (!Number.isInteger(amount) || amount < 1) throw new PermanentAdapterError('Invalid', `${what} must be a positive integer, got ${amount}`);
-    if (!LIVE.includes(domain.state)) throw new PermanentAdapterError('DomainNotRunning', `Requested operation is not valid: domain is not running (${domain.state})`);
+    if (scope !== 'config' && !LIVE.includes(domain.state)) {
+      throw new PermanentAdapterError('DomainNotRunning', `Requested operation is not valid: domain is not running (${domain.state})`);
+    }
     return domain;
   }
 
@@ -176,6 +210,7 @@ export class SimulatedHypervisor implements HypervisorPort, DomainHost {
       state: domain.state,
       vcpus: { ...domain.vcpus },
       memoryMiB: { ...domain.memoryMiB },
+      persistent: configOf(domain),
       guest: this.options.guestAgent === false || !LIVE.includes(domain.state) ? null : { ...domain.guest },
     };
   }
@@ -183,4 +218,9 @@ export class SimulatedHypervisor implements HypervisorPort, DomainHost {
   private save(): void {
     this.stateFile?.save({ domains: [...this.domains.values()], calls: this.calls.toJSON(), effects: this.effects.toJSON() });
   }
+}
+
+/** A domain saved before the config was modelled boots with the size it had. */
+function configOf(domain: DomainRecord): { vcpus: number; memoryMiB: number } {
+  return domain.config ?? { vcpus: domain.vcpus.current, memoryMiB: domain.memoryMiB.current };
 }

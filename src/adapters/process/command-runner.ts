@@ -24,3 +24,20 @@ export interface CommandResult {
   stdout: string;
   stderr: string;
 }
+
+/**
+ * A transport that can also keep a command running and hand over its output line by line (a local
+ * `virsh event --loop`). Transports without it (one exec per call) leave watching to polling.
+ */
+export interface LineFollowingRunner {
+  follow(argv: readonly string[], onLine: (line: string) => void, onExit: (result: { exitCode: number; stderr: string }) => void): FollowedCommand;
+}
+
+export interface FollowedCommand {
+  /** Ends the command; `onExit` is not called after this. */
+  stop(): void;
+}
+
+export function canFollow(runner: CommandRunner): runner is CommandRunner & LineFollowingRunner {
+  return typeof (runner as Partial<LineFollowingRunner>).follow === 'function';
+}

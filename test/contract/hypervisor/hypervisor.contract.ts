@@ -3,6 +3,7 @@ import { PermanentAdapterError, TransientAdapterError } from '../../../src/adapt
 import type { DomainDefinition } from '../../../src/adapters/libvirt/domain-host.js';
 import type { DomainChange, DomainRef, HypervisorOperation, HypervisorPort } from '../../../src/adapters/libvirt/hypervisor.port.js';
 import type { FaultControl } from '../../../src/adapters/simulation/fault-injector.js';
+import { parseDomainXml } from '../../../src/adapters/libvirt/domain-xml.js';
 import { eventually, hasSettled } from '../../support/eventually.js';
 
 /** The port plus what stands outside it: starting and stopping domains, as virt-launcher does. */
@@ -94,6 +95,41 @@ export function hypervisorContract(name: string, makeHarness: MakeHypervisorHarn
     it('given a running domain, when asked for fewer than one vCPU, then it is refused as invalid', async () => {
       const ref = await running();
       await expect(hypervisor.setVcpus(ref, 0)).rejects.toMatchObject({ code: 'Invalid', retryable: false });
+    });
+
+    it('given a running domain, when its XML is read, then the live and persistent sizes parse to what getDomain says', async () => {
+      const ref = await running();
+      await hypervisor.setVcpus(ref, 3);
+      const live = parseDomainXml((await hypervisor.getDomainXml(ref, 'live')) ?? '');
+      const config = parseDomainXml((await hypervisor.getDomainXml(ref, 'config')) ?? '');
+      expect(live).toMatchObject({ active: true, vcpus: { current: 3, max: 8 }, memoryKiB: { current: 2048 * 1024, max: 8192 * 1024 } });
+      expect(config).toMatchObject({ active: false, vcpus: { current: 2, max: 8 }, memoryKiB: { current: 2048 * 1024 } });
+      expect(await hypervisor.getDomainXml({ vmId: randomUUID(), node: harness.node }, 'live')).toBeNull();
+    });
+
+    it('given a running domain, when resized in its config only, then the next boot changes and the guest does not', async () => {
+      const ref = await running();
+      await hypervisor.setVcpus(ref, 6, 'config');
+      await hypervisor.setMemory(ref, 6144, 'config');
+      await hypervisor.setMemory(ref, 6144, 'config');
+      expect(await domain(ref)).toMatchObject({ vcpus: { current: 2 }, memoryMiB: { current: 2048 }, persistent: { vcpus: 6, memoryMiB: 6144 } });
+      await expect(hypervisor.setVcpus(ref, 9, 'config')).rejects.toMatchObject({ code: 'OverMaximum', retryable: false });
+    });
+
+    it('given a running domain, when resized live and in its config, then both change, and a repeat is a no-op', async () => {
+      const ref = await running();
+      await hypervisor.setVcpus(ref, 4, 'both');
+      await hypervisor.setMemory(ref, 3072, 'both');
+      await hypervisor.setVcpus(ref, 4, 'both');
+      expect(await domain(ref)).toMatchObject({ vcpus: { current: 4, max: 8 }, memoryMiB: { current: 3072, max: 8192 }, persistent: { vcpus: 4, memoryMiB: 3072 } });
+    });
+
+    it('given a shut-off domain, when resized in its config, then the config changes; live or both is DomainNotRunning', async () => {
+      const ref = await running();
+      await harness.shutOffDomain(ref);
+      await hypervisor.setVcpus(ref, 5, 'config');
+      expect((await domain(ref)).persistent).toEqual({ vcpus: 5, memoryMiB: 2048 });
+      await expect(hypervisor.setMemory(ref, 4096, 'both')).rejects.toMatchObject({ code: 'DomainNotRunning' });
     });
 
     it('given a shut-off domain, when resized live, then DomainNotRunning', async () => {
