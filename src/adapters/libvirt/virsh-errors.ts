@@ -31,7 +31,7 @@ const RULES: readonly Rule[] = [
   // VIR_ERR_NO_SUPPORT, VIR_ERR_ARGUMENT_UNSUPPORTED and unsupported flags.
   { pattern: /not supported by the connection driver|argument unsupported|unsupported flags|are mutually exclusive|Operation not supported/i, make: permanent('NotSupported') },
   // Refused as invalid: by virsh before calling libvirt (0 vCPUs, 0 memory) or by libvirt.
-  { pattern: /Can't set 0 processors|must not be zero|invalid argument|Requested operation is not valid|XML error|unknown option|expected syntax/i, make: permanent('Invalid') },
+  { pattern: /Can't set 0 processors|must not be zero|invalid argument|Requested operation is not valid|XML error|malformed or out of range|doesn't support option/i, make: permanent('Invalid') },
 ];
 
 /** The error a failed virsh command stands for; anything unrecognised fails the step (permanent). */
