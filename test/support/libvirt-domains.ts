@@ -32,8 +32,10 @@ export async function putDomain(daemon: LibvirtTestDaemon, name: string, definit
     await daemon.virsh('define', file);
     return;
   }
-  await daemon.virsh('create', file, ...(state === 'paused' ? ['--paused'] : []));
+  // The test driver refuses `create --paused` ("unsupported flags (0x1) in function testDomainCreateXML").
+  await daemon.virsh('create', file);
   await daemon.virsh('define', file);
+  if (state === 'paused') await daemon.virsh('suspend', name);
 }
 
 /** Destroys (if running) and undefines a domain; a domain already gone is fine. */
