@@ -111,6 +111,11 @@ export class IdentityDirectory {
     return d && this.projects.find((p) => p.domain.id === d.id && p.name === name);
   }
 
+  /** Every project, enabled or not, in the order the seed lists them. */
+  allProjects(): readonly Project[] {
+    return this.projects;
+  }
+
   /** The user's roles on the project, implied roles included; empty when it has none. */
   rolesOn(user: User, project: Project): RoleName[] {
     return effectiveRoles(user.roles.get(project.id) ?? []);

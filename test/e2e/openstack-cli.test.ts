@@ -43,6 +43,13 @@ if (!cli) console.warn('Skipping the openstack CLI end-to-end test: install pyth
     expect(JSON.stringify(compute.Endpoints)).toContain(`http://127.0.0.1:${service.port}/compute/v2.1`);
   });
 
+  it('given an admin, when projects are listed, then the seeded projects show', async () => {
+    const projects = (await openstack(cli!, admin, ['project', 'list'])) as Array<{ ID: string; Name: string }>;
+    expect(projects.map((p) => p.Name)).toEqual(expect.arrayContaining(['admin', 'demo']));
+    const demo = (await openstack(cli!, admin, ['project', 'show', 'demo'])) as { name: string; domain_id: string };
+    expect(demo).toEqual(expect.objectContaining({ name: 'demo', domain_id: 'default' }));
+  });
+
   it('given a wrong password, when a token is asked for, then the CLI reports the 401', async () => {
     await expect(openstack(cli!, { ...admin, password: 'wrong' }, ['token', 'issue'])).rejects.toThrow(/401|authenticat/i);
   });

@@ -33,3 +33,11 @@ export class IdentityActionForbiddenError extends ForbiddenException {
     this.name = 'IdentityActionForbiddenError';
   }
 }
+
+/** Keystone's 404 for an identity entity: "Could not find project: <id>." */
+export class IdentityEntityNotFoundError extends NotFoundException {
+  constructor(kind: 'project' | 'user', id: string) {
+    super(`Could not find ${kind}: ${id}.`);
+    this.name = 'IdentityEntityNotFoundError';
+  }
+}
