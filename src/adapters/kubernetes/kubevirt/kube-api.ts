@@ -1,4 +1,14 @@
-import { CoreV1Api, CustomObjectsApi, PatchStrategy, type ConfigurationOptions, type KubeConfig, type V1Node, type V1Pod } from '@kubernetes/client-node';
+import {
+  CoreV1Api,
+  CustomObjectsApi,
+  PatchStrategy,
+  setHeaderOptions,
+  type ConfigurationOptions,
+  type KubeConfig,
+  type RequestContext,
+  type V1Node,
+  type V1Pod,
+} from '@kubernetes/client-node';
 import { asKubeApiError } from './kube-errors.js';
 import { rawRequest } from './kube-raw-request.js';
 import { KUBEVIRT, type KubeObject } from './kubevirt-manifests.js';
@@ -14,11 +24,6 @@ export type KubevirtPlural = 'virtualmachines' | 'virtualmachineinstances' | 'vi
 
 /** The content types a patch may use; a strategic merge patch is only for core objects. */
 export type CustomPatchType = typeof PatchStrategy.MergePatch | typeof PatchStrategy.JsonPatch;
-
-interface PromiseMiddleware {
-  pre(context: { setHeaderParam(key: string, value: string): void; setSignal(signal: AbortSignal): void }): Promise<unknown>;
-  post(response: unknown): Promise<unknown>;
-}
 
 /**
  * The API calls the adapter makes, each bounded by `timeoutMs` and failing with a KubeApiError.
@@ -140,19 +145,34 @@ export class KubeApi {
   }
 
   /**
-   * The promise API wraps each middleware's promise itself (PromiseMiddlewareWrapper), although
-   * its options are typed with the observable form; hence the cast.
+   * Per-call options: a request timeout, and the patch content type through client-node's
+   * setHeaderOptions (its middleware replaces the generated client's default Content-Type).
    */
   private options(contentType?: string): ConfigurationOptions {
     const timeoutMs = this.timeoutMs;
-    const middleware: PromiseMiddleware = {
-      pre: async (context) => {
-        context.setSignal(AbortSignal.timeout(timeoutMs));
-        if (contentType) context.setHeaderParam('Content-Type', contentType);
-        return context;
-      },
-      post: async (response) => response,
+    const timeout = {
+      pre: (context: RequestContext) => resolved(withSignal(context, AbortSignal.timeout(timeoutMs))),
+      post: (response: unknown) => resolved(response),
     };
-    return { middleware: [middleware], middlewareMergeStrategy: 'append' } as unknown as ConfigurationOptions;
+    const base = { middleware: [timeout], middlewareMergeStrategy: 'append' } as unknown as ConfigurationOptions;
+    return contentType ? setHeaderOptions('Content-Type', contentType, base) : base;
   }
+}
+
+function withSignal(context: RequestContext, signal: AbortSignal): RequestContext {
+  context.setSignal(signal);
+  return context;
+}
+
+/**
+ * The object-parameter API runs middleware as client-node's own minimal observables (promise,
+ * toPromise, pipe); this is that shape for a value already at hand.
+ */
+function resolved<T>(value: T): { promise: Promise<T>; toPromise(): Promise<T>; pipe<U>(next: (v: T) => U): unknown } {
+  const promise = Promise.resolve(value);
+  return { promise, toPromise: () => promise, pipe: (next) => resolvedPromise(promise.then(next)) };
+}
+
+function resolvedPromise<T>(promise: Promise<T>): { promise: Promise<T>; toPromise(): Promise<T>; pipe<U>(next: (v: T) => U): unknown } {
+  return { promise, toPromise: () => promise, pipe: (next) => resolvedPromise(promise.then(next)) };
 }
