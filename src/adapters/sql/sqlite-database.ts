@@ -48,6 +48,7 @@ export class SqliteDatabase implements SqlDatabase {
     this.raw.pragma('wal_autocheckpoint = 4000');
     this.raw.pragma('temp_store = MEMORY');
     this.raw.pragma('foreign_keys = ON');
+    registerRegexp(this.raw);
     this.busyTimeoutMs = options.busyTimeoutMs ?? 5000;
     this.statements = new StatementCache(this.raw, options.statementCacheSize ?? 500);
     this.beginImmediate = this.raw.prepare('BEGIN IMMEDIATE');
@@ -185,4 +186,22 @@ export class SqliteDatabase implements SqlDatabase {
 /** better-sqlite3 binds no booleans; store them as SQLite does, 1 and 0. */
 function bindable(params: readonly SqlValue[]): unknown[] {
   return params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p));
+}
+
+/**
+ * SQLite parses `x REGEXP y` but has no implementation; PostgreSQL has `~`. Nova filters names by
+ * regular expression, so the read models need one. Patterns are compiled once per distinct pattern.
+ */
+function registerRegexp(raw: Raw): void {
+  const compiled = new Map<string, RegExp>();
+  raw.function('regexp', { deterministic: true }, (pattern: unknown, value: unknown) => {
+    if (typeof pattern !== 'string' || typeof value !== 'string') return 0;
+    let re = compiled.get(pattern);
+    if (!re) {
+      if (compiled.size > 256) compiled.clear();
+      re = new RegExp(pattern);
+      compiled.set(pattern, re);
+    }
+    return re.test(value) ? 1 : 0;
+  });
 }

@@ -201,7 +201,7 @@ export class ServersController {
       filter.projectId = ctx.projectId;
     }
     if (q.user_id !== undefined && (ctx.isAdmin || isAtLeast(version, '2.83'))) filter.userId = q.user_id;
-    if (q.name !== undefined) filter.name = q.name;
+    if (q.name !== undefined) filter.name = nameRegex(q.name);
     if (q['changes-since'] !== undefined) filter.changesSince = q['changes-since'];
     if (q.status !== undefined) {
       const status = q.status.toUpperCase();
@@ -238,6 +238,16 @@ export class ServersController {
 }
 
 /** A flavorRef or imageRef may be a link (http://.../flavors/3): Nova takes its last segment. */
+/** Nova matches `name` as a regular expression; one that does not compile is the request's fault. */
+function nameRegex(pattern: string): string {
+  try {
+    new RegExp(pattern);
+  } catch {
+    throw new BadRequestException(`Invalid regular expression in the 'name' filter: ${pattern}`);
+  }
+  return pattern;
+}
+
 function lastSegment(ref: string): string {
   if (!/^https?:\/\//i.test(ref)) return ref;
   const path = new URL(ref).pathname.replace(/\/+$/, '');

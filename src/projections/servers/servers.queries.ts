@@ -15,7 +15,7 @@ export interface ServerListFilter {
   projectId?: string;
   userId?: string;
   status?: string;
-  /** Substring of the name (Nova takes a regex; a substring covers the clients' use). */
+  /** A regular expression the name must match somewhere (Nova's `name` filter); validate it first. */
   name?: string;
   /** Nova's changes-since: updated at or after this instant; also returns deleted servers. */
   changesSince?: string;
@@ -33,11 +33,15 @@ export async function listServers(db: SqlExecutor, filter: ServerListFilter = {}
   if (filter.projectId !== undefined) (where.push('project_id = ?'), params.push(filter.projectId));
   if (filter.userId !== undefined) (where.push('user_id = ?'), params.push(filter.userId));
   if (filter.status !== undefined) (where.push('status = ?'), params.push(filter.status.toUpperCase()));
-  if (filter.name !== undefined) (where.push('name LIKE ?'), params.push(`%${filter.name}%`));
+  if (filter.name !== undefined) (where.push(db.dialect === 'sqlite' ? 'name REGEXP ?' : 'name ~ ?'), params.push(filter.name));
   if (filter.changesSince !== undefined) (where.push('updated_at >= ?'), params.push(filter.changesSince));
   else if (!filter.includeDeleted) where.push('deleted = 0');
   if (filter.marker !== undefined) {
-    const marker = await db.query<{ created_at: string; id: string }>('SELECT created_at, id FROM servers WHERE id = ?', [filter.marker]);
+    // A marker the caller cannot see is as unknown as any other id: another project's server is not found.
+    const marker = await db.query<{ created_at: string; id: string }>(
+      `SELECT created_at, id FROM servers WHERE id = ?${filter.projectId !== undefined ? ' AND project_id = ?' : ''}`,
+      filter.projectId !== undefined ? [filter.marker, filter.projectId] : [filter.marker],
+    );
     if (!marker[0]) throw new ServerMarkerNotFoundError(filter.marker);
     where.push('(created_at < ? OR (created_at = ? AND id < ?))');
     params.push(marker[0].created_at, marker[0].created_at, marker[0].id);

@@ -102,6 +102,10 @@ describe('Nova servers API on the simulation', () => {
     expect(detail.servers).toHaveLength(3);
     expect(detail.servers[0]).toHaveProperty('OS-EXT-STS:vm_state', 'active');
 
+    // Nova's name filter is a regular expression.
+    const anchored = (await t.request('GET', `/compute/v2.1/servers?name=${encodeURIComponent('^page-[ab]$')}`, { headers: demo })).json();
+    expect(anchored.servers.map((s: { name: string }) => s.name).sort()).toEqual(['page-a', 'page-b']);
+    expect((await t.request('GET', `/compute/v2.1/servers?name=${encodeURIComponent('page-(')}`, { headers: demo })).status).toBe(400);
     expect((await t.request('GET', '/compute/v2.1/servers?name=page-', { headers: demo2 })).json().servers).toEqual([]);
     expect((await show(ids[0]!, demo2)).status).toBe(404);
     expect((await show(ids[0]!, demo2)).json()).toEqual({ itemNotFound: { code: 404, message: `Instance ${ids[0]} could not be found.` } });
