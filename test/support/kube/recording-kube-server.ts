@@ -36,6 +36,7 @@ export class RecordingKubeServer {
   private readonly events: WatchEvent[] = [];
   private readonly watches = new Set<{ collection: string; res: ServerResponse }>();
   private failures: Failure[] = [];
+  private hooks: { method: string; pathPattern: RegExp; run: () => void }[] = [];
   private revision = 100;
   private compactedBelow = 0;
   private server: Server | null = null;
@@ -101,6 +102,11 @@ export class RecordingKubeServer {
     this.failures.push({ method, pathPattern, status, reason, message, remaining: count });
   }
 
+  /** Runs `run` once, just before the next matching request is answered (a controller racing us). */
+  beforeNext(method: string, pathPattern: RegExp, run: () => void): void {
+    this.hooks.push({ method, pathPattern, run });
+  }
+
   /** Ends every open watch stream, as a dropped connection would. */
   dropWatches(): void {
     for (const watch of this.watches) watch.res.destroy();
@@ -129,6 +135,11 @@ export class RecordingKubeServer {
     const query = Object.fromEntries(url.searchParams);
     const record: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query, contentType: req.headers['content-type'] ?? null, body };
     this.requests.push(record);
+    const hook = this.hooks.find((h) => h.method === record.method && h.pathPattern.test(record.path));
+    if (hook) {
+      this.hooks = this.hooks.filter((h) => h !== hook);
+      hook.run();
+    }
     const failure = this.failures.find((f) => f.remaining > 0 && f.method === record.method && f.pathPattern.test(record.path));
     if (failure) {
       failure.remaining -= 1;
@@ -143,7 +154,8 @@ export class RecordingKubeServer {
       res.writeHead(202).end();
       return;
     }
-    const path = r.path;
+    // The resize subresource reads and writes the pod itself.
+    const path = r.path.endsWith('/resize') ? r.path.slice(0, -'/resize'.length) : r.path;
     const existing = this.objects.get(path);
     switch (r.method) {
       case 'GET': {
@@ -160,7 +172,7 @@ export class RecordingKubeServer {
         return json(res, 201, this.put(itemPath, { ...object, metadata: { ...object.metadata, ...(namespace ? { namespace } : {}) } }));
       }
       case 'PATCH': {
-        const target = path.endsWith('/resize') ? path.slice(0, -'/resize'.length) : path;
+        const target = path;
         const current = this.objects.get(target);
         if (!current) return status(res, 404, 'NotFound', `${target} not found`);
         const type = r.contentType ?? '';
