@@ -17,9 +17,10 @@ import { HypervisorsApiModule } from './compute/hypervisors/hypervisors-api.modu
 import { ImageApiModule } from './image/image-api.module.js';
 import { ComputeModule } from './compute/compute.module.js';
 import { IdempotencyModule } from './idempotency/idempotency.module.js';
+import { OpenApiModule } from './openapi/openapi.module.js';
 
 @Module({
-  imports: [ProjectionsModule, AuthModule, IdempotencyModule, IdentityModule, ComputeModule, FlavorsApiModule, KeypairsApiModule, QuotasApiModule, HypervisorsApiModule, ImageApiModule],
+  imports: [ProjectionsModule, AuthModule, IdempotencyModule, IdentityModule, ComputeModule, FlavorsApiModule, KeypairsApiModule, QuotasApiModule, HypervisorsApiModule, ImageApiModule, OpenApiModule],
   controllers: [HealthController, MetricsController, JobsController, AuditController, EventsController],
   providers: [ReadinessService, { provide: APP_FILTER, useClass: NovaExceptionFilter }],
 })

@@ -22,7 +22,7 @@ import { parseBody } from '../flavors/flavor-requests.schema.js';
 import { isAtLeast, type Microversion } from '../microversion.js';
 import { ApiVersion, RequestId } from '../request-state.js';
 
-const createSchema = (version: Microversion) =>
+export const createSchema = (version: Microversion) =>
   z.object({
     keypair: z
       .object({
@@ -34,13 +34,13 @@ const createSchema = (version: Microversion) =>
       .strict(),
   });
 
-const listQuery = z.object({
+export const listQuery = z.object({
   user_id: z.string().min(1).optional(),
   limit: z.coerce.number().int().min(0).optional(),
   marker: z.string().min(1).optional(),
 });
 
-const userQuery = z.object({ user_id: z.string().min(1).optional() });
+export const userQuery = z.object({ user_id: z.string().min(1).optional() });
 
 /** Nova's key pairs: each user's own; admin may name another user (2.10+). */
 @Controller('compute/v2.1/os-keypairs')

@@ -44,7 +44,7 @@ function shown(resource: QuotaResource, name: string, version: Microversion): bo
   return true;
 }
 
-const limitsQuery = z.object({ tenant_id: z.string().min(1).optional(), reserved: z.string().optional() });
+export const limitsQuery = z.object({ tenant_id: z.string().min(1).optional(), reserved: z.string().optional() });
 
 /** GET /limits: the caller's project's quotas and what its servers use (admin: any project's, by tenant_id). */
 @Controller('compute/v2.1/limits')

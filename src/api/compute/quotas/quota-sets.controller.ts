@@ -19,7 +19,7 @@ import { quotaResourcesAt, quotaSetBody, quotaSetDetailBody } from './quota-set-
 const limit = z.preprocess((v) => (typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : v), z.number().int().min(-1).max(2_147_483_647));
 const force = z.union([z.boolean(), z.enum(['true', 'false', 'True', 'False', '1', '0'])]).optional();
 
-function updateSchema(version: Microversion) {
+export function updateSchema(version: Microversion) {
   const fields = Object.fromEntries(quotaResourcesAt(version).map((r) => [r, limit.optional()]));
   return z.object({ quota_set: z.object({ ...fields, force }).strict() });
 }

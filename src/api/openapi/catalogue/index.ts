@@ -1,0 +1,22 @@
+import type { Catalogue } from '../operation-doc.js';
+import { computeResourcesCatalogue } from './compute-resources.catalogue.js';
+import { computeServersCatalogue } from './compute-servers.catalogue.js';
+import { identityCatalogue } from './identity.catalogue.js';
+import { imageCatalogue } from './image.catalogue.js';
+import { operationsCatalogue } from './operations.catalogue.js';
+
+const PARTS: readonly Catalogue[] = [identityCatalogue, computeServersCatalogue, computeResourcesCatalogue, imageCatalogue, operationsCatalogue];
+
+/** Every documented route by `METHOD /path`; a key in two parts is a mistake, caught at load. */
+export const API_CATALOGUE: Catalogue = mergeCatalogues(PARTS);
+
+export function mergeCatalogues(parts: readonly Catalogue[]): Catalogue {
+  const all: Record<string, Catalogue[string]> = {};
+  for (const part of parts) {
+    for (const [key, doc] of Object.entries(part)) {
+      if (key in all) throw new Error(`The API catalogue documents ${key} twice.`);
+      all[key] = doc;
+    }
+  }
+  return all;
+}
