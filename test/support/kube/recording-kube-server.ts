@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
 import { applyMergePatch, applyPodStrategicPatch } from './patches.js';
 
 /** One request as the adapter sent it: what the golden fixtures hold. */
@@ -42,8 +43,17 @@ export class RecordingKubeServer {
   private server: Server | null = null;
   port = 0;
 
+  /** What a command run through the exec API does; exit code 0 unless said. */
+  exec: (call: { pod: string; container: string; argv: string[]; stdin: string }) => { stdout?: string; stderr?: string; exitCode?: number } = () => ({});
+
   async start(port = 0): Promise<void> {
     this.server = createServer((req, res) => void this.handle(req, res));
+    const sockets = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => (protocols.has('v5.channel.k8s.io') ? 'v5.channel.k8s.io' : false) });
+    this.server.on('upgrade', (req, socket, head) => {
+      const url = new URL(req.url ?? '/', this.url);
+      this.requests.push({ method: 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), contentType: null, body: undefined });
+      sockets.handleUpgrade(req, socket, head, (ws) => this.runExec(ws, url));
+    });
     await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     this.port = (this.server.address() as AddressInfo).port;
   }
@@ -121,6 +131,31 @@ export class RecordingKubeServer {
 
   get resourceVersion(): string {
     return String(this.revision);
+  }
+
+  /** The exec websocket (v5.channel.k8s.io): stdin on channel 0 until the close frame, then output and status. */
+  private runExec(ws: import('ws').WebSocket, url: URL): void {
+    const pod = /\/pods\/([^/]+)\/exec$/.exec(url.pathname)?.[1] ?? '';
+    const argv = url.searchParams.getAll('command');
+    const container = url.searchParams.get('container') ?? '';
+    const chunks: Buffer[] = [];
+    const respond = (): void => {
+      const result = this.exec({ pod, container, argv, stdin: Buffer.concat(chunks).toString('utf8') });
+      if (result.stdout) ws.send(frame(1, result.stdout));
+      if (result.stderr) ws.send(frame(2, result.stderr));
+      const exitCode = result.exitCode ?? 0;
+      const status =
+        exitCode === 0
+          ? { metadata: {}, status: 'Success' }
+          : { metadata: {}, status: 'Failure', message: `command terminated with non-zero exit code: ${exitCode}`, reason: 'NonZeroExitCode', details: { causes: [{ reason: 'ExitCode', message: String(exitCode) }] } };
+      ws.send(frame(STATUS_CHANNEL, JSON.stringify(status)));
+      ws.close();
+    };
+    if (url.searchParams.get('stdin') !== 'true') return respond();
+    ws.on('message', (data: Buffer) => {
+      if (data[0] === 255 && data[1] === 0) return respond();
+      if (data[0] === 0) chunks.push(data.subarray(1));
+    });
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -222,6 +257,12 @@ export class RecordingKubeServer {
       w.sentUpTo = event.rv;
     }
   }
+}
+
+const STATUS_CHANNEL = 3;
+
+function frame(channel: number, data: string): Buffer {
+  return Buffer.concat([Buffer.from([channel]), Buffer.from(data)]);
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
