@@ -66,8 +66,8 @@ export class RecordingKubeServer {
     return [
       'apiVersion: v1',
       'kind: Config',
-      // client-node 2 refuses plain HTTP unless TLS verification is explicitly skipped.
-      'clusters: [{name: test, cluster: {server: "' + this.url + '", insecure-skip-tls-verify: true}}]',
+      // Plain http, as the simulator's: loadKubeConfig must make client-node accept it.
+      'clusters: [{name: test, cluster: {server: "' + this.url + '"}}]',
       'users: [{name: test, user: {token: test-token}}]',
       'contexts: [{name: test, context: {cluster: test, user: test}}]',
       'current-context: test',

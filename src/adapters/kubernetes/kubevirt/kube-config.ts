@@ -25,5 +25,21 @@ export function loadKubeConfig(source: KubeConfigSource): KubeConfig {
       break;
   }
   if (!config.getCurrentCluster()) throw new Error(`kubeconfig (${source.kind}) has no current cluster`);
-  return config;
+  return allowPlainHttp(config);
+}
+
+/**
+ * client-node 2 refuses an http:// server unless TLS verification is explicitly skipped, although
+ * there is no TLS to verify (a local simulator, kubectl proxy). Say so for those clusters only.
+ */
+function allowPlainHttp(config: KubeConfig): KubeConfig {
+  if (!config.clusters.some((c) => c.server.startsWith('http://') && !c.skipTLSVerify)) return config;
+  const patched = new KubeConfig();
+  patched.loadFromOptions({
+    clusters: config.clusters.map((c) => (c.server.startsWith('http://') ? { ...c, skipTLSVerify: true } : c)),
+    users: config.users,
+    contexts: config.contexts,
+    currentContext: config.currentContext,
+  });
+  return patched;
 }
