@@ -42,3 +42,10 @@ export function inSubnets(subnets: BlockList, ip: string): boolean {
 export function checkExcludeIps(excludeIps: string[]): void {
   for (const entry of excludeIps) for (const ip of entry.split('..')) checkIp(ip);
 }
+
+/** Linux interface names: 1 to 15 characters, no slash, no whitespace, not "." or "..". */
+export function checkDeviceName(name: string): void {
+  if (!/^[A-Za-z0-9_.-]{1,15}$/.test(name) || name === '.' || name === '..') {
+    throw new PermanentAdapterError('Invalid', `"${name}" is not a network device name`);
+  }
+}

@@ -67,7 +67,7 @@ export class OvnFabric implements FabricPort {
     this.client.close();
   }
 
-  ensureLogicalSwitch(spec: LogicalSwitchSpec): Promise<LogicalSwitch> {
+  async ensureLogicalSwitch(spec: LogicalSwitchSpec): Promise<LogicalSwitch> {
     subnetsOf(spec.cidrs);
     checkExcludeIps(spec.excludeIps);
     const wanted: LogicalSwitch = { id: spec.id, name: spec.name, cidrs: [...spec.cidrs], excludeIps: [...spec.excludeIps] };
@@ -119,7 +119,7 @@ export class OvnFabric implements FabricPort {
     });
   }
 
-  ensurePort(spec: PortSpec): Promise<PortInfo> {
+  async ensurePort(spec: PortSpec): Promise<PortInfo> {
     const wanted: PortInfo = {
       portId: spec.portId,
       switchId: spec.switchId,
