@@ -1,13 +1,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { apiRows, benchApi } from './api.bench.js';
 import { appendRows, benchAppends } from './event-store.bench.js';
 import { benchCommands, commandRows } from './commands.bench.js';
+import { benchLibvirt, libvirtRows } from './libvirt.bench.js';
 import { benchReplay, replayRows } from './replay.bench.js';
 import { benchSagas, sagaRows } from './sagas.bench.js';
 import { describeMachine } from './support/machine.js';
 import type { StoreKind } from './support/stores.js';
 
 /**
- * `npm run bench [-- --stores sqlite,postgres] [--only appends,commands,replay,sagas] [--replay-events N] [--scale X] [--saga-workers N]`
+ * `npm run bench [-- --stores sqlite,postgres] [--only appends,commands,replay,sagas,api,libvirt] [--replay-events N] [--scale X] [--saga-workers N]`
  * Prints a markdown table and writes it to bench/.out/latest.md; copy the figures into bench/RESULTS.md
  * with what limits them.
  */
@@ -18,7 +20,7 @@ function arg(name: string, fallback: string): string {
 
 async function main(): Promise<void> {
   const stores = arg('stores', 'sqlite,postgres').split(',') as StoreKind[];
-  const only = new Set(arg('only', 'appends,commands,replay,sagas').split(','));
+  const only = new Set(arg('only', 'appends,commands,replay,sagas,api,libvirt').split(','));
   const replayEvents = Number(arg('replay-events', '1000000'));
   const scale = Number(arg('scale', '1'));
   const sagaWorkers = arg('saga-workers', '');
@@ -28,6 +30,8 @@ async function main(): Promise<void> {
     process.stdout.write(`${row}\n`);
   };
   process.stdout.write(`| store | benchmark | result | size |\n|---|---|---|---|\n`);
+  // Not per store: the hypervisor adapter against a private libvirtd (scripts/libvirt-test-daemon.sh).
+  if (only.has('libvirt')) libvirtRows(await benchLibvirt(Math.round(200 * scale))).forEach(say);
   for (const kind of stores) {
     if (only.has('appends')) appendRows(kind, await benchAppends(kind, scale)).forEach(say);
     if (only.has('commands')) say(commandRows(kind, await benchCommands(kind, Math.round(1_000 * scale))));
@@ -38,6 +42,12 @@ async function main(): Promise<void> {
         config: sagaWorkers ? { WORKER_CONCURRENCY_CLUSTER: Number(sagaWorkers) } : {},
       });
       sagaRows(kind, sagas).forEach(say);
+    }
+    if (only.has('api')) {
+      for (const workers of [false, true]) {
+        const api = await benchApi(kind, { creates: Math.round(2_000 * scale), concurrency: 50, servers: Math.round(10_000 * scale), detailReads: Math.max(20, Math.round(200 * scale)), workers });
+        apiRows(kind, api).forEach(say);
+      }
     }
   }
   const report = [

@@ -35,7 +35,7 @@ const STATES: Record<string, DomainState> = {
  * every transport (a local process for hosts we reach by URI, Kubernetes exec into a KubeVirt
  * launcher pod where libvirt listens only on a unix socket inside the pod), because libvirt calls
  * its RPC protocol internal and subject to change, and because virsh brings libvirt's own
- * authentication and TLS. The cost is a process per call (about 15 ms locally, see bench/).
+ * authentication and TLS. The cost is a process per call (see bench/RESULTS.md).
  *
  * Every change reads first and acts only when needed, then reads back: "ensure N vCPUs" is safe to
  * repeat after a lost reply. libvirt emits no event for vCPU or memory changes, so the adapter
@@ -57,6 +57,11 @@ export class LibvirtHypervisor implements HypervisorPort {
     });
   }
 
+  /**
+   * Two virsh calls: `dominfo` (virDomainGetInfo: state, live vCPUs, live and maximum memory,
+   * persistence) and `dumpxml --inactive` (the persistent config, and the vCPU maximum, which libvirt
+   * changes only there). For a transient domain the inactive XML is its live definition.
+   */
   async getDomain(ref: DomainRef): Promise<DomainInfo | null> {
     const { uri, name } = this.locate(ref);
     const info = await this.orNull(this.virsh.run(uri, ['dominfo', '--domain', name]));
@@ -65,22 +70,15 @@ export class LibvirtHypervisor implements HypervisorPort {
     const stateText = fields.get('State') ?? '';
     const state = STATES[stateText];
     if (!state) throw new PermanentAdapterError('LibvirtError', `libvirt reports domain ${name} in an unknown state "${stateText}"`);
-    const live = await this.orNull(this.virsh.run(uri, ['dumpxml', '--domain', name]));
-    if (live === null) return null;
-    const sizes = parseDomainXml(live);
-    let persistent: DomainInfo['persistent'] = null;
-    if (fields.get('Persistent') === 'yes') {
-      const config = await this.orNull(this.virsh.run(uri, ['dumpxml', '--inactive', '--domain', name]));
-      if (config === null) return null;
-      const configSizes = parseDomainXml(config);
-      persistent = { vcpus: configSizes.vcpus.current, memoryMiB: toMiB(configSizes.memoryKiB.current) };
-    }
+    const configXml = await this.orNull(this.virsh.run(uri, ['dumpxml', '--inactive', '--domain', name]));
+    if (configXml === null) return null;
+    const config = parseDomainXml(configXml);
     return {
       ref: { ...ref },
       state,
-      vcpus: sizes.vcpus,
-      memoryMiB: { current: toMiB(sizes.memoryKiB.current), max: toMiB(sizes.memoryKiB.max) },
-      persistent,
+      vcpus: { current: count(fields, 'CPU(s)', name), max: config.vcpus.max },
+      memoryMiB: { current: toMiB(kibField(fields, 'Used memory', name)), max: toMiB(kibField(fields, 'Max memory', name)) },
+      persistent: fields.get('Persistent') === 'yes' ? { vcpus: config.vcpus.current, memoryMiB: toMiB(config.memoryKiB.current) } : null,
       // The guest's own view needs the QEMU guest agent (virsh guestinfo), which neither the test
       // driver nor every guest has; null says "not known", as the port allows.
       guest: null,
@@ -177,3 +175,16 @@ export function parseDominfo(text: string): Map<string, string> {
 }
 
 const toMiB = (kib: number): number => Math.floor(kib / 1024);
+
+function count(fields: Map<string, string>, key: string, name: string): number {
+  const value = Number(fields.get(key));
+  if (!Number.isInteger(value)) throw new PermanentAdapterError('LibvirtError', `virsh dominfo ${name} has no ${key} (got "${fields.get(key)}")`);
+  return value;
+}
+
+/** dominfo prints memory as `2097152 KiB`. */
+function kibField(fields: Map<string, string>, key: string, name: string): number {
+  const match = /^(\d+) KiB$/.exec(fields.get(key) ?? '');
+  if (!match) throw new PermanentAdapterError('LibvirtError', `virsh dominfo ${name} has no ${key} in KiB (got "${fields.get(key)}")`);
+  return Number(match[1]);
+}

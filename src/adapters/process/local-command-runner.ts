@@ -17,8 +17,9 @@ export class LocalCommandRunner implements CommandRunner, LineFollowingRunner {
     if (!command) return Promise.reject(new PermanentAdapterError('Invalid', 'no command to run'));
     const timeoutMs = options.timeoutMs ?? this.options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
     return new Promise((resolve, reject) => {
+      // No endWithParent watchdog here: the timeout bounds a one-shot command, and a watchdog shell
+      // per call would double the cost of every virsh call (see bench/RESULTS.md).
       const child = spawn(command, args, { env: this.env(), stdio: ['pipe', 'pipe', 'pipe'] });
-      endWithParent(child, 'KILL');
       const stdout: Buffer[] = [];
       const stderr: Buffer[] = [];
       let settled = false;
