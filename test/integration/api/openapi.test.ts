@@ -187,6 +187,27 @@ describe('GET /openapi.json and /docs', () => {
     });
   });
 
+  describe('statuses and actions agree with the handlers', () => {
+    it('given a route whose @HttpCode() fixes its status, when documented, then the document says that status', () => {
+      const fixed = routes.filter((r) => r.fixedStatus !== undefined);
+      expect(fixed.length).toBeGreaterThan(10);
+      const disagreeing = fixed.filter((r) => API_CATALOGUE[routeKey(r)]!.success.status !== r.fixedStatus).map((r) => `${routeKey(r)}: ${r.fixedStatus}`);
+      expect(disagreeing).toEqual([]);
+    });
+
+    it('given each action the document offers, when posted for an unknown server, then the handler knows it (404, not "no such action")', async () => {
+      const admin = authHeaders(await t.login('admin'));
+      const members = doc.paths['/compute/v2.1/servers/{id}/action']!.post.requestBody.content['application/json'].schema.anyOf as Array<{ required: string[] }>;
+      const actions = members.map((m) => m.required[0]!);
+      expect(actions).toEqual(expect.arrayContaining(['os-start', 'os-stop', 'reboot', 'lock']));
+      const arg = (action: string) => (action === 'reboot' ? { type: 'HARD' } : null);
+      const answers = await Promise.all(
+        actions.map(async (a) => [a, (await t.request('POST', '/compute/v2.1/servers/00000000-0000-4000-8000-000000000000/action', { headers: admin, body: { [a]: arg(a) } })).status]),
+      );
+      expect(Object.fromEntries(answers)).toEqual(Object.fromEntries(actions.map((a) => [a, 404])));
+    });
+  });
+
   describe('public and protected operations', () => {
     it('given the documented security, when compared with the guard\'s @Public() marks, then they agree', () => {
       for (const route of routes) {
