@@ -1,0 +1,148 @@
+import { badRequest } from '../api-errors.js';
+import { cloneObject, kubeTime, type KubeObject } from '../store/kube-object.js';
+import type { AdmissionRequest } from '../store/resource-service.js';
+import {
+  addFinalizer, conditionOf, isTerminating, launcherPods, removeFinalizer, setCondition, types, writeObject, writeStatus, type ClusterContext,
+} from './cluster-context.js';
+import { launcherPodFor } from './launcher-pod.js';
+
+export const migrationFinalizer = 'kubevirt.io/migrationJobFinalize';
+const finalPhases = ['Succeeded', 'Failed'];
+/** Ticks a migration spends transferring memory (Running) before it completes. */
+const transferSteps = 3;
+
+/**
+ * KubeVirt live migration: VMIM phases Pending → Scheduling → Scheduled → PreparingTarget →
+ * TargetReady → Running → Succeeded | Failed, one per tick; a target launcher pod on another
+ * node; VMI status.migrationState throughout; abort by deleting the VMIM; injected failures.
+ */
+export class MigrationController {
+  private readonly progress = new Map<string, number>();
+
+  constructor(private readonly context: ClusterContext) {}
+
+  /** migration-create-admitter: the VMI must exist, run, be migratable and have no unfinished migration (400). */
+  admit(request: AdmissionRequest): void {
+    if (request.type.plural !== 'virtualmachineinstancemigrations' || request.operation !== 'CREATE') return;
+    const vmiName = request.object.spec?.vmiName as string;
+    const namespace = request.object.metadata.namespace;
+    const vmi = this.context.service.find(types.vmi, namespace, vmiName);
+    const deny = (why: string) => badRequest(`admission webhook "migration-create-validator.kubevirt.io" denied the request: ${why}`);
+    if (!vmi) throw deny(`the VMI "${vmiName}" does not exist`);
+    if (finalPhases.includes(vmi.status?.phase)) throw deny(`Cannot migrate VMI in finalized state.`);
+    if (vmi.status?.phase !== 'Running') throw deny(`Cannot migrate VMI which is not running.`); // webhook uses VMI state
+    const migratable = conditionOf(vmi, 'LiveMigratable');
+    if (migratable?.status === 'False') throw deny(`Cannot migrate VMI, Reason: ${migratable.reason}, Message: ${migratable.message}`);
+    const busy = this.context.service.list(types.vmim, namespace).find((m) => m.spec?.vmiName === vmiName && !finalPhases.includes(m.status?.phase));
+    if (busy) throw deny(`in-flight migration detected. Active migration job (${busy.metadata.uid}) is currently already in progress for VMI ${vmiName}.`);
+  }
+
+  reconcile(): void {
+    for (const migration of this.context.service.list(types.vmim)) this.reconcileOne(migration);
+  }
+
+  private reconcileOne(migration: KubeObject): void {
+    const namespace = migration.metadata.namespace!;
+    const phase = migration.status?.phase as string | undefined;
+    const vmi = this.context.service.find(types.vmi, namespace, migration.spec.vmiName);
+    if (isTerminating(migration)) {
+      if (phase && !finalPhases.includes(phase)) return this.abort(migration, vmi);
+      return removeFinalizer(this.context, types.vmim, migration, migrationFinalizer);
+    }
+    if (!phase) {
+      const withFinalizer = addFinalizer(this.context, types.vmim, migration, migrationFinalizer);
+      const labelled = writeObject(this.context, types.vmim, {
+        ...withFinalizer, metadata: { ...withFinalizer.metadata, labels: { ...(withFinalizer.metadata.labels ?? {}), 'kubevirt.io/vmi-name': migration.spec.vmiName } },
+      });
+      return void this.toPhase(labelled, 'Pending');
+    }
+    if (finalPhases.includes(phase)) return;
+    if (!vmi || isTerminating(vmi) || vmi.status?.phase !== 'Running') return this.finish(migration, vmi, false, 'the VMI stopped running during the migration');
+    const state = cloneObject(vmi.status.migrationState ?? {});
+    const target = launcherPods(this.context, vmi).find((p) => p.metadata.labels?.['kubevirt.io/migrationJobUID'] === migration.metadata.uid);
+    switch (phase) {
+      case 'Pending': {
+        const source = launcherPods(this.context, vmi).find((p) => p.spec.nodeName === vmi.status.nodeName && !isTerminating(p));
+        if (!target) this.context.service.create(types.pod, namespace, launcherPodFor(vmi, { excludeNode: vmi.status.nodeName, migrationUid: migration.metadata.uid }));
+        const created = launcherPods(this.context, vmi).find((p) => p.metadata.labels?.['kubevirt.io/migrationJobUID'] === migration.metadata.uid)!;
+        this.writeState(vmi, {
+          migrationUid: migration.metadata.uid, sourceNode: vmi.status.nodeName, sourcePod: source?.metadata.name, targetPod: created.metadata.name, mode: 'PreCopy',
+          sourceState: { migrationUid: migration.metadata.uid, node: vmi.status.nodeName, pod: source?.metadata.name },
+        });
+        return void this.toPhase(migration, 'Scheduling');
+      }
+      case 'Scheduling':
+        if (target?.spec.nodeName && target.status?.phase === 'Running') {
+          this.writeState(vmi, { ...state, targetNode: target.spec.nodeName, targetNodeAddress: target.status.hostIP });
+          this.toPhase(migration, 'Scheduled');
+        }
+        return;
+      case 'Scheduled':
+        return void this.toPhase(migration, 'PreparingTarget');
+      case 'PreparingTarget':
+        this.writeState(vmi, { ...state, targetNodeDomainDetected: true, targetNodeDomainReadyTimestamp: kubeTime(), targetState: { migrationUid: migration.metadata.uid, node: state.targetNode, pod: state.targetPod } });
+        return void this.toPhase(migration, 'TargetReady');
+      case 'TargetReady':
+        this.writeState(vmi, { ...state, startTimestamp: kubeTime() });
+        this.progress.set(migration.metadata.uid, 0);
+        return void this.toPhase(migration, 'Running');
+      case 'Running': {
+        const done = (this.progress.get(migration.metadata.uid) ?? 0) + 1;
+        this.progress.set(migration.metadata.uid, done);
+        if (done < transferSteps) return;
+        this.progress.delete(migration.metadata.uid);
+        const failures = this.context.migrationFailures;
+        if (failures.remaining > 0) {
+          failures.remaining--;
+          return this.finish(migration, vmi, false, failures.reason);
+        }
+        return this.finish(migration, vmi, true);
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  private toPhase(migration: KubeObject, phase: string, extra: Record<string, unknown> = {}): KubeObject {
+    const status = { ...cloneObject(migration.status ?? {}), ...extra, phase };
+    status.phaseTransitionTimestamps = [...(status.phaseTransitionTimestamps ?? []), { phase, phaseTransitionTimestamp: kubeTime() }];
+    return writeStatus(this.context, types.vmim, migration, status);
+  }
+
+  private writeState(vmi: KubeObject, migrationState: Record<string, unknown>): KubeObject {
+    return writeObject(this.context, types.vmi, { ...vmi, status: { ...vmi.status, migrationState } });
+  }
+
+  private finish(migration: KubeObject, vmi: KubeObject | undefined, succeeded: boolean, failureReason?: string): void {
+    const target = vmi && launcherPods(this.context, vmi).find((p) => p.metadata.labels?.['kubevirt.io/migrationJobUID'] === migration.metadata.uid);
+    const state = { ...(vmi?.status?.migrationState ?? {}), completed: true, failed: !succeeded, endTimestamp: kubeTime(), ...(failureReason ? { failureReason } : {}) };
+    if (vmi && !isTerminating(vmi) && vmi.status?.migrationState?.migrationUid === migration.metadata.uid) {
+      if (succeeded && target) {
+        const source = launcherPods(this.context, vmi).find((p) => p.spec.nodeName === vmi.status.nodeName && p.metadata.uid !== target.metadata.uid);
+        const moved = writeObject(this.context, types.vmi, {
+          ...vmi,
+          metadata: { ...vmi.metadata, labels: { ...(vmi.metadata.labels ?? {}), 'kubevirt.io/nodeName': target.spec.nodeName } },
+          status: { ...vmi.status, nodeName: target.spec.nodeName, activePods: { [target.metadata.uid]: target.spec.nodeName }, migrationState: state },
+        });
+        void moved;
+        if (source && !isTerminating(source)) this.context.service.delete(types.pod, source.metadata.namespace, source.metadata.name);
+      } else {
+        this.writeState(vmi, state);
+        if (target && !isTerminating(target)) this.context.service.delete(types.pod, target.metadata.namespace, target.metadata.name);
+      }
+    } else if (target && !isTerminating(target)) this.context.service.delete(types.pod, target.metadata.namespace, target.metadata.name);
+    const conditions = succeeded ? migration.status?.conditions : setCondition(migration.status?.conditions, { type: 'migrationFailed' as string, status: 'True', reason: 'MigrationFailed', message: failureReason ?? '' } as never);
+    this.toPhase(migration, succeeded ? 'Succeeded' : 'Failed', { ...(conditions ? { conditions } : {}), migrationState: state });
+  }
+
+  /** Deleting an unfinished VMIM aborts it: abortRequested, abortStatus Succeeded, the target pod goes, then the finalizer. */
+  private abort(migration: KubeObject, vmi: KubeObject | undefined): void {
+    const target = vmi && launcherPods(this.context, vmi).find((p) => p.metadata.labels?.['kubevirt.io/migrationJobUID'] === migration.metadata.uid);
+    if (target && !isTerminating(target)) this.context.service.delete(types.pod, target.metadata.namespace, target.metadata.name);
+    const state = { ...(vmi?.status?.migrationState ?? {}), abortRequested: true, abortStatus: 'Succeeded', completed: true, failed: true, endTimestamp: kubeTime(), failureReason: 'Live migration aborted' };
+    if (vmi && vmi.status?.migrationState?.migrationUid === migration.metadata.uid) this.writeState(vmi, state);
+    this.progress.delete(migration.metadata.uid);
+    const conditions = setCondition(migration.status?.conditions, { type: 'migrationAbortRequested', status: 'True' });
+    this.toPhase(migration, 'Failed', { conditions, migrationState: state });
+  }
+}

@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+
+export type GuestDomainState = 'running' | 'paused' | 'shut off';
+
+/** One VM's libvirt domain inside its virt-launcher pod, as the built-in guest model keeps it. */
+export interface GuestDomain {
+  /** libvirt's name for a KubeVirt domain: <namespace>_<vmi name>. */
+  name: string;
+  namespace: string;
+  vmiName: string;
+  uuid: string;
+  id: number;
+  state: GuestDomainState;
+  vcpus: { current: number; max: number };
+  memoryKiB: { current: number; max: number };
+}
+
+export interface DomainShape {
+  vcpus: number;
+  maxVcpus: number;
+  memoryKiB: number;
+  maxMemoryKiB: number;
+}
+
+/** The domains of every running VMI, keyed by <namespace>_<name>. */
+export class GuestDomains {
+  private readonly domains = new Map<string, GuestDomain>();
+  private nextId = 1;
+
+  static domainName(namespace: string, vmiName: string): string {
+    return `${namespace}_${vmiName}`;
+  }
+
+  ensure(namespace: string, vmiName: string, shape: DomainShape, uuid?: string): GuestDomain {
+    const name = GuestDomains.domainName(namespace, vmiName);
+    const existing = this.domains.get(name);
+    if (existing) return existing;
+    const domain: GuestDomain = {
+      name, namespace, vmiName, uuid: uuid ?? randomUUID(), id: this.nextId++, state: 'running',
+      vcpus: { current: shape.vcpus, max: Math.max(shape.vcpus, shape.maxVcpus) },
+      memoryKiB: { current: shape.memoryKiB, max: Math.max(shape.memoryKiB, shape.maxMemoryKiB) },
+    };
+    this.domains.set(name, domain);
+    return domain;
+  }
+
+  get(namespace: string, vmiName: string): GuestDomain | undefined {
+    return this.domains.get(GuestDomains.domainName(namespace, vmiName));
+  }
+
+  /** By libvirt name, UUID or the bare VMI name within a namespace. */
+  find(namespace: string, reference: string): GuestDomain | undefined {
+    return this.domains.get(reference) ?? [...this.domains.values()].find((d) => d.namespace === namespace && (d.uuid === reference || d.vmiName === reference));
+  }
+
+  inNamespace(namespace: string): GuestDomain[] {
+    return [...this.domains.values()].filter((d) => d.namespace === namespace);
+  }
+
+  remove(namespace: string, vmiName: string): void {
+    this.domains.delete(GuestDomains.domainName(namespace, vmiName));
+  }
+
+  all(): GuestDomain[] {
+    return [...this.domains.values()].map((d) => structuredClone(d));
+  }
+
+  restore(domains: GuestDomain[]): void {
+    this.domains.clear();
+    for (const d of domains) {
+      this.domains.set(d.name, structuredClone(d));
+      this.nextId = Math.max(this.nextId, d.id + 1);
+    }
+  }
+
+  clear(): void {
+    this.domains.clear();
+  }
+}

@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import type { ResourceType } from '../resources.js';
+import { cloneObject, type KubeObject } from './kube-object.js';
+
+export type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface StoreChange {
+  type: ChangeType;
+  resource: ResourceType;
+  object: KubeObject;
+  /** The object before this change (MODIFIED, DELETED). */
+  previous?: KubeObject;
+  revision: number;
+}
+
+export interface StoreSnapshot {
+  revision: number;
+  objects: Array<{ resource: string; object: KubeObject }>;
+}
+
+export const resourceKey = (type: Pick<ResourceType, 'group' | 'plural'>): string => `${type.group}/${type.plural}`;
+const objectKey = (type: ResourceType, namespace: string | undefined, name: string) => `${resourceKey(type)}|${namespace ?? ''}|${name}`;
+
+/**
+ * Every object, keyed by resource, namespace and name, and the one global resourceVersion counter
+ * etcd gives a real API server. It only stores; API rules live in ResourceService.
+ */
+export class ObjectStore {
+  private readonly objects = new Map<string, KubeObject>();
+  private revision = 0;
+  private readonly listeners: Array<(change: StoreChange) => void> = [];
+
+  get currentRevision(): number {
+    return this.revision;
+  }
+
+  onChange(listener: (change: StoreChange) => void): void {
+    this.listeners.push(listener);
+  }
+
+  get(type: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined {
+    const found = this.objects.get(objectKey(type, namespace, name));
+    return found ? cloneObject(found) : undefined;
+  }
+
+  /** Sorted by namespace then name, so controllers see a deterministic order. */
+  list(type: ResourceType, namespace?: string): KubeObject[] {
+    const prefix = `${resourceKey(type)}|`;
+    const found: KubeObject[] = [];
+    for (const [key, object] of this.objects) {
+      if (!key.startsWith(prefix)) continue;
+      if (namespace !== undefined && object.metadata.namespace !== namespace) continue;
+      found.push(cloneObject(object));
+    }
+    return found.sort((a, b) => `${a.metadata.namespace ?? ''}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace ?? ''}/${b.metadata.name}`));
+  }
+
+  insert(type: ResourceType, object: KubeObject): KubeObject {
+    const stored = cloneObject(object);
+    stored.metadata.uid ||= randomUUID();
+    stored.metadata.resourceVersion = String(++this.revision);
+    this.objects.set(objectKey(type, stored.metadata.namespace, stored.metadata.name), stored);
+    this.emit({ type: 'ADDED', resource: type, object: cloneObject(stored), revision: this.revision });
+    return cloneObject(stored);
+  }
+
+  replace(type: ResourceType, object: KubeObject): KubeObject {
+    const key = objectKey(type, object.metadata.namespace, object.metadata.name);
+    const previous = this.objects.get(key);
+    if (!previous) throw new Error(`replace of a missing object ${key}`);
+    const stored = cloneObject(object);
+    stored.metadata.resourceVersion = String(++this.revision);
+    this.objects.set(key, stored);
+    this.emit({ type: 'MODIFIED', resource: type, object: cloneObject(stored), previous: cloneObject(previous), revision: this.revision });
+    return cloneObject(stored);
+  }
+
+  remove(type: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined {
+    const key = objectKey(type, namespace, name);
+    const previous = this.objects.get(key);
+    if (!previous) return undefined;
+    this.objects.delete(key);
+    const last = cloneObject(previous);
+    // A DELETED event carries a resourceVersion of its own, as etcd's delete revision.
+    last.metadata.resourceVersion = String(++this.revision);
+    this.emit({ type: 'DELETED', resource: type, object: cloneObject(last), previous: cloneObject(previous), revision: this.revision });
+    return last;
+  }
+
+  snapshot(): StoreSnapshot {
+    return {
+      revision: this.revision,
+      objects: [...this.objects.entries()].map(([key, object]) => ({ resource: key.split('|')[0]!, object: cloneObject(object) })),
+    };
+  }
+
+  restore(snapshot: StoreSnapshot, typeOf: (resource: string) => ResourceType | undefined): void {
+    this.objects.clear();
+    for (const { resource, object } of snapshot.objects) {
+      const type = typeOf(resource);
+      if (type) this.objects.set(objectKey(type, object.metadata.namespace, object.metadata.name), cloneObject(object));
+    }
+    this.revision = Math.max(this.revision, snapshot.revision);
+  }
+
+  /** Forgets every object without events (control API reset); the revision keeps counting up. */
+  clear(keep: (resource: string, object: KubeObject) => boolean): void {
+    for (const [key, object] of [...this.objects]) if (!keep(key.split('|')[0]!, object)) this.objects.delete(key);
+  }
+
+  private emit(change: StoreChange): void {
+    for (const listener of this.listeners) listener(change);
+  }
+}
