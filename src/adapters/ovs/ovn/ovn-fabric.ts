@@ -1,5 +1,6 @@
 import type { ConnectionOptions } from 'node:tls';
 import { PermanentAdapterError, TransientAdapterError } from '../../adapter-errors.js';
+import { AsyncMutex } from '../../sql/async-mutex.js';
 import { checkExcludeIps, inSubnets, normalizeIp, normalizeMac, subnetsOf } from '../address-checks.js';
 import type { FabricPort, LogicalSwitch, LogicalSwitchSpec, PortInfo, PortSpec } from '../fabric.port.js';
 import { OvsdbClient } from '../ovsdb/ovsdb-client.js';
@@ -50,6 +51,8 @@ const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.str
  */
 export class OvnFabric implements FabricPort {
   private readonly conflictRetries: number;
+  /** Port writes on one switch from this process go one at a time (they would only abort each other). */
+  private readonly switchLocks = new Map<string, AsyncMutex>();
 
   constructor(
     private readonly client: OvsdbClient,
@@ -128,36 +131,38 @@ export class OvnFabric implements FabricPort {
       vmId: spec.vmId,
       chassis: spec.chassis,
     };
-    return this.retrying(async () => {
-      const [switches, ports, neighbours] = await this.read([selectSwitch(spec.switchId), selectPort(spec.portId), selectPortsOf(spec.switchId)]);
-      const logicalSwitch = this.oneSwitch(switches!, spec.switchId);
-      if (!logicalSwitch) throw new PermanentAdapterError('SwitchNotFound', `logical switch ${spec.switchId} not found`);
-      const existing = ports![0] ? decodePortRow(ports![0]) : undefined;
-      if (existing && (existing.value.switchId !== spec.switchId || !logicalSwitch.ports.includes(existing.uuid))) {
-        throw new PermanentAdapterError('PortOnOtherSwitch', `port ${spec.portId} is on switch ${existing.value.switchId || '(not ours)'}, not ${spec.switchId}`);
-      }
-      checkAddresses(wanted, logicalSwitch, neighbours!.map(decodePortRow));
-      if (existing && same(existing.value, wanted) && portSecurityOf(ports![0]!) === [wanted.mac, ...wanted.ips].join(' ')) return existing.value;
-      // Asserting the switch's port list unchanged also guards the address uniqueness checked above.
-      const switchUnchanged = assertRows(LS, byUuid(logicalSwitch.uuid), ['ports'], '==', [{ ports: ovsdbSet(logicalSwitch.ports.map(uuid)) }]);
-      const operations: Operation[] = existing
-        ? [
-            switchUnchanged,
-            assertRows(LSP, byUuid(existing.uuid), ['addresses', 'port_security', 'options', 'external_ids'], '==', [pick(ports![0]!, ['addresses', 'port_security', 'options', 'external_ids'])]),
-            { op: 'update', table: LSP, where: byUuid(existing.uuid), row: withoutName(portRow(wanted, existing)) },
-            selectPort(spec.portId),
-          ]
-        : [
-            switchUnchanged,
-            { op: 'insert', table: LSP, row: portRow(wanted), 'uuid-name': 'vp_port' },
-            { op: 'mutate', table: LS, where: byUuid(logicalSwitch.uuid), mutations: [['ports', 'insert', ovsdbSet([namedUuid('vp_port')])]] },
-            selectPort(spec.portId),
-          ];
-      const results = await this.write(operations);
-      const written = results[3]?.rows?.[0];
-      if (!written) throw new TransientAdapterError('Conflict', `port ${spec.portId} was not found after writing it`);
-      return decodePortRow(written).value;
-    });
+    return this.onSwitch(spec.switchId, () =>
+      this.retrying(async () => {
+        const [switches, ports, neighbours] = await this.read([selectSwitch(spec.switchId), selectPort(spec.portId), selectPortsOf(spec.switchId)]);
+        const logicalSwitch = this.oneSwitch(switches!, spec.switchId);
+        if (!logicalSwitch) throw new PermanentAdapterError('SwitchNotFound', `logical switch ${spec.switchId} not found`);
+        const existing = ports![0] ? decodePortRow(ports![0]) : undefined;
+        if (existing && (existing.value.switchId !== spec.switchId || !logicalSwitch.ports.includes(existing.uuid))) {
+          throw new PermanentAdapterError('PortOnOtherSwitch', `port ${spec.portId} is on switch ${existing.value.switchId || '(not ours)'}, not ${spec.switchId}`);
+        }
+        checkAddresses(wanted, logicalSwitch, neighbours!.map(decodePortRow));
+        if (existing && same(existing.value, wanted) && portSecurityOf(ports![0]!) === [wanted.mac, ...wanted.ips].join(' ')) return existing.value;
+        // Asserting the switch's port list unchanged also guards the address uniqueness checked above.
+        const switchUnchanged = assertRows(LS, byUuid(logicalSwitch.uuid), ['ports'], '==', [{ ports: ovsdbSet(logicalSwitch.ports.map(uuid)) }]);
+        const operations: Operation[] = existing
+          ? [
+              switchUnchanged,
+              assertRows(LSP, byUuid(existing.uuid), ['addresses', 'port_security', 'options', 'external_ids'], '==', [pick(ports![0]!, ['addresses', 'port_security', 'options', 'external_ids'])]),
+              { op: 'update', table: LSP, where: byUuid(existing.uuid), row: withoutName(portRow(wanted, existing)) },
+              selectPort(spec.portId),
+            ]
+          : [
+              switchUnchanged,
+              { op: 'insert', table: LSP, row: portRow(wanted), 'uuid-name': 'vp_port' },
+              { op: 'mutate', table: LS, where: byUuid(logicalSwitch.uuid), mutations: [['ports', 'insert', ovsdbSet([namedUuid('vp_port')])]] },
+              selectPort(spec.portId),
+            ];
+        const results = await this.write(operations);
+        const written = results[3]?.rows?.[0];
+        if (!written) throw new TransientAdapterError('Conflict', `port ${spec.portId} was not found after writing it`);
+        return decodePortRow(written).value;
+      }),
+    );
   }
 
   async getPort(portId: string): Promise<PortInfo | null> {
@@ -222,6 +227,16 @@ export class OvnFabric implements FabricPort {
     const found = this.oneSwitch(result.rows ?? [], id);
     if (!found) throw new TransientAdapterError('Conflict', `logical switch ${id} was not found after writing it`);
     return found.value;
+  }
+
+  private async onSwitch<T>(switchId: string, run: () => Promise<T>): Promise<T> {
+    let lock = this.switchLocks.get(switchId);
+    if (!lock) this.switchLocks.set(switchId, (lock = new AsyncMutex()));
+    try {
+      return await lock.run(run);
+    } finally {
+      if (!lock.isLocked) this.switchLocks.delete(switchId);
+    }
   }
 
   /** Re-reads and decides again when the rows moved between the read and the write. */

@@ -25,6 +25,11 @@ export interface OvsdbClientOptions {
   probeIntervalMs?: number;
 }
 
+export interface RequestOptions {
+  /** Overrides the client's request timeout for this call. */
+  timeoutMs?: number;
+}
+
 /** A monitor's `update` payload: table name -> row uuid -> old and/or new row (RFC 7047 4.1.6). */
 export type TableUpdates = Record<string, Record<string, { old?: OvsdbRow; new?: OvsdbRow }>>;
 
@@ -113,8 +118,8 @@ export class OvsdbClient extends EventEmitter {
   }
 
   /** One JSON-RPC request; waits for a connection first (within the same timeout). */
-  async request(method: string, params: unknown[]): Promise<unknown> {
-    const deadline = Date.now() + this.requestTimeoutMs;
+  async request(method: string, params: unknown[], options: RequestOptions = {}): Promise<unknown> {
+    const deadline = Date.now() + (options.timeoutMs ?? this.requestTimeoutMs);
     await this.whenConnected(deadline);
     return this.send(method, params, Math.max(1, deadline - Date.now()));
   }
@@ -124,7 +129,7 @@ export class OvsdbClient extends EventEmitter {
    * call with OvsdbOperationError (nothing was committed). Updates, mutates and deletes that must
    * match a row (the default) are guarded server side, so matching nothing aborts the transaction.
    */
-  async transact(db: string, operations: Operation[]): Promise<OperationResult[]> {
+  async transact(db: string, operations: Operation[], options: RequestOptions = {}): Promise<OperationResult[]> {
     const wire: unknown[] = [];
     const origin: Array<{ index: number; guard: boolean }> = [];
     operations.forEach((operation, index) => {
@@ -136,7 +141,7 @@ export class OvsdbClient extends EventEmitter {
       wire.push(sent);
       origin.push({ index, guard: false });
     });
-    const raw = await this.request('transact', [db, ...wire]);
+    const raw = await this.request('transact', [db, ...wire], options);
     if (!Array.isArray(raw)) throw new OvsdbOperationError('malformed reply', JSON.stringify(raw), null, undefined);
     raw.forEach((result: OperationResult | null, k) => {
       if (!result || typeof result.error !== 'string') return;
