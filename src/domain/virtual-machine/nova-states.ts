@@ -1,5 +1,6 @@
 /** Nova's vm_state values we use (nova/compute/vm_states.py). */
-export type VmState = 'building' | 'active' | 'stopped' | 'paused' | 'error' | 'deleted';
+/** 'resized': a cold resize finished and waits for confirmResize or revertResize (Nova's VERIFY_RESIZE). */
+export type VmState = 'building' | 'active' | 'stopped' | 'paused' | 'resized' | 'error' | 'deleted';
 
 /** Nova's task_state values we use (nova/compute/task_states.py); null when no task runs. */
 export type TaskState =
@@ -11,6 +12,12 @@ export type TaskState =
   | 'rebooting_hard'
   | 'pausing'
   | 'unpausing'
+  | 'resize_prep'
+  | 'resize_migrating'
+  | 'resize_migrated'
+  | 'resize_finish'
+  | 'resize_reverting'
+  | 'migrating'
   | 'deleting';
 
 /** Nova's power_state numbers (nova/compute/power_state.py). */
@@ -25,7 +32,19 @@ export const PowerState = {
 export type PowerState = (typeof PowerState)[keyof typeof PowerState];
 
 /** The action names Nova records in os-instance-actions. */
-export type InstanceActionName = 'create' | 'start' | 'stop' | 'reboot' | 'pause' | 'unpause' | 'delete';
+export type InstanceActionName =
+  | 'create'
+  | 'start'
+  | 'stop'
+  | 'reboot'
+  | 'pause'
+  | 'unpause'
+  | 'delete'
+  /** Ours (Nova has no live resize): new vCPUs and/or memory for a running server, in place. */
+  | 'hotResize'
+  | 'resize'
+  | 'revertResize'
+  | 'live-migration';
 
 export type RebootType = 'SOFT' | 'HARD';
 

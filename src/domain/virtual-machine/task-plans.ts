@@ -13,6 +13,18 @@ interface PlannedStep {
  */
 const UNDO: Readonly<Record<string, string>> = {
   'create-vm-object': 'delete-vm-object',
+  // Hot resize: the pod goes back to the size the VM had, and so does the guest.
+  'resize-launcher-pod': 'shrink-launcher-pod',
+  'await-pod-resize': 'shrink-launcher-pod',
+  'hot-add-vcpus': 'restore-guest-vcpus',
+  'hot-add-memory': 'restore-guest-memory',
+  'record-vm-size': 'restore-vm-size',
+  // Live migration: deleting the migration is KubeVirt's abort; the VM stays on the source.
+  'start-migration': 'abort-migration',
+  'follow-migration': 'abort-migration',
+  // Cold resize: the old size back, and the VM running again if it ran before.
+  'power-off-for-resize': 'power-on-after-resize',
+  'resize-vm-object': 'restore-vm-size',
 };
 
 /** Undo steps for a failed task, newest first: each done step's undo, and the failed step's own. */
@@ -30,7 +42,7 @@ export function compensationFor(done: readonly string[], failedStep: string | nu
  * The steps each task runs, in order. The saga runs one job per step and reports each result back;
  * the task ends when every step has succeeded. Later operations add their own plans here.
  */
-const PLANS: Record<Exclude<InstanceActionName, 'reboot'>, PlannedStep[]> = {
+const PLANS: Record<'create' | 'start' | 'stop' | 'pause' | 'unpause' | 'delete', PlannedStep[]> = {
   create: [
     { id: 'create-vm-object', taskState: 'scheduling' },
     { id: 'await-running', taskState: 'spawning' },
@@ -47,12 +59,62 @@ const REBOOT_PLANS: Record<RebootType, PlannedStep[]> = {
   HARD: [{ id: 'restart-vm', taskState: 'rebooting_hard' }],
 };
 
-export function planTask(taskId: string, action: InstanceActionName, rebootType: RebootType = 'SOFT'): TaskStarted {
-  const steps = action === 'reboot' ? REBOOT_PLANS[rebootType] : PLANS[action];
-  return {
+export function planTask(taskId: string, action: keyof typeof PLANS | 'reboot', rebootType: RebootType = 'SOFT'): TaskStarted {
+  return task(taskId, action, action === 'reboot' ? REBOOT_PLANS[rebootType] : PLANS[action]);
+}
+
+/**
+ * Hot resize in place: the launcher pod grows first (the kubelet must have room before the guest
+ * may use more), then the guest hot-adds only what changes, then the guest's own view confirms it,
+ * and last the VM object records the size so the next boot keeps it.
+ */
+export function planHotResize(taskId: string, change: { vcpus: boolean; memory: boolean }): TaskStarted {
+  return task(taskId, 'hotResize', [
+    { id: 'resize-launcher-pod', taskState: 'resize_prep' },
+    { id: 'await-pod-resize', taskState: 'resize_prep' },
+    ...(change.vcpus ? [{ id: 'hot-add-vcpus', taskState: 'resize_finish' as const }] : []),
+    ...(change.memory ? [{ id: 'hot-add-memory', taskState: 'resize_finish' as const }] : []),
+    { id: 'confirm-guest-size', taskState: 'resize_finish' },
+    { id: 'record-vm-size', taskState: 'resize_finish' },
+  ]);
+}
+
+export function planLiveMigration(taskId: string): TaskStarted {
+  return task(taskId, 'live-migration', [
+    { id: 'start-migration', taskState: 'migrating' },
+    { id: 'follow-migration', taskState: 'migrating' },
+  ]);
+}
+
+/** Cold resize: a running VM is stopped, given its new size and started again; a stopped one only resized. */
+export function planResize(taskId: string, running: boolean): TaskStarted {
+  return task(
     taskId,
-    action,
-    steps: steps.map((s) => s.id),
-    taskStates: steps.map((s) => s.taskState),
-  };
+    'resize',
+    running
+      ? [
+          { id: 'power-off-for-resize', taskState: 'resize_prep' },
+          { id: 'resize-vm-object', taskState: 'resize_migrating' },
+          { id: 'power-on-resized', taskState: 'resize_finish' },
+        ]
+      : [{ id: 'resize-vm-object', taskState: 'resize_migrating' }],
+  );
+}
+
+export function planRevertResize(taskId: string, running: boolean): TaskStarted {
+  return task(
+    taskId,
+    'revertResize',
+    running
+      ? [
+          { id: 'power-off-for-resize', taskState: 'resize_reverting' },
+          { id: 'restore-vm-size', taskState: 'resize_reverting' },
+          { id: 'power-on-resized', taskState: 'resize_reverting' },
+        ]
+      : [{ id: 'restore-vm-size', taskState: 'resize_reverting' }],
+  );
+}
+
+function task(taskId: string, action: InstanceActionName, steps: readonly PlannedStep[]): TaskStarted {
+  return { taskId, action, steps: steps.map((s) => s.id), taskStates: steps.map((s) => s.taskState) };
 }

@@ -125,6 +125,16 @@ function completion(vm: VirtualMachine, task: RunningTask, host: string | undefi
       return { type: 'VMUnpaused', data: ids };
     case 'delete':
       return { type: 'VMDeleted', data: { ...ids, deletedAt: now } };
+    case 'hotResize': {
+      const to = vm.hotResize?.to ?? { vcpus: vm.flavor.vcpus, ramMb: vm.flavor.ramMb };
+      return { type: 'VMHotResized', data: { ...ids, vcpus: to.vcpus, ramMb: to.ramMb } };
+    }
+    case 'live-migration':
+      return { type: 'VMLiveMigrated', data: { ...ids, sourceHost: vm.migration?.sourceHost ?? null, host: host ?? vm.host } };
+    case 'resize':
+      return { type: 'VMResized', data: { ...ids, flavor: vm.resize?.newFlavor ?? vm.flavor } };
+    case 'revertResize':
+      return { type: 'VMResizeReverted', data: { ...ids, flavor: vm.resize?.oldFlavor ?? vm.flavor } };
     default: {
       const exhaustive: never = task.action;
       throw new Error(`No completion for ${String(exhaustive)}`);

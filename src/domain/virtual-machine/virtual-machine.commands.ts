@@ -31,6 +31,13 @@ export type VirtualMachineCommand =
   | { type: 'PauseVM'; data: TaskCommandData }
   | { type: 'UnpauseVM'; data: TaskCommandData }
   | { type: 'DeleteVM'; data: TaskCommandData }
+  /** Either or both; what is omitted stays as it is. */
+  | { type: 'HotResizeVM'; data: TaskCommandData & { vcpus?: number; ramMb?: number } }
+  | { type: 'LiveMigrateVM'; data: TaskCommandData & { targetHost: string | null } }
+  | { type: 'AbortLiveMigration'; data: { vmId: string; taskId: string } }
+  | { type: 'ResizeVM'; data: TaskCommandData & { flavor: FlavorSnapshot } }
+  | { type: 'ConfirmResize'; data: { vmId: string } }
+  | { type: 'RevertResize'; data: TaskCommandData }
   | { type: 'RenameVM'; data: { vmId: string; name: string } }
   /** lockedBy: who locks decides who may unlock (Nova: an admin's lock needs an admin). */
   | { type: 'LockVM'; data: { vmId: string; reason: string | null; lockedBy: LockedBy } }

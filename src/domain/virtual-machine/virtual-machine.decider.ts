@@ -4,6 +4,9 @@ import { assertValidServerName } from './server-name.js';
 import { planTask } from './task-plans.js';
 import type { VirtualMachineCommand } from './virtual-machine.commands.js';
 import { syncPowerState } from './power-state-sync.js';
+import { decideHotResize } from './hot-resize.js';
+import { decideAbortLiveMigration, decideLiveMigrate } from './live-migration.js';
+import { decideConfirmResize, decideResize, decideRevertResize } from './cold-resize.js';
 import { expireTask, stepFailed, stepSucceeded } from './task-results.js';
 import { InstanceExistsError, InstanceInvalidStateError, InstanceNotFoundError, InvalidServerInputError, LockedByAdminError } from './virtual-machine.errors.js';
 import type { TaskStarted, VirtualMachineEvent } from './virtual-machine.events.js';
@@ -12,7 +15,7 @@ import { currentTaskState, type VirtualMachine, type VirtualMachineState } from 
 type Event = VirtualMachineEvent;
 
 /** vm_states a task-starting action may begin from (nova/compute/api.py check_instance_state). */
-const ALLOWED_VM_STATES: Record<Exclude<InstanceActionName, 'create' | 'delete'>, readonly VmState[]> = {
+const ALLOWED_VM_STATES: Record<Exclude<InstanceActionName, 'create' | 'delete' | 'hotResize' | 'resize' | 'revertResize' | 'live-migration'>, readonly VmState[]> = {
   start: ['stopped'],
   stop: ['active', 'error'],
   reboot: ['active'],
@@ -56,6 +59,20 @@ export function decide(command: VirtualMachineCommand, state: VirtualMachineStat
         },
       ];
     }
+    case 'HotResizeVM': {
+      const { vmId, taskId, ...wanted } = command.data;
+      return decideHotResize(existing(state, vmId), taskId, wanted);
+    }
+    case 'LiveMigrateVM':
+      return decideLiveMigrate(existing(state, command.data.vmId), command.data.taskId, command.data.targetHost);
+    case 'AbortLiveMigration':
+      return decideAbortLiveMigration(existing(state, command.data.vmId), command.data.taskId);
+    case 'ResizeVM':
+      return decideResize(existing(state, command.data.vmId), command.data.taskId, command.data.flavor);
+    case 'ConfirmResize':
+      return decideConfirmResize(existing(state, command.data.vmId));
+    case 'RevertResize':
+      return decideRevertResize(existing(state, command.data.vmId), command.data.taskId);
     case 'LockVM': {
       const vm = existing(state, command.data.vmId);
       if (vm.lock) return [];
@@ -107,6 +124,9 @@ export function evolve(state: VirtualMachineState, event: Event): VirtualMachine
       endedTaskIds: [],
       fault: null,
       lock: null,
+      hotResize: null,
+      resize: null,
+      migration: null,
     };
   }
   if (!state) return state;
@@ -122,6 +142,31 @@ export function evolve(state: VirtualMachineState, event: Event): VirtualMachine
       const next = withTask(state, event.data.task);
       return superseded ? { ...next, endedTaskIds: [...next.endedTaskIds, superseded] } : next;
     }
+    case 'VMHotResizeRequested':
+      return { ...withTask(state, event.data.task), hotResize: { from: event.data.from, to: event.data.to } };
+    case 'VMLiveMigrationRequested': {
+      const { task, sourceHost, targetHost } = event.data;
+      return { ...withTask(state, task), migration: { taskId: task.taskId, sourceHost, targetHost, abortRequested: false } };
+    }
+    case 'VMLiveMigrationAbortRequested':
+      return state.migration ? { ...state, migration: { ...state.migration, abortRequested: true } } : state;
+    case 'VMResizeRequested':
+      return { ...withTask(state, event.data.task), resize: { oldFlavor: event.data.oldFlavor, newFlavor: event.data.newFlavor } };
+    case 'VMResizeRevertRequested':
+      return withTask(state, event.data.task);
+    case 'VMResizeConfirmed':
+      return { ...state, vmState: state.powerState === PowerState.RUNNING ? 'active' : 'stopped', resize: null };
+    case 'VMHotResized':
+      return endTask(state, 'active', PowerState.RUNNING, { flavor: { ...state.flavor, vcpus: event.data.vcpus, ramMb: event.data.ramMb } });
+    case 'VMLiveMigrated':
+      return endTask(state, 'active', PowerState.RUNNING, { host: event.data.host ?? state.host });
+    case 'VMResized':
+      return endTask(state, 'resized', state.task?.previousPowerState ?? state.powerState, { flavor: event.data.flavor });
+    case 'VMResizeReverted': {
+      const powerState = state.task?.previousPowerState ?? state.powerState;
+      const vmState = powerState === PowerState.RUNNING ? 'active' : 'stopped';
+      return endTask(state, vmState, powerState, { flavor: event.data.flavor, resize: null });
+    }
     case 'VMRenamed':
       return { ...state, name: event.data.name };
     case 'VMLocked':
@@ -132,8 +177,10 @@ export function evolve(state: VirtualMachineState, event: Event): VirtualMachine
       const task = state.task;
       if (!task) return state;
       const c = task.compensation;
-      if (c) return { ...state, task: { ...task, compensation: { ...c, done: [...c.done, event.data.stepId] } } };
-      return { ...state, host: event.data.host ?? state.host, task: { ...task, done: [...task.done, event.data.stepId] } };
+      // An undo step may report the host too (an aborted migration that switched over anyway).
+      const host = event.data.host ?? state.host;
+      if (c) return { ...state, host, task: { ...task, compensation: { ...c, done: [...c.done, event.data.stepId] } } };
+      return { ...state, host, task: { ...task, done: [...task.done, event.data.stepId] } };
     }
     case 'TaskStepFailed': {
       const c = state.task?.compensation;
@@ -166,9 +213,10 @@ export function evolve(state: VirtualMachineState, event: Event): VirtualMachine
       // A failed build, or a failure whose clean-up failed too, leaves the VM in ERROR (as Nova does).
       if (event.data.action === 'create' || event.data.cleanupError) {
         const powerState = event.data.action === 'create' ? PowerState.NOSTATE : state.powerState;
-        return endTask(state, 'error', powerState, { fault: event.data.error });
+        return endTask(state, 'error', powerState, { fault: event.data.error, ...(event.data.action === 'resize' ? { resize: null } : {}) });
       }
-      return endTask(state, task.previousVmState, task.previousPowerState);
+      // A failed cold resize forgets the new flavor; a failed revert stays in VERIFY_RESIZE to be tried again.
+      return endTask(state, task.previousVmState, task.previousPowerState, event.data.action === 'resize' ? { resize: null } : {});
     }
     default: {
       const exhaustive: never = event;
@@ -222,6 +270,8 @@ function endTask(vm: VirtualMachine, vmState: VmState, powerState: PowerState, e
     vmState,
     powerState,
     task: null,
+    hotResize: null,
+    migration: null,
     endedTaskIds: vm.task ? [...vm.endedTaskIds, vm.task.taskId] : vm.endedTaskIds,
     fault: extra.fault ?? (vmState === 'error' ? vm.fault : null),
   };

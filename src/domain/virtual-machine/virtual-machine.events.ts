@@ -11,6 +11,12 @@ export interface TaskStarted {
   taskStates: TaskState[];
 }
 
+/** A VM's size: what a hot resize changes, within the headroom its flavor gave it at boot. */
+export interface VmSize {
+  vcpus: number;
+  ramMb: number;
+}
+
 export interface StepError {
   /** Machine-readable reason (adapter error code, 'TIMEOUT', ...). */
   code: string;
@@ -53,6 +59,17 @@ export type VirtualMachineEvent =
       /** Delete is allowed while another task runs (as in Nova); that task is then abandoned. */
       data: { vmId: string; task: TaskStarted; supersededTaskId: string | null };
     }
+  /** Hot resize in place: from is the size when asked, to the size wanted (one or both differ). */
+  | { type: 'VMHotResizeRequested'; data: { vmId: string; task: TaskStarted; from: VmSize; to: VmSize } }
+  /** targetHost null: the scheduler (KubeVirt) chooses. sourceHost is where the VM ran when asked. */
+  | { type: 'VMLiveMigrationRequested'; data: { vmId: string; task: TaskStarted; sourceHost: string | null; targetHost: string | null } }
+  /** Nova's live_migration_abort: the migration is cancelled, the VM stays on its source (compensation follows). */
+  | { type: 'VMLiveMigrationAbortRequested'; data: { vmId: string; taskId: string } }
+  /** Nova's cold resize: the flavor changes once the VM runs (or would run) with it, pending confirmation. */
+  | { type: 'VMResizeRequested'; data: { vmId: string; task: TaskStarted; oldFlavor: FlavorSnapshot; newFlavor: FlavorSnapshot } }
+  | { type: 'VMResizeRevertRequested'; data: { vmId: string; task: TaskStarted } }
+  /** confirmResize: the new flavor stays; there is nothing to clean up in the cluster, so no task. */
+  | { type: 'VMResizeConfirmed'; data: { vmId: string; flavorId: string } }
   | { type: 'VMRenamed'; data: { vmId: string; name: string; previousName: string } }
   | { type: 'VMLocked'; data: { vmId: string; reason: string | null; lockedBy: LockedBy } }
   | { type: 'VMUnlocked'; data: { vmId: string } }
@@ -72,6 +89,12 @@ export type VirtualMachineEvent =
   | { type: 'VMPaused'; data: { vmId: string; taskId: string } }
   | { type: 'VMUnpaused'; data: { vmId: string; taskId: string } }
   | { type: 'VMDeleted'; data: { vmId: string; taskId: string; deletedAt: string } }
+  | { type: 'VMHotResized'; data: { vmId: string; taskId: string; vcpus: number; ramMb: number } }
+  | { type: 'VMLiveMigrated'; data: { vmId: string; taskId: string; sourceHost: string | null; host: string | null } }
+  /** The cold resize ran: the VM has the new flavor and waits in VERIFY_RESIZE. */
+  | { type: 'VMResized'; data: { vmId: string; taskId: string; flavor: FlavorSnapshot } }
+  /** flavor: the one the VM has again. */
+  | { type: 'VMResizeReverted'; data: { vmId: string; taskId: string; flavor: FlavorSnapshot } }
   /** A step failed and what was done must be undone first; the undo steps run newest first. */
   | {
       type: 'TaskCompensationStarted';
@@ -117,6 +140,16 @@ export const VIRTUAL_MACHINE_EVENT_VERSIONS: Record<VirtualMachineEventType, num
   VMUnpauseRequested: 1,
   VMDeleteRequested: 1,
   VMRenamed: 1,
+  VMHotResizeRequested: 1,
+  VMLiveMigrationRequested: 1,
+  VMLiveMigrationAbortRequested: 1,
+  VMResizeRequested: 1,
+  VMResizeRevertRequested: 1,
+  VMResizeConfirmed: 1,
+  VMHotResized: 1,
+  VMLiveMigrated: 1,
+  VMResized: 1,
+  VMResizeReverted: 1,
   VMLocked: 1,
   VMUnlocked: 1,
   TaskStepSucceeded: 1,
@@ -144,6 +177,10 @@ export const TASK_START_EVENTS: ReadonlySet<VirtualMachineEventType> = new Set<V
   'VMPauseRequested',
   'VMUnpauseRequested',
   'VMDeleteRequested',
+  'VMHotResizeRequested',
+  'VMLiveMigrationRequested',
+  'VMResizeRequested',
+  'VMResizeRevertRequested',
 ]);
 
 /** The events that end a task, successfully or not. */
@@ -155,5 +192,9 @@ export const TASK_END_EVENTS: ReadonlySet<VirtualMachineEventType> = new Set<Vir
   'VMPaused',
   'VMUnpaused',
   'VMDeleted',
+  'VMHotResized',
+  'VMLiveMigrated',
+  'VMResized',
+  'VMResizeReverted',
   'TaskFailed',
 ]);

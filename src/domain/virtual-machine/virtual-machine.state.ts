@@ -1,6 +1,6 @@
 import type { FlavorSnapshot } from '../flavor/flavor-snapshot.js';
 import type { LockedBy, PowerState, TaskState, VmState } from './nova-states.js';
-import type { StepError, TaskStarted } from './virtual-machine.events.js';
+import type { StepError, TaskStarted, VmSize } from './virtual-machine.events.js';
 
 export interface Compensation {
   failedStepId: string;
@@ -38,6 +38,12 @@ export interface VirtualMachine {
   endedTaskIds: string[];
   fault: StepError | null;
   lock: { reason: string | null; lockedBy: LockedBy } | null;
+  /** While a hot resize runs: the size it started from and the size it goes to. */
+  hotResize: { from: VmSize; to: VmSize } | null;
+  /** From a cold resize's request until it is confirmed or reverted (or fails). */
+  resize: { oldFlavor: FlavorSnapshot; newFlavor: FlavorSnapshot } | null;
+  /** While a live migration runs. */
+  migration: { taskId: string; sourceHost: string | null; targetHost: string | null; abortRequested: boolean } | null;
 }
 
 /** null until the VM is created. A deleted VM stays, with vmState 'deleted'. */

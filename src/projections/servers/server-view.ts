@@ -67,6 +67,11 @@ export interface ServerView {
 
 /** Where each successful terminal event leaves the server. */
 const TERMINAL: Partial<Record<VirtualMachineEvent['type'], { vmState: VmState; powerState: number }>> = {
+  VMHotResized: { vmState: 'active', powerState: PowerState.RUNNING },
+  VMLiveMigrated: { vmState: 'active', powerState: PowerState.RUNNING },
+  // Overwritten by the caller from the state before the task: a resize keeps the power state.
+  VMResized: { vmState: 'resized', powerState: PowerState.RUNNING },
+  VMResizeReverted: { vmState: 'active', powerState: PowerState.RUNNING },
   VMBuilt: { vmState: 'active', powerState: PowerState.RUNNING },
   VMStarted: { vmState: 'active', powerState: PowerState.RUNNING },
   VMRebooted: { vmState: 'active', powerState: PowerState.RUNNING },
@@ -128,12 +133,37 @@ export function evolveServerView(view: ServerView | undefined, event: RecordedEv
     case 'VMPauseRequested':
     case 'VMUnpauseRequested':
     case 'VMDeleteRequested':
+    case 'VMHotResizeRequested':
+    case 'VMLiveMigrationRequested':
+    case 'VMResizeRequested':
+    case 'VMResizeRevertRequested':
       touched.taskState = e.data.task.taskStates[0] ?? null;
       touched.progress = 0;
       touched.task = startTask(e.data.task, event, view.vmState, view.powerState);
       return withStatus(touched);
     case 'VMRenamed':
       touched.name = e.data.name;
+      return withStatus(touched);
+    case 'VMHotResized':
+      // The server keeps its flavor's name; its size is what the guest now has.
+      endTask(touched, e.type);
+      touched.flavor = { ...view.flavor, vcpus: e.data.vcpus, ramMb: e.data.ramMb };
+      return withStatus(touched);
+    case 'VMLiveMigrated':
+      endTask(touched, e.type);
+      touched.host = e.data.host ?? view.host;
+      return withStatus(touched);
+    case 'VMResized':
+    case 'VMResizeReverted': {
+      const powerState = view.task?.powerStateBefore ?? view.powerState;
+      endTask(touched, e.type);
+      touched.powerState = powerState;
+      touched.vmState = e.type === 'VMResized' ? 'resized' : powerState === PowerState.RUNNING ? 'active' : 'stopped';
+      touched.flavor = e.data.flavor;
+      return withStatus(touched);
+    }
+    case 'VMResizeConfirmed':
+      touched.vmState = view.powerState === PowerState.RUNNING ? 'active' : 'stopped';
       return withStatus(touched);
     case 'VMLocked':
       touched.locked = true;
