@@ -13,6 +13,10 @@ export interface StreamRowSpec<View, Row> {
   fromRow(row: Row): View;
   /** The pure fold; returning the same object means the event changed nothing. */
   evolve(view: View | undefined, event: RecordedEvent): View | undefined;
+  /** Tables kept from the same changes (reset with the main one). */
+  derivedTables?: readonly string[];
+  /** Keeps the derived tables, in the batch's transaction, from each changed row's view before and after the batch. */
+  applyChanges?(changes: ReadonlyArray<{ before: View | undefined; after: View }>, tx: SqlExecutor): Promise<void>;
 }
 
 /**
@@ -26,7 +30,7 @@ export class StreamRowProjection<View, Row extends Record<string, unknown>> impl
 
   constructor(private readonly spec: StreamRowSpec<View, Row>) {
     this.name = spec.name;
-    this.tables = [spec.table];
+    this.tables = [spec.table, ...(spec.derivedTables ?? [])];
   }
 
   async apply(events: RecordedEvent[], tx: SqlExecutor): Promise<void> {
@@ -37,6 +41,7 @@ export class StreamRowProjection<View, Row extends Record<string, unknown>> impl
     const views = new Map<string, View | undefined>();
     const rows = await selectWhereIn<Row>(tx, `SELECT ${columns.join(', ')} FROM ${table}`, 'id', [...new Set(mine.map(idOf))]);
     for (const row of rows) views.set(String(row.id), this.spec.fromRow(row));
+    const loaded = new Map(views);
 
     const lastPosition = new Map<string, number>();
     for (const event of mine) {
@@ -49,14 +54,18 @@ export class StreamRowProjection<View, Row extends Record<string, unknown>> impl
       }
     }
     const changed: SqlValue[][] = [];
+    const changes: Array<{ before: View | undefined; after: View }> = [];
     for (const [id, position] of lastPosition) {
       const view = views.get(id);
-      if (view) changed.push(this.spec.toRow(view, position));
+      if (!view) continue;
+      changed.push(this.spec.toRow(view, position));
+      changes.push({ before: loaded.get(id), after: view });
     }
     await upsertRows(tx, table, columns, ['id'], changed);
+    if (this.spec.applyChanges) await this.spec.applyChanges(changes, tx);
   }
 
   async reset(tx: SqlExecutor): Promise<void> {
-    await tx.run(`DELETE FROM ${this.spec.table}`);
+    for (const t of this.tables) await tx.run(`DELETE FROM ${t}`);
   }
 }

@@ -10,18 +10,12 @@ export async function getProjectQuotas(db: SqlExecutor, projectId: string): Prom
 
 /**
  * What a project's servers use, as Nova counts it: every server not deleted, with its flavor's vCPUs
- * and RAM (from the servers read model).
+ * and RAM (kept by the servers projection in project_usage).
  */
 export async function computeUsage(db: SqlExecutor, projectId: string): Promise<ComputeResources> {
-  const rows = await db.query<{ flavor: string }>('SELECT flavor FROM servers WHERE project_id = ? AND deleted = 0', [projectId]);
-  const usage: ComputeResources = { instances: 0, cores: 0, ram: 0 };
-  for (const row of rows) {
-    const flavor = JSON.parse(row.flavor) as { vcpus: number; ramMb: number };
-    usage.instances += 1;
-    usage.cores += flavor.vcpus;
-    usage.ram += flavor.ramMb;
-  }
-  return usage;
+  const rows = await db.query<{ instances: unknown; cores: unknown; ram: unknown }>('SELECT instances, cores, ram FROM project_usage WHERE project_id = ?', [projectId]);
+  const row = rows[0];
+  return row ? { instances: Number(row.instances), cores: Number(row.cores), ram: Number(row.ram) } : { instances: 0, cores: 0, ram: 0 };
 }
 
 /** How many key pairs a user has (Nova's key_pairs usage is per user). */
