@@ -28,7 +28,7 @@ export function observeVirtualMachine(vm: CustomObject, vmi: CustomObject | null
   const vmiConditions = live ? conditionsOf(live.status) : [];
   const vmConditions = conditionsOf(status);
   const conditions = [...vmConditions, ...vmiConditions.filter((c) => !vmConditions.some((v) => v.type === c.type))];
-  const printable = vm.metadata.deletionTimestamp ? 'Terminating' : ((str(status.printableStatus) as PrintableStatus | undefined) ?? 'Unknown');
+  const printable = vm.metadata.deletionTimestamp ? 'Terminating' : ((str(status.printableStatus) as PrintableStatus | undefined) ?? beforeController(vm));
   return {
     ref,
     vmId: vm.metadata.labels?.[VM_ID_LABEL] ?? '',
@@ -43,6 +43,11 @@ export function observeVirtualMachine(vm: CustomObject, vmi: CustomObject | null
     paused: vmiConditions.some((c) => c.type === 'Paused' && c.status === 'True'),
     conditions,
   };
+}
+
+/** Right after create virt-controller has not written a status yet: say what it is about to. */
+function beforeController(vm: CustomObject): PrintableStatus {
+  return str(obj(vm.spec).runStrategy) === 'Halted' ? 'Stopped' : 'Starting';
 }
 
 /** A VMI being deleted after its VM is gone is not the VM's VMI any more. */
