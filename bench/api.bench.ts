@@ -1,0 +1,163 @@
+import type { AddressInfo } from 'node:net';
+import { CommandBus } from '@nestjs/cqrs';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { v7 as uuidv7 } from 'uuid';
+import type { EventStore } from '../src/adapters/event-store/event-store.port.js';
+import { AppModule } from '../src/app/app.module.js';
+import { EVENT_STORE } from '../src/app/tokens.js';
+import type { AppConfig } from '../src/config/config.schema.js';
+import { CreateServerCommand } from '../src/handlers/virtual-machine/create-server.command.js';
+import { ProjectionRunner } from '../src/projections/projection-runner.js';
+import { fmt, percentile, pool } from './support/measure.js';
+import { BENCH_REDIS_URL, benchRedisPrefix, deleteRedisKeys } from './support/redis.js';
+import { freshConfig, type StoreKind } from './support/stores.js';
+
+export interface LatencyRun {
+  requests: number;
+  concurrency: number;
+  seconds: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+export interface ApiBenchResult {
+  workers: boolean;
+  /** POST /servers from `concurrency` clients at once. */
+  creates: LatencyRun;
+  /** Servers in the read model when the detail pages were read. */
+  servers: number;
+  /** GET /servers/detail?limit=1000, one client after another. */
+  detail: LatencyRun;
+}
+
+const IMAGE = 'docker://quay.io/containerdisks/cirros:0.6';
+
+/**
+ * The API over real HTTP (the service on a loopback port, keep-alive clients), on its own store and
+ * Redis prefix, sagas running as in production so the creates compete with the work they cause.
+ * 1. `creates` POST /servers with `concurrency` clients: accepted per second and latency.
+ * 2. The read model is filled up to `servers` (through the command bus: the same events, faster than
+ *    HTTP), then GET /servers/detail?limit=1000 is timed `detailReads` times.
+ */
+export interface ApiBenchOptions {
+  creates: number;
+  concurrency: number;
+  servers: number;
+  detailReads: number;
+  /** false: an API-only process (no saga workers here; jobs wait in Redis for worker processes). */
+  workers: boolean;
+}
+
+export async function benchApi(kind: StoreKind, options: ApiBenchOptions): Promise<ApiBenchResult> {
+  const base = freshConfig(kind);
+  const prefix = benchRedisPrefix();
+  const perNode = options.servers + options.creates;
+  const config: AppConfig = {
+    ...base.config,
+    LOG_LEVEL: 'silent',
+    REDIS_URL: BENCH_REDIS_URL,
+    QUEUE_PREFIX: prefix,
+    SIM_LATENCY_MS: 0,
+    SIM_PERSIST: false,
+    SIM_NODES: `node-1:${perNode}:${perNode * 1024},node-2:${perNode}:${perNode * 1024}`,
+    ...(options.workers ? {} : { WORKER_CONCURRENCY_CLUSTER: 0, WORKER_CONCURRENCY_HYPERVISOR: 0, WORKER_CONCURRENCY_FABRIC: 0 }),
+  };
+  let app: NestFastifyApplication | undefined;
+  try {
+    app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), new FastifyAdapter(), { logger: false, abortOnError: false });
+    await app.listen(0, '127.0.0.1');
+    const url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+    const { token, projectId } = await login(url);
+    const headers = { 'x-auth-token': token, 'content-type': 'application/json' };
+    await expectOk(
+      await fetch(`${url}/compute/v2.1/os-quota-sets/${projectId}`, {
+        method: 'PUT',
+        headers,
+        body: JSON.stringify({ quota_set: { instances: -1, cores: -1, ram: -1 } }),
+      }),
+    );
+
+    const createBody = (i: number) => JSON.stringify({ server: { name: `bench-${i}`, flavorRef: '1', imageRef: IMAGE, networks: 'none' } });
+    const creates = await measure(options.creates, options.concurrency, async (i) => {
+      await expectStatus(await fetch(`${url}/compute/v2.1/servers`, { method: 'POST', headers, body: createBody(i) }), 202);
+    });
+
+    await seed(app, projectId, options.servers - options.creates);
+    const runner = app.get(ProjectionRunner);
+    await runner.waitForPosition(await app.get<EventStore>(EVENT_STORE).headPosition(), 600_000);
+
+    const detail = await measure(options.detailReads, 1, async () => {
+      const res = await fetch(`${url}/compute/v2.1/servers/detail?limit=1000`, { headers });
+      await expectStatus(res, 200);
+      const body = (await res.json()) as { servers: unknown[] };
+      if (body.servers.length !== 1000) throw new Error(`expected a full page of 1000, got ${body.servers.length}`);
+    });
+    return { workers: options.workers, creates, servers: options.servers, detail };
+  } finally {
+    await app?.close();
+    await deleteRedisKeys(prefix);
+    await base.cleanup();
+  }
+}
+
+async function login(url: string): Promise<{ token: string; projectId: string }> {
+  const res = await fetch(`${url}/identity/v3/auth/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      auth: {
+        identity: { methods: ['password'], password: { user: { name: 'admin', domain: { id: 'default' }, password: process.env.ADMIN_PASSWORD ?? 'admin-secret' } } },
+        scope: { project: { name: 'admin', domain: { id: 'default' } } },
+      },
+    }),
+  });
+  await expectStatus(res, 201);
+  const body = (await res.json()) as { token: { project: { id: string } } };
+  return { token: res.headers.get('x-subject-token')!, projectId: body.token.project.id };
+}
+
+/** More servers in the read model, through the same command the API sends. */
+async function seed(app: NestFastifyApplication, projectId: string, count: number): Promise<void> {
+  const bus = app.get(CommandBus);
+  const actor = { userId: 'bench-seed', projectId, roles: ['member'] };
+  await pool(count, 64, async (i) => {
+    await bus.execute(
+      new CreateServerCommand(
+        { vmId: uuidv7(), taskId: uuidv7(), name: `seeded-${i}`, projectId, userId: actor.userId, flavorId: '1', imageRef: IMAGE, keyName: null, metadata: {}, availabilityZone: null, userDataSha256: null },
+        { requestId: `req-${uuidv7()}`, actor },
+      ),
+    );
+  });
+}
+
+async function measure(requests: number, concurrency: number, call: (i: number) => Promise<void>): Promise<LatencyRun> {
+  const latencies: number[] = [];
+  const started = performance.now();
+  await pool(requests, concurrency, async (i) => {
+    const t0 = performance.now();
+    await call(i);
+    latencies.push(performance.now() - t0);
+  });
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { requests, concurrency, seconds, perSecond: requests / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies[latencies.length - 1] ?? 0 };
+}
+
+async function expectStatus(res: Response, status: number): Promise<void> {
+  if (res.status !== status) throw new Error(`${res.url}: expected ${status}, got ${res.status}: ${await res.text()}`);
+}
+
+async function expectOk(res: Response): Promise<void> {
+  if (!res.ok) throw new Error(`${res.url}: ${res.status}: ${await res.text()}`);
+}
+
+export function apiRows(kind: StoreKind, r: ApiBenchResult): string[] {
+  const ms = (n: number) => n.toFixed(1);
+  return [
+    `| ${kind} | API: POST /servers, ${r.creates.concurrency} clients, ${r.workers ? 'saga workers in the same process' : 'API-only process (workers elsewhere)'} | ${fmt(r.creates.perSecond)} accepted/s; p50 ${ms(r.creates.p50)} ms, p99 ${ms(r.creates.p99)} ms | ${fmt(r.creates.requests)} creates |`,
+    `| ${kind} | API: GET /servers/detail?limit=1000 | p50 ${ms(r.detail.p50)} ms, p99 ${ms(r.detail.p99)} ms, max ${ms(r.detail.max)} ms | ${fmt(r.servers)} servers, ${fmt(r.detail.requests)} reads |`,
+  ];
+}
