@@ -51,6 +51,11 @@ const COMPUTE_PARAMETERS = {
   },
 } as const;
 
+const COMPUTE_RESPONSE_HEADERS = {
+  'x-openstack-request-id': { description: 'The request\'s id (the client\'s own when it sent one).', schema: { type: 'string' } },
+  'OpenStack-API-Version': { description: 'The microversion the request ran at, `compute 2.X`.', schema: { type: 'string' } },
+};
+
 /** The OpenAPI 3.1 document of every route Nest registered, described by the catalogue. */
 export function buildOpenApiDocument(source: DocumentSource): OpenApiDocument {
   const paths: OpenApiDocument['paths'] = {};
@@ -115,9 +120,14 @@ function description(route: DiscoveredRoute, d: OperationDoc): string | undefine
 
 function responses(route: DiscoveredRoute, d: OperationDoc, compute: boolean): Record<string, JsonSchema> {
   const contentType = d.success.contentType === undefined ? 'application/json' : d.success.contentType;
+  const headers = {
+    ...Object.fromEntries(Object.entries(d.success.headers ?? {}).map(([name, description]) => [name, { description, schema: { type: 'string' } }])),
+    ...(compute ? COMPUTE_RESPONSE_HEADERS : {}),
+  };
   const out: Record<string, JsonSchema> = {
     [String(d.success.status)]: {
       description: d.success.description,
+      ...(Object.keys(headers).length > 0 ? { headers } : {}),
       ...(contentType ? { content: { [contentType]: { schema: contentType === 'application/json' ? { type: 'object' } : { type: 'string' } } } } : {}),
     },
   };

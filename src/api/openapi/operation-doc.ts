@@ -46,6 +46,8 @@ export interface OperationDoc {
     readonly description: string;
     /** Default application/json; `null` for no body (204, 202 of an action). */
     readonly contentType?: string | null;
+    /** Response headers that matter to the client (the token of a login, the Location of a create). */
+    readonly headers?: Readonly<Record<string, string>>;
   };
   /** Each error status it can answer, with why. 401 is added for every route that needs a token. */
   readonly errors?: Readonly<Partial<Record<ErrorStatus, string>>>;

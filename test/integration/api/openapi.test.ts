@@ -181,6 +181,10 @@ describe('GET /openapi.json and /docs', () => {
       expect(doc.paths['/healthz']!.get.parameters).toBeUndefined();
     });
 
+    it('given a login, when its success is read, then the X-Subject-Token header that carries the token is documented', () => {
+      expect(doc.paths['/identity/v3/auth/tokens']!.post.responses['201'].headers).toHaveProperty('X-Subject-Token');
+    });
+
     it("given the error forms, when an identity and a compute error are read, then they are Keystone's and Nova's", () => {
       expect(doc.paths['/identity/v3/auth/tokens']!.post.responses['401'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/KeystoneError' });
       expect(doc.paths['/compute/v2.1/servers/{id}']!.get.responses['404'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/NovaError' });

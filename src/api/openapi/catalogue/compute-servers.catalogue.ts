@@ -59,7 +59,11 @@ export const computeServersCatalogue: Catalogue = {
       'A retry with the same X-OpenStack-Request-Id answers the first reply and makes no second server.',
     ].join(' '),
     body: createServerBody,
-    success: { status: 202, description: 'Accepted: the server\'s id, links and a one-time adminPass; Location names the server. The build goes on in the background (poll the server until ACTIVE).' },
+    success: {
+      status: 202,
+      description: 'Accepted: the server\'s id, links and a one-time adminPass. The build goes on in the background (poll the server until ACTIVE).',
+      headers: { Location: 'The server\'s URL.' },
+    },
     errors: {
       400: 'The body fails validation, names an unsupported field, an unknown flavor or image, or asks for more than one server.',
       403: 'Quota exceeded, or the caller has only the reader role.',

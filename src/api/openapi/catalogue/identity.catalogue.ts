@@ -35,7 +35,11 @@ export const identityCatalogue: Catalogue = {
       NOCATALOG,
     ].join(' '),
     body: authRequestSchema,
-    success: { status: 201, description: 'The token body (user, project, roles, methods, expiry, catalog); the token itself is the X-Subject-Token header.' },
+    success: {
+      status: 201,
+      description: 'The token body (user, project, roles, methods, expiry, catalog); the token itself is the X-Subject-Token header.',
+      headers: { 'X-Subject-Token': 'The token: send it as X-Auth-Token.' },
+    },
     errors: {
       400: 'The body does not have the form of an authentication request, or names an unsupported method.',
       401: 'Wrong password, unknown user, or no role on the project (one message for all three).',
@@ -47,7 +51,7 @@ export const identityCatalogue: Catalogue = {
     tag: 'Identity',
     description: `Accepts an unscoped caller token. HEAD answers the same status and headers without a body. Another user's token needs admin. ${NOCATALOG}`,
     headers: [SUBJECT_TOKEN],
-    success: { status: 200, description: 'The subject token\'s body; X-Subject-Token echoes it.' },
+    success: { status: 200, description: 'The subject token\'s body.', headers: { 'X-Subject-Token': 'The subject token, echoed.' } },
     errors: {
       400: 'No X-Subject-Token header.',
       403: 'The subject token belongs to another user and the caller is not admin.',

@@ -38,7 +38,7 @@ export const imageCatalogue: Catalogue = {
       '`container_format` is `bare`, `disk_format` `qcow2` or `raw`; other string members are kept as properties.',
     ].join(' '),
     body: createImageSchema,
-    success: { status: 201, description: 'The image; Location names it.' },
+    success: { status: 201, description: 'The image.', headers: { Location: 'The image\'s path.' } },
     errors: { 400: 'The body fails validation.', 403: 'The caller is not admin, or the body names a read-only attribute.', 409: 'The id is taken.' },
   },
   'DELETE /image/v2/images/{id}': {
