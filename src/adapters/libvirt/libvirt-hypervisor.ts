@@ -64,14 +64,16 @@ export class LibvirtHypervisor implements HypervisorPort {
    */
   async getDomain(ref: DomainRef): Promise<DomainInfo | null> {
     const { uri, name } = this.locate(ref);
-    const info = await this.orNull(this.virsh.run(uri, ['dominfo', '--domain', name]));
-    if (info === null) return null;
+    // Both at once: each is a process and a connection, and neither depends on the other.
+    const [info, configXml] = await Promise.all([
+      this.orNull(this.virsh.run(uri, ['dominfo', '--domain', name])),
+      this.orNull(this.virsh.run(uri, ['dumpxml', '--inactive', '--domain', name])),
+    ]);
+    if (info === null || configXml === null) return null;
     const fields = parseDominfo(info);
     const stateText = fields.get('State') ?? '';
     const state = STATES[stateText];
     if (!state) throw new PermanentAdapterError('LibvirtError', `libvirt reports domain ${name} in an unknown state "${stateText}"`);
-    const configXml = await this.orNull(this.virsh.run(uri, ['dumpxml', '--inactive', '--domain', name]));
-    if (configXml === null) return null;
     const config = parseDomainXml(configXml);
     return {
       ref: { ...ref },
