@@ -24,6 +24,11 @@ const EVENT_COLUMNS = ['position', 'task_id', 'event', 'start_time', 'finish_tim
 type ActionRow = { [K in (typeof ACTION_COLUMNS)[number]]: SqlValue };
 
 const TASK_STARTS: ReadonlySet<string> = TASK_START_EVENTS;
+/**
+ * Changes that are not tasks but that Nova still records as instance actions (with no events, and
+ * no finish time: Nova only records their start). The event's own id stands for the task id.
+ */
+const INSTANT_ACTIONS: Readonly<Record<string, string>> = { VMLocked: 'lock', VMUnlocked: 'unlock' };
 const TASK_ENDS: ReadonlySet<string> = TASK_END_EVENTS;
 
 /**
@@ -61,6 +66,24 @@ export class InstanceActionsProjection implements Projection {
 
     for (const event of events) {
       const e = event as unknown as VirtualMachineEvent;
+      const instant = INSTANT_ACTIONS[e.type];
+      if (instant) {
+        actions.set(event.id, {
+          task_id: event.id,
+          request_id: event.metadata.requestId,
+          instance_uuid: (e.data as { vmId: string }).vmId,
+          action: instant,
+          user_id: event.metadata.actor.userId,
+          project_id: event.metadata.actor.projectId,
+          start_time: event.occurredAt,
+          finish_time: null,
+          message: null,
+          updated_at: event.occurredAt,
+          start_position: event.position,
+        });
+        changed.add(event.id);
+        continue;
+      }
       if (TASK_STARTS.has(e.type)) {
         const d = e.data as { vmId: string; task: { taskId: string; action: string } };
         actions.set(d.task.taskId, {

@@ -241,6 +241,9 @@ describe('Nova servers API on the simulation', () => {
     const notYours = await act(id, { unlock: null });
     expect(notYours.status).toBe(403);
     expect((await act(id, { unlock: null }, admin)).status).toBe(202);
+    // Nova records lock and unlock as instance actions (started, never finished, no events).
+    const actions = (await t.request('GET', `/compute/v2.1/servers/${id}/os-instance-actions`, { headers: demo })).json().instanceActions;
+    expect(actions.map((a: { action: string }) => a.action).filter((a: string) => a.endsWith('lock'))).toEqual(['unlock', 'lock', 'unlock', 'lock']);
   });
 
   it('lock with a reason before 2.73 is refused; a reader cannot lock', async () => {
