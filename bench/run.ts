@@ -3,13 +3,14 @@ import { apiRows, benchApi } from './api.bench.js';
 import { appendRows, benchAppends } from './event-store.bench.js';
 import { benchCommands, commandRows } from './commands.bench.js';
 import { benchLibvirt, libvirtRows } from './libvirt.bench.js';
+import { benchOvsdb, ovsdbRows } from './ovsdb.bench.js';
 import { benchReplay, replayRows } from './replay.bench.js';
 import { benchSagas, sagaRows } from './sagas.bench.js';
 import { describeMachine } from './support/machine.js';
 import type { StoreKind } from './support/stores.js';
 
 /**
- * `npm run bench [-- --stores sqlite,postgres] [--only appends,commands,replay,sagas,api,libvirt] [--replay-events N] [--scale X] [--saga-workers N]`
+ * `npm run bench [-- --stores sqlite,postgres] [--only appends,commands,replay,sagas,api,libvirt,ovsdb] [--replay-events N] [--scale X] [--saga-workers N]`
  * Prints a markdown table and writes it to bench/.out/latest.md; copy the figures into bench/RESULTS.md
  * with what limits them.
  */
@@ -20,7 +21,7 @@ function arg(name: string, fallback: string): string {
 
 async function main(): Promise<void> {
   const stores = arg('stores', 'sqlite,postgres').split(',') as StoreKind[];
-  const only = new Set(arg('only', 'appends,commands,replay,sagas,api,libvirt').split(','));
+  const only = new Set(arg('only', 'appends,commands,replay,sagas,api,libvirt,ovsdb').split(','));
   const replayEvents = Number(arg('replay-events', '1000000'));
   const scale = Number(arg('scale', '1'));
   const sagaWorkers = arg('saga-workers', '');
@@ -32,6 +33,8 @@ async function main(): Promise<void> {
   process.stdout.write(`| store | benchmark | result | size |\n|---|---|---|---|\n`);
   // Not per store: the hypervisor adapter against a private libvirtd (scripts/libvirt-test-daemon.sh).
   if (only.has('libvirt')) libvirtRows(await benchLibvirt(Math.round(200 * scale))).forEach(say);
+  // Not per store: the OVN fabric adapter against private ovsdb-servers (scripts/ovsdb-servers.sh).
+  if (only.has('ovsdb')) ovsdbRows(await benchOvsdb(Math.round(5_000 * scale))).forEach(say);
   for (const kind of stores) {
     if (only.has('appends')) appendRows(kind, await benchAppends(kind, scale)).forEach(say);
     if (only.has('commands')) say(commandRows(kind, await benchCommands(kind, Math.round(1_000 * scale))));
