@@ -31,6 +31,22 @@ const TASK_STARTS: ReadonlySet<string> = TASK_START_EVENTS;
 const INSTANT_ACTIONS: Readonly<Record<string, string>> = { VMLocked: 'lock', VMUnlocked: 'unlock' };
 const TASK_ENDS: ReadonlySet<string> = TASK_END_EVENTS;
 
+function startedAction(event: RecordedEvent, taskId: string, vmId: string, action: string): ActionRow {
+  return {
+    task_id: taskId,
+    request_id: event.metadata.requestId,
+    instance_uuid: vmId,
+    action,
+    user_id: event.metadata.actor.userId,
+    project_id: event.metadata.actor.projectId,
+    start_time: event.occurredAt,
+    finish_time: null,
+    message: null,
+    updated_at: event.occurredAt,
+    start_position: event.position,
+  };
+}
+
 /**
  * Nova's os-instance-actions: an action per task (started by the task-start event, finished by its
  * terminal event) with an event per step. Every step and terminal event carries its task id, so a
@@ -68,37 +84,13 @@ export class InstanceActionsProjection implements Projection {
       const e = event as unknown as VirtualMachineEvent;
       const instant = INSTANT_ACTIONS[e.type];
       if (instant) {
-        actions.set(event.id, {
-          task_id: event.id,
-          request_id: event.metadata.requestId,
-          instance_uuid: (e.data as { vmId: string }).vmId,
-          action: instant,
-          user_id: event.metadata.actor.userId,
-          project_id: event.metadata.actor.projectId,
-          start_time: event.occurredAt,
-          finish_time: null,
-          message: null,
-          updated_at: event.occurredAt,
-          start_position: event.position,
-        });
+        actions.set(event.id, startedAction(event, event.id, (e.data as { vmId: string }).vmId, instant));
         changed.add(event.id);
         continue;
       }
       if (TASK_STARTS.has(e.type)) {
         const d = e.data as { vmId: string; task: { taskId: string; action: string } };
-        actions.set(d.task.taskId, {
-          task_id: d.task.taskId,
-          request_id: event.metadata.requestId,
-          instance_uuid: d.vmId,
-          action: d.task.action,
-          user_id: event.metadata.actor.userId,
-          project_id: event.metadata.actor.projectId,
-          start_time: event.occurredAt,
-          finish_time: null,
-          message: null,
-          updated_at: event.occurredAt,
-          start_position: event.position,
-        });
+        actions.set(d.task.taskId, startedAction(event, d.task.taskId, d.vmId, d.task.action));
         changed.add(d.task.taskId);
         // A delete abandons the task it supersedes; Nova's action list then shows that one as ended.
         const superseded = (e.data as { supersededTaskId?: string | null }).supersededTaskId;
