@@ -7,7 +7,10 @@ import { operationsCatalogue } from './operations.catalogue.js';
 
 const PARTS: readonly Catalogue[] = [identityCatalogue, computeServersCatalogue, computeResourcesCatalogue, imageCatalogue, operationsCatalogue];
 
-/** Every documented route by `METHOD /path`; a key in two parts is a mistake, caught at load. */
+/**
+ * Every documented route by `METHOD /path`; a key in two parts is a mistake, caught at load. A new
+ * route needs an entry in its area's file: test/integration/api/openapi.test.ts fails until it has one.
+ */
 export const API_CATALOGUE: Catalogue = mergeCatalogues(PARTS);
 
 export function mergeCatalogues(parts: readonly Catalogue[]): Catalogue {
