@@ -160,6 +160,7 @@ export async function startClusterSimulator(options: ClusterSimulatorOptions): P
       context.migrationFailures.reason = reason;
     },
     setWatchHistorySize: (size) => hub.setHistorySize(size),
+    controllerErrors: () => loop.errors.map((e) => e.message),
     reset: () => {
       for (const type of resourceTypes) {
         for (const object of service.list(type)) {

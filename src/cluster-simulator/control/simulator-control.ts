@@ -10,6 +10,7 @@ export interface ControlTargets {
   failNextMigrations(count: number, reason: string): void;
   setWatchHistorySize(size: number): void;
   reset(): void;
+  controllerErrors(): string[];
 }
 
 /**
@@ -47,6 +48,11 @@ export class SimulatorControl {
   /** How many changes watches can resume across before 410 Gone. */
   setWatchHistorySize(size: number): void {
     this.targets.setWatchHistorySize(size);
+  }
+
+  /** The last errors the simulated controllers hit (conflicts with client writes are normal; others are simulator bugs). */
+  controllerErrors(): string[] {
+    return this.targets.controllerErrors();
   }
 
   requests(): LoggedRequest[] {

@@ -50,7 +50,7 @@ export function setCondition(conditions: Condition[] | undefined, next: Omit<Con
   }
   const existing = index >= 0 ? list[index] : undefined;
   const condition: Condition = {
-    ...next, lastProbeTime: null,
+    ...next,
     lastTransitionTime: existing && existing.status === next.status ? existing.lastTransitionTime ?? kubeTime() : kubeTime(),
   } as Condition;
   if (index >= 0) list[index] = condition;

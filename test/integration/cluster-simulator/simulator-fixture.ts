@@ -1,14 +1,17 @@
 import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { startClusterSimulator, type ClusterSimulator, type ClusterSimulatorOptions } from '../../../src/cluster-simulator/cluster-simulator.js';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type JsonResponse = Omit<Response, 'json'> & { json(): Promise<any> };
+
 export interface SimulatorFixture {
   simulator: ClusterSimulator;
   kubeConfig: KubeConfig;
   custom: CustomObjectsApi;
   core: CoreV1Api;
   token: string;
-  /** fetch against the simulator with its bearer token. */
-  api(path: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
+  /** fetch against the simulator with its bearer token (bodies are untyped JSON in these tests). */
+  api(path: string, init?: RequestInit & { json?: unknown }): Promise<JsonResponse>;
 }
 
 export async function startFixture(options: Partial<ClusterSimulatorOptions> = {}): Promise<SimulatorFixture> {
