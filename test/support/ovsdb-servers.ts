@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,14 +26,19 @@ export class OvsdbServers {
   private constructor(
     readonly dir: string,
     private readonly tcpPorts: Record<OvsdbName, number>,
+    /** With `ssl`: a loopback port per server for its pssl: remote. */
+    private readonly sslPorts: Record<OvsdbName, number> | undefined,
   ) {}
 
-  static async start(): Promise<OvsdbServers> {
+  /** With `ssl`, each server also listens for TLS (mutual, from a test CA made with openssl). */
+  static async start(options: { ssl?: boolean } = {}): Promise<OvsdbServers> {
     const missing = ovsdbMissing();
     if (missing) throw new Error(`cannot start private ovsdb-servers: ${missing}`);
     const dir = mkdtempSync(join(tmpdir(), 'vpo-'));
-    const servers = new OvsdbServers(dir, { ovs: await freeLoopbackPort(), nb: await freeLoopbackPort() });
+    const sslPorts = options.ssl ? { ovs: await freeLoopbackPort(), nb: await freeLoopbackPort() } : undefined;
+    const servers = new OvsdbServers(dir, { ovs: await freeLoopbackPort(), nb: await freeLoopbackPort() }, sslPorts);
     try {
+      if (sslPorts) await makeTestPki(dir);
       for (const name of ['ovs', 'nb'] as const) {
         await run('ovsdb-tool', ['create', join(dir, `${name}.db`), SCHEMAS[name]]);
         await servers.startServer(name);
@@ -56,6 +61,17 @@ export class OvsdbServers {
     return `tcp:127.0.0.1:${this.tcpPorts[name]}`;
   }
 
+  ssl(name: OvsdbName): string {
+    if (!this.sslPorts) throw new Error('these servers were started without ssl');
+    return `ssl:127.0.0.1:${this.sslPorts[name]}`;
+  }
+
+  /** The client side of the test PKI: our CA, and a certificate the servers accept. */
+  clientTls(): { ca: string; cert: string; key: string } {
+    const read = (file: string) => readFileSync(join(this.dir, 'pki', file), 'utf8');
+    return { ca: read('ca.crt'), cert: read('client.crt'), key: read('client.key') };
+  }
+
   /** Stops one server (SIGTERM, then waits for it to exit); its database file stays. */
   async stopServer(name: OvsdbName): Promise<void> {
     const child = this.children.get(name);
@@ -70,9 +86,13 @@ export class OvsdbServers {
   async startServer(name: OvsdbName): Promise<void> {
     const sock = join(this.dir, `${name}.sock`);
     rmSync(sock, { force: true });
+    const pki = join(this.dir, 'pki');
+    const ssl = this.sslPorts
+      ? [`--remote=pssl:${this.sslPorts[name]}:127.0.0.1`, `--private-key=${pki}/server.key`, `--certificate=${pki}/server.crt`, `--ca-cert=${pki}/ca.crt`]
+      : [];
     const child = spawn(
       'ovsdb-server',
-      [join(this.dir, `${name}.db`), `--remote=punix:${sock}`, `--remote=ptcp:${this.tcpPorts[name]}:127.0.0.1`,
+      [join(this.dir, `${name}.db`), `--remote=punix:${sock}`, `--remote=ptcp:${this.tcpPorts[name]}:127.0.0.1`, ...ssl,
         `--unixctl=${join(this.dir, `${name}.ctl`)}`, `--log-file=${join(this.dir, `${name}.log`)}`, '--no-chdir'],
       { stdio: ['ignore', 'ignore', 'pipe'], env: this.env() },
     );
@@ -133,6 +153,20 @@ export function shouldRunOvsdbTests(): boolean {
   if (!missing || process.env.CI === 'true') return true;
   console.warn(`Skipping OVSDB tests: ${missing}. Under CI=true this fails.`);
   return false;
+}
+
+/** A CA, a server certificate for 127.0.0.1 and a client certificate, all signed by the CA (EC keys: fast to make). */
+async function makeTestPki(dir: string): Promise<void> {
+  const pki = join(dir, 'pki');
+  await run('mkdir', ['-p', pki]);
+  const key = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  await run('openssl', ['req', '-x509', ...key, '-keyout', `${pki}/ca.key`, '-out', `${pki}/ca.crt`, '-days', '2', '-subj', '/CN=virtplane-test-ca']);
+  writeFileSync(`${pki}/server.ext`, 'subjectAltName=IP:127.0.0.1\n');
+  for (const who of ['server', 'client']) {
+    await run('openssl', ['req', ...key, '-keyout', `${pki}/${who}.key`, '-out', `${pki}/${who}.csr`, '-subj', `/CN=virtplane-test-${who}`]);
+    await run('openssl', ['x509', '-req', '-in', `${pki}/${who}.csr`, '-CA', `${pki}/ca.crt`, '-CAkey', `${pki}/ca.key`, '-CAcreateserial',
+      '-out', `${pki}/${who}.crt`, '-days', '2', ...(who === 'server' ? ['-extfile', `${pki}/server.ext`] : [])]);
+  }
 }
 
 function accepts(path: string): Promise<boolean> {

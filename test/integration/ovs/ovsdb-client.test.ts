@@ -37,7 +37,7 @@ if (shouldRunOvsdbTests()) {
     let servers: OvsdbServers;
     let client: OvsdbClient;
     beforeAll(async () => {
-      servers = await OvsdbServers.start();
+      servers = await OvsdbServers.start({ ssl: true });
     });
     afterAll(() => servers?.dispose());
     beforeEach(async () => {
@@ -55,6 +55,22 @@ if (shouldRunOvsdbTests()) {
       } finally {
         tcp.close();
       }
+    });
+
+    it('given the ssl: endpoint and the test CA, when connected with a client certificate, then requests run over mutual TLS', async () => {
+      const tls = await OvsdbClient.connect({ endpoint: servers.ssl('nb'), tls: servers.clientTls() });
+      try {
+        expect(await tls.request('list_dbs', [])).toEqual(expect.arrayContaining([NB]));
+      } finally {
+        tls.close();
+      }
+    });
+
+    it('given the ssl: endpoint, when the server certificate is not from a trusted CA, then the connection is refused transiently', async () => {
+      const { cert, key } = servers.clientTls();
+      const error = await OvsdbClient.connect({ endpoint: servers.ssl('nb'), tls: { cert, key }, requestTimeoutMs: 500 }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'Unavailable', retryable: true });
+      expect((error as Error).message).toMatch(/certificate/i);
     });
 
     it('given an unknown column, when transacted, then the error inside the result fails the call with its index', async () => {

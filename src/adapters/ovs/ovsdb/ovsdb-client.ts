@@ -88,6 +88,8 @@ export class OvsdbClient extends EventEmitter {
   private probeTimer: NodeJS.Timeout | undefined;
   private lastMessageAt = Date.now();
   private probing = false;
+  /** Why the last connection attempt failed, for the message of a request that gave up waiting. */
+  private lastConnectError: Error | undefined;
   /** Connections made so far (1 after the first connect). */
   connections = 0;
 
@@ -216,6 +218,7 @@ export class OvsdbClient extends EventEmitter {
     this.socket = socket;
     this.framer.reset();
     this.attempt = 0;
+    this.lastConnectError = undefined;
     this.state = 'connected';
     this.connections += 1;
     this.lastMessageAt = Date.now();
@@ -255,8 +258,9 @@ export class OvsdbClient extends EventEmitter {
     this.scheduleReconnect(new Error(reason));
   }
 
-  private scheduleReconnect(_error: Error): void {
+  private scheduleReconnect(error: Error): void {
     if (this.state === 'closed') return;
+    this.lastConnectError = error;
     this.state = 'connecting';
     const ceiling = Math.min(this.backoff.max, this.backoff.initial * 2 ** this.attempt);
     this.attempt += 1;
@@ -276,7 +280,8 @@ export class OvsdbClient extends EventEmitter {
       };
       const timer = setTimeout(() => {
         this.connectedWaiters.delete(wake);
-        reject(new TransientAdapterError('Unavailable', `no connection to OVSDB at ${formatOvsdbEndpoint(this.endpoint)}`));
+        const why = this.lastConnectError ? ` (last attempt: ${this.lastConnectError.message})` : '';
+        reject(new TransientAdapterError('Unavailable', `no connection to OVSDB at ${formatOvsdbEndpoint(this.endpoint)}${why}`));
       }, Math.max(0, deadline - Date.now()));
       this.connectedWaiters.add(wake);
     });

@@ -1,4 +1,4 @@
-import { connect as netConnect, type Socket } from 'node:net';
+import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 
 /** Where an ovsdb-server listens, in OVS's own notation: unix:PATH, tcp:HOST:PORT, ssl:HOST:PORT. */
@@ -32,7 +32,13 @@ export function openOvsdbSocket(endpoint: OvsdbEndpoint, tls: ConnectionOptions 
         ? netConnect(endpoint.path)
         : endpoint.kind === 'tcp'
           ? netConnect(endpoint.port, endpoint.host)
-          : tlsConnect({ ...tls, host: endpoint.host, port: endpoint.port, servername: tls.servername ?? endpoint.host });
+          : tlsConnect({
+              ...tls,
+              host: endpoint.host,
+              port: endpoint.port,
+              // SNI carries host names only (RFC 6066); an IP is still checked against the certificate.
+              servername: tls.servername ?? (isIP(endpoint.host) ? undefined : endpoint.host),
+            });
     const ready = endpoint.kind === 'ssl' ? 'secureConnect' : 'connect';
     const onError = (error: Error) => {
       socket.destroy();
