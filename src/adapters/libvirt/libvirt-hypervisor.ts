@@ -7,8 +7,13 @@ import type { DomainChange, DomainInfo, DomainRef, DomainState, HypervisorPort, 
 import { Virsh, type VirshOptions } from './virsh.js';
 
 export interface LibvirtHypervisorOptions extends VirshOptions {
-  /** Carries each virsh command: a local process, or exec into the VM's launcher pod. */
+  /** Carries each virsh command: a local process for hosts reached by URI; also runs the watch. */
   runner: CommandRunner;
+  /**
+   * The transport for one VM's calls when it differs per VM: Kubernetes exec into that VM's launcher
+   * pod, where libvirt lives. Default: `runner`.
+   */
+  runnerFor?: (ref: DomainRef) => CommandRunner;
   resolver: DomainResolver;
   /** The nodes `watchDomains` follows; a watch without nodes reports nothing. */
   watchNodes?: readonly string[];
@@ -63,11 +68,11 @@ export class LibvirtHypervisor implements HypervisorPort {
    * changes only there). For a transient domain the inactive XML is its live definition.
    */
   async getDomain(ref: DomainRef): Promise<DomainInfo | null> {
-    const { uri, name } = this.locate(ref);
+    const { uri, name, virsh } = this.locate(ref);
     // Both at once: each is a process and a connection, and neither depends on the other.
     const [info, configXml] = await Promise.all([
-      this.orNull(this.virsh.run(uri, ['dominfo', '--domain', name])),
-      this.orNull(this.virsh.run(uri, ['dumpxml', '--inactive', '--domain', name])),
+      this.orNull(virsh.run(uri, ['dominfo', '--domain', name])),
+      this.orNull(virsh.run(uri, ['dumpxml', '--inactive', '--domain', name])),
     ]);
     if (info === null || configXml === null) return null;
     const fields = parseDominfo(info);
@@ -88,8 +93,8 @@ export class LibvirtHypervisor implements HypervisorPort {
   }
 
   async getDomainXml(ref: DomainRef, which: 'live' | 'config'): Promise<string | null> {
-    const { uri, name } = this.locate(ref);
-    return this.orNull(this.virsh.run(uri, ['dumpxml', ...(which === 'config' ? ['--inactive'] : []), '--domain', name]));
+    const { uri, name, virsh } = this.locate(ref);
+    return this.orNull(virsh.run(uri, ['dumpxml', ...(which === 'config' ? ['--inactive'] : []), '--domain', name]));
   }
 
   setVcpus(ref: DomainRef, count: number, scope: ResizeScope = 'live'): Promise<void> {
@@ -137,12 +142,12 @@ export class LibvirtHypervisor implements HypervisorPort {
     // A transient domain has no config (undefined): ask anyway and let libvirt refuse it.
     if (scope !== 'live' && size.config(before) !== amount) flags.push('--config');
     if (flags.length === 0) return;
-    const { uri, name } = this.locate(ref);
+    const { uri, name, virsh } = this.locate(ref);
     // One flag per command: the test driver's setmem refuses --live with --config ("Flags
     // 'VIR_DOMAIN_AFFECT_LIVE' and 'VIR_DOMAIN_AFFECT_CONFIG' are mutually exclusive") where qemu's
     // accepts both; two commands work on every driver, and a retry after a failure between them
     // finds the first done and does only the second.
-    for (const flag of flags) await this.virsh.run(uri, size.command(name, [flag]));
+    for (const flag of flags) await virsh.run(uri, size.command(name, [flag]));
     const after = await this.getDomain(ref);
     if (!after) throw new PermanentAdapterError('DomainNotFound', `Domain ${name} went away while its ${what} changed`);
     const applied = (!wantLive || size.live(after) === amount) && (scope === 'live' || size.config(after) === amount);
@@ -152,8 +157,9 @@ export class LibvirtHypervisor implements HypervisorPort {
     this.watch.observe(after);
   }
 
-  private locate(ref: DomainRef): { uri: string; name: string } {
-    return { uri: this.options.resolver.uri(ref.node), name: this.options.resolver.domainName(ref) };
+  private locate(ref: DomainRef): { uri: string; name: string; virsh: Virsh } {
+    const virsh = this.options.runnerFor ? new Virsh(this.options.runnerFor(ref), this.options) : this.virsh;
+    return { uri: this.options.resolver.uri(ref.node), name: this.options.resolver.domainName(ref), virsh };
   }
 
   private async orNull(call: Promise<string>): Promise<string | null> {
