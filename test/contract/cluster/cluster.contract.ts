@@ -302,7 +302,8 @@ export function clusterContract(name: string, makeHarness: MakeClusterHarness): 
         const before = await running(spec.ref);
         const watch = collect(spec.ref);
         await harness.crash(spec.ref);
-        const after = await until(spec.ref, (vm) => vm.vmiPhase === 'Running' && vm.vmiUid !== before.vmiUid);
+        // The VM's printableStatus follows its VMI a controller step later, as in KubeVirt.
+        const after = await until(spec.ref, (vm) => vm.vmiPhase === 'Running' && vm.vmiUid !== before.vmiUid && vm.printableStatus === 'Running');
         watch.stop();
         expect(after.printableStatus).toBe('Running');
         expect(watch.changes.some((c) => c.vm.printableStatus !== 'Running')).toBe(true);

@@ -62,6 +62,9 @@ export function virtualMachineManifest(spec: VmSpec): KubeObject {
           domain: {
             cpu: { sockets: spec.cpu.sockets, cores: 1, threads: 1, maxSockets: spec.cpu.maxSockets },
             memory: { guest: `${spec.memory.guestMiB}Mi`, maxGuest: `${spec.memory.maxGuestMiB}Mi` },
+            // A whole CPU per vCPU (KubeVirt's default is a tenth): no CPU overcommit, so placement
+            // agrees with the quota and with listNodes' accounting.
+            resources: { requests: { cpu: String(spec.cpu.sockets) } },
             devices: { disks, interfaces: [{ name: 'default', bridge: {} }, ...nics.map(nicInterface)] },
           },
           networks: [{ name: 'default', pod: {} }, ...nics.map(nicNetwork)],
