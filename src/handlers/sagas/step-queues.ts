@@ -10,6 +10,26 @@ const STEP_QUEUES: Readonly<Record<string, SagaQueue>> = {
   'pause-vm': 'cluster',
   'unpause-vm': 'cluster',
   'delete-vm-object': 'cluster',
+  // Hot resize: the pod and the VM object on the cluster, the guest through libvirt.
+  'resize-launcher-pod': 'cluster',
+  'await-pod-resize': 'cluster',
+  'shrink-launcher-pod': 'cluster',
+  'record-vm-size': 'cluster',
+  'hot-add-vcpus': 'hypervisor',
+  'hot-add-memory': 'hypervisor',
+  'confirm-guest-size': 'hypervisor',
+  'restore-guest-vcpus': 'hypervisor',
+  'restore-guest-memory': 'hypervisor',
+  // Live migration.
+  'start-migration': 'cluster',
+  'follow-migration': 'cluster',
+  'abort-migration': 'cluster',
+  // Cold resize and its revert.
+  'power-off-for-resize': 'cluster',
+  'resize-vm-object': 'cluster',
+  'power-on-resized': 'cluster',
+  'restore-vm-size': 'cluster',
+  'power-on-after-resize': 'cluster',
 };
 
 export class UnknownStepError extends Error {

@@ -9,7 +9,10 @@ import { SYSTEM_ACTOR, type CommandMetadata } from '../shared/command-metadata.j
 import type { SagaJobData } from '../sagas/saga-job.js';
 import { failpoint } from './failpoints.js';
 import { LIFECYCLE_STEPS } from './steps/lifecycle-steps.js';
-import type { StepOutcome, StepRunner } from './steps/step-context.js';
+import { HOT_RESIZE_STEPS } from './steps/hot-resize-steps.js';
+import { LIVE_MIGRATION_STEPS } from './steps/live-migration-steps.js';
+import { COLD_RESIZE_STEPS } from './steps/cold-resize-steps.js';
+import type { LiveChangePorts, StepOutcome, StepRunner } from './steps/step-context.js';
 import { vmRef } from './steps/vm-spec.js';
 
 export interface SagaJobProcessorDeps {
@@ -19,11 +22,13 @@ export interface SagaJobProcessorDeps {
   cluster: ClusterPort;
   convergenceTimeoutMs: number;
   pollIntervalMs: number;
+  /** The ports of the hot resize, cold resize and live migration steps; absent, those steps fail with NotSupported. */
+  live?: LiveChangePorts | null;
   /** Told how each step attempt ended and how long it took (metrics). */
   onStepAttempt?(stepId: string, outcome: 'succeeded' | 'failed' | 'retrying', seconds: number): void;
 }
 
-const STEPS: Readonly<Record<string, StepRunner>> = { ...LIFECYCLE_STEPS };
+const STEPS: Readonly<Record<string, StepRunner>> = { ...LIFECYCLE_STEPS, ...HOT_RESIZE_STEPS, ...LIVE_MIGRATION_STEPS, ...COLD_RESIZE_STEPS };
 
 /**
  * Runs one job: a step through its adapter port, then its result as a command; or a task's deadline.
@@ -67,6 +72,7 @@ export class SagaJobProcessor {
         memo: jobMemo(job),
         convergenceTimeoutMs: this.deps.convergenceTimeoutMs,
         pollIntervalMs: this.deps.pollIntervalMs,
+        live: this.deps.live ?? null,
       });
       failpoint(`after-side-effect:${data.stepId}`);
     } catch (error) {

@@ -1,5 +1,21 @@
 import type { ClusterPort, VmObservation, VmRef } from '../../../adapters/kubernetes/cluster.port.js';
 import type { VirtualMachine } from '../../../domain/virtual-machine/virtual-machine.state.js';
+import type { VmSizeClusterPort } from '../../../adapters/kubernetes/vm-size-cluster.port.js';
+import type { HypervisorPort } from '../../../adapters/libvirt/hypervisor.port.js';
+
+/**
+ * The ports the live-change steps (hot resize, cold resize, live migration) use; null where the
+ * deployment's cluster adapter cannot do live changes, and those steps then fail with NotSupported.
+ */
+export interface LiveChangePorts {
+  cluster: VmSizeClusterPort;
+  hypervisor: HypervisorPort;
+  /**
+   * What the launcher pod's compute container needs beyond the guest's memory (KubeVirt's
+   * overhead: QEMU, page tables, virt-launcher); a hot resize asks the pod for guest + this.
+   */
+  launcherMemoryOverheadMiB: number;
+}
 
 /** What a step runs with: the VM as the events say it is, the ports, and a memo that survives retries. */
 export interface StepContext {
@@ -17,6 +33,7 @@ export interface StepContext {
   /** How long a step waits for the cluster to converge before it asks for a retry. */
   convergenceTimeoutMs: number;
   pollIntervalMs: number;
+  live: LiveChangePorts | null;
 }
 
 export interface StepOutcome {

@@ -1,0 +1,283 @@
+import { PermanentAdapterError, TransientAdapterError } from '../../../src/adapters/adapter-errors.js';
+import type { RecordedEvent } from '../../../src/adapters/event-store/event-envelope.js';
+import type { QueuedJob } from '../../../src/adapters/queue/job-queue.port.js';
+import { RetryableJobError } from '../../../src/adapters/queue/retryable-job.error.js';
+import { SimulatedHypervisor } from '../../../src/adapters/libvirt/simulated-hypervisor.js';
+import type { FlavorSnapshot } from '../../../src/domain/flavor/flavor-snapshot.js';
+import { virtualMachineDecider } from '../../../src/domain/virtual-machine/virtual-machine.decider.js';
+import type { VirtualMachineCommand } from '../../../src/domain/virtual-machine/virtual-machine.commands.js';
+import type { VirtualMachineEvent } from '../../../src/domain/virtual-machine/virtual-machine.events.js';
+import type { VirtualMachineState } from '../../../src/domain/virtual-machine/virtual-machine.state.js';
+import type { SagaJob } from '../../../src/handlers/sagas/saga-job.js';
+import { jobsForEvent } from '../../../src/handlers/sagas/vm-task.process-manager.js';
+import { SagaJobProcessor } from '../../../src/handlers/workers/saga-job-processor.js';
+import { vmRef } from '../../../src/handlers/workers/steps/vm-spec.js';
+import { FakeLiveCluster } from '../../support/fake-live-cluster.js';
+import { NOW, TINY, VM_ID, events } from '../domain/vm-fixtures.js';
+
+const REF = vmRef({ id: VM_ID, projectId: 'project-a' });
+const SMALL: FlavorSnapshot = { ...TINY, id: '2', name: 'm1.small', vcpus: 2, ramMb: 1024, diskGb: 20, maxVcpus: 8, maxRamMb: 4096 };
+const meta = { requestId: 'req-1', correlationId: 'req-1', causationId: 'req-1', actor: { userId: 'admin', projectId: 'p', roles: ['admin'] } };
+
+/**
+ * The saga end to end in memory: the decider appends to a history, the process manager turns each
+ * new event into jobs, the job processor runs them through the fake cluster and the hypervisor
+ * simulation and records the result as a command. Retries are run at once; deadlines are not.
+ */
+class SagaHarness {
+  readonly hypervisor = new SimulatedHypervisor();
+  readonly cluster = new FakeLiveCluster(this.hypervisor);
+  readonly history: VirtualMachineEvent[] = [...events.built()];
+  readonly ran: string[] = [];
+  private readonly queue: SagaJob[] = [];
+  private position = 0;
+  /** Called before each step job runs: a test acts mid-task here (abort, faults). */
+  beforeStep: (stepId: string) => Promise<void> | void = () => undefined;
+  readonly processor: SagaJobProcessor;
+
+  constructor(options: { live?: boolean } = {}) {
+    this.cluster.addNode('node-1', 8, 4096);
+    this.cluster.addNode('node-2', 8, 4096);
+    this.cluster.addRunningVm(REF, VM_ID, 'node-1', { vcpus: 1, maxVcpus: 4, memoryMiB: 512, maxMemoryMiB: 2048 });
+    this.processor = new SagaJobProcessor({
+      execute: async (command) => this.execute(command),
+      loadVm: async () => this.state(),
+      cluster: this.cluster,
+      convergenceTimeoutMs: 40,
+      pollIntervalMs: 2,
+      live: options.live === false ? null : { cluster: this.cluster, hypervisor: this.hypervisor, launcherMemoryOverheadMiB: 0 },
+    });
+  }
+
+  state(): VirtualMachineState {
+    return this.history.reduce(virtualMachineDecider.evolve, null);
+  }
+
+  /** A command through the decider; each new event goes through the process manager. */
+  execute(command: VirtualMachineCommand): void {
+    const decided = virtualMachineDecider.decide(command, this.state(), { now: NOW });
+    for (const event of decided) {
+      this.history.push(event);
+      const recorded = { ...event, id: `evt-${this.position}`, schemaVersion: 1, metadata: meta, occurredAt: NOW, streamId: `vm-${VM_ID}`, revision: this.position, position: this.position + 1, recordedAt: NOW } as RecordedEvent;
+      this.position += 1;
+      this.queue.push(...jobsForEvent(recorded, this.state(), { deadlineMs: 600_000, nowMs: Date.parse(NOW) }).filter((j) => j.queue !== 'deadlines'));
+    }
+  }
+
+  /** Runs queued jobs until none is left, as the workers would. */
+  async run(command?: VirtualMachineCommand): Promise<VirtualMachineState> {
+    if (command) this.execute(command);
+    for (let job = this.queue.shift(); job; job = this.queue.shift()) {
+      if (job.data.kind !== 'step') continue;
+      await this.beforeStep(job.data.stepId);
+      this.ran.push(`${job.queue}:${job.name}`);
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await this.processor.process(queued(job, attempt));
+          break;
+        } catch (error) {
+          if (!(error instanceof RetryableJobError)) throw error;
+        }
+      }
+    }
+    return this.state();
+  }
+
+  lastEvent(): VirtualMachineEvent {
+    return this.history[this.history.length - 1]!;
+  }
+
+  async domain(node = 'node-1') {
+    return this.hypervisor.getDomain({ vmId: VM_ID, node });
+  }
+}
+
+function queued(job: SagaJob, attemptsMade: number): QueuedJob {
+  let progress: object = {};
+  return {
+    id: job.id,
+    queue: job.queue,
+    name: job.name,
+    data: job.data,
+    attemptsMade,
+    maxAttempts: 3,
+    firstStartedAt: NOW,
+    get progress() {
+      return progress;
+    },
+    updateProgress: async (p) => {
+      progress = p as object;
+    },
+  };
+}
+
+const hotResize = (vcpus?: number, ramMb?: number): VirtualMachineCommand => ({
+  type: 'HotResizeVM',
+  data: { vmId: VM_ID, taskId: 'task-hot', ...(vcpus !== undefined ? { vcpus } : {}), ...(ramMb !== undefined ? { ramMb } : {}) },
+});
+const migrate = (targetHost: string | null = null): VirtualMachineCommand => ({ type: 'LiveMigrateVM', data: { vmId: VM_ID, taskId: 'task-mig', targetHost } });
+
+let harness: SagaHarness;
+afterEach(() => harness.hypervisor.close());
+
+describe('hot resize saga (in place)', () => {
+  it('given a running VM with headroom, when hot resized to 2 vCPUs and 1024 MiB, then pod, guest and VM object all have the new size and the VM is ACTIVE', async () => {
+    harness = new SagaHarness();
+    const vm = await harness.run(hotResize(2, 1024));
+    expect(harness.ran).toEqual([
+      'cluster:resize-launcher-pod',
+      'cluster:await-pod-resize',
+      'hypervisor:hot-add-vcpus',
+      'hypervisor:hot-add-memory',
+      'hypervisor:confirm-guest-size',
+      'cluster:record-vm-size',
+    ]);
+    expect(harness.lastEvent()).toEqual({ type: 'VMHotResized', data: { vmId: VM_ID, taskId: 'task-hot', vcpus: 2, ramMb: 1024 } });
+    expect(vm).toMatchObject({ vmState: 'active', task: null, flavor: { vcpus: 2, ramMb: 1024 } });
+    expect(harness.cluster.vm(REF).pod?.applied).toEqual({ vcpus: 2, memoryMiB: 1024 });
+    expect(harness.cluster.vm(REF).template).toMatchObject({ vcpus: 2, memoryMiB: 1024, maxVcpus: 4, maxMemoryMiB: 2048 });
+    expect(await harness.domain()).toMatchObject({ vcpus: { current: 2 }, memoryMiB: { current: 1024 }, guest: { vcpusOnline: 2, memoryMiB: 1024 } });
+  });
+
+  it('given the node could never hold the bigger pod (Infeasible), then the task fails with that reason, the pod is shrunk back and the VM stays ACTIVE at its old size', async () => {
+    harness = new SagaHarness();
+    harness.cluster.nodes.set('node-1', { cpu: 8, memoryMiB: 768 });
+    const vm = await harness.run(hotResize(undefined, 1024));
+    expect(harness.ran).toEqual(['cluster:resize-launcher-pod', 'cluster:shrink-launcher-pod']);
+    expect(harness.lastEvent()).toMatchObject({ type: 'TaskFailed', data: { action: 'hotResize', stepId: 'resize-launcher-pod', error: { code: 'PodResizeInfeasible' } } });
+    expect((harness.lastEvent().data as { error: { message: string } }).error.message).toMatch(/enough capacity/);
+    expect(vm).toMatchObject({ vmState: 'active', fault: null, flavor: { vcpus: 1, ramMb: 512 } });
+    expect(harness.cluster.vm(REF).pod).toEqual({ desired: { vcpus: 1, memoryMiB: 512 }, applied: { vcpus: 1, memoryMiB: 512 } });
+    expect(await harness.domain()).toMatchObject({ memoryMiB: { current: 512 } });
+  });
+
+  it('given the node has no room now (Deferred) past the wait, then it fails as deferred rather than hanging, and the pod is shrunk back', async () => {
+    harness = new SagaHarness();
+    harness.cluster.usedByOthersMiB.set('node-1', 3500);
+    const vm = await harness.run(hotResize(undefined, 1024));
+    expect(harness.lastEvent()).toMatchObject({ type: 'TaskFailed', data: { stepId: 'await-pod-resize', error: { code: 'PodResizeDeferred' } } });
+    expect(vm).toMatchObject({ vmState: 'active', flavor: { ramMb: 512 } });
+    expect(harness.cluster.vm(REF).pod?.desired).toEqual({ vcpus: 1, memoryMiB: 512 });
+  });
+
+  it('given the memory hot-add fails in libvirt, then the guest vCPUs and the pod are undone, newest first, and the VM is ACTIVE at 1 vCPU / 512 MiB', async () => {
+    harness = new SagaHarness();
+    harness.hypervisor.faults.failNext('setMemory', 1, new PermanentAdapterError('NotSupported', 'virtio-mem is not available'));
+    const vm = await harness.run(hotResize(2, 1024));
+    expect(harness.ran.slice(4)).toEqual(['hypervisor:restore-guest-memory', 'hypervisor:restore-guest-vcpus', 'cluster:shrink-launcher-pod']);
+    expect(harness.lastEvent()).toMatchObject({ type: 'TaskFailed', data: { stepId: 'hot-add-memory', error: { code: 'NotSupported' } } });
+    expect(vm).toMatchObject({ vmState: 'active', fault: null, flavor: { vcpus: 1, ramMb: 512 } });
+    expect(await harness.domain()).toMatchObject({ vcpus: { current: 1 }, memoryMiB: { current: 512 } });
+    expect(harness.cluster.vm(REF).pod?.applied).toEqual({ vcpus: 1, memoryMiB: 512 });
+  });
+
+  it('given libvirt drops the connection once during the vCPU hot-add, then the step is retried and the resize completes', async () => {
+    harness = new SagaHarness();
+    harness.hypervisor.faults.failNext('setVcpus', 1, new TransientAdapterError('ConnectionLost', 'libvirtd went away'));
+    const vm = await harness.run(hotResize(3));
+    expect(harness.lastEvent().type).toBe('VMHotResized');
+    expect(vm?.flavor.vcpus).toBe(3);
+  });
+
+  it('given the VM object cannot record the size, then everything is undone, the guest included', async () => {
+    harness = new SagaHarness();
+    const setVmSize = harness.cluster.setVmSize.bind(harness.cluster);
+    let first = true;
+    harness.cluster.setVmSize = async (ref, size) => {
+      if (first) {
+        first = false;
+        throw new PermanentAdapterError('Invalid', 'admission webhook denied the request');
+      }
+      return setVmSize(ref, size);
+    };
+    const vm = await harness.run(hotResize(2));
+    expect(harness.ran.slice(-3)).toEqual(['cluster:restore-vm-size', 'hypervisor:restore-guest-vcpus', 'cluster:shrink-launcher-pod']);
+    expect(vm).toMatchObject({ vmState: 'active', flavor: { vcpus: 1 } });
+    expect(harness.cluster.vm(REF).template.vcpus).toBe(1);
+    expect(await harness.domain()).toMatchObject({ vcpus: { current: 1 } });
+  });
+
+  it('given a cluster adapter without live changes, then the task fails with NotSupported and the VM stays ACTIVE', async () => {
+    harness = new SagaHarness({ live: false });
+    const vm = await harness.run(hotResize(2));
+    expect(harness.lastEvent()).toMatchObject({ type: 'TaskFailed', data: { error: { code: 'NotSupported' } } });
+    expect(vm?.vmState).toBe('active');
+  });
+});
+
+describe('live migration saga', () => {
+  it('given a running VM on node-1, when live-migrated, then it runs on node-2 with the same domain size and the new host recorded', async () => {
+    harness = new SagaHarness();
+    const vm = await harness.run(migrate());
+    expect(harness.ran).toEqual(['cluster:start-migration', 'cluster:follow-migration']);
+    expect(harness.lastEvent()).toEqual({ type: 'VMLiveMigrated', data: { vmId: VM_ID, taskId: 'task-mig', sourceHost: 'node-1', host: 'node-2' } });
+    expect(vm).toMatchObject({ vmState: 'active', host: 'node-2', migration: null });
+    expect(await harness.domain('node-2')).toMatchObject({ vcpus: { current: 1 } });
+    expect(await harness.domain('node-1')).toBeNull();
+  });
+
+  it('given a target host, then the migration is asked for that node', async () => {
+    harness = new SagaHarness();
+    harness.cluster.addNode('node-3', 8, 4096);
+    const vm = await harness.run(migrate('node-3'));
+    expect(harness.cluster.calls).toContain('startMigration mig-task-mig to node-3');
+    expect(vm?.host).toBe('node-3');
+  });
+
+  it('given the migration fails mid-way, then it is deleted, the task fails with the reason and the VM stays ACTIVE on node-1', async () => {
+    harness = new SagaHarness();
+    harness.cluster.failNextMigration = 'target virt-handler lost the connection';
+    harness.cluster.migrationSteps = 4;
+    const vm = await harness.run(migrate());
+    expect(harness.ran).toEqual(['cluster:start-migration', 'cluster:follow-migration', 'cluster:abort-migration']);
+    expect(harness.lastEvent()).toMatchObject({ type: 'TaskFailed', data: { action: 'live-migration', error: { code: 'MigrationFailed' } } });
+    expect((harness.lastEvent().data as { error: { message: string } }).error.message).toMatch(/lost the connection/);
+    expect(vm).toMatchObject({ vmState: 'active', host: 'node-1' });
+    expect(await harness.domain('node-1')).not.toBeNull();
+  });
+
+  it('given an abort while the migration is followed, then the migration is deleted and the VM stays ACTIVE on node-1 (cancelled)', async () => {
+    harness = new SagaHarness();
+    harness.cluster.migrationSteps = 1000;
+    harness.beforeStep = (step) => {
+      if (step === 'follow-migration') harness.execute({ type: 'AbortLiveMigration', data: { vmId: VM_ID, taskId: 'task-mig' } });
+    };
+    const vm = await harness.run(migrate());
+    expect(harness.cluster.calls).toContain('abortMigration mig-task-mig');
+    expect(harness.lastEvent()).toMatchObject({ type: 'TaskFailed', data: { error: { code: 'MigrationCancelled' } } });
+    expect(vm).toMatchObject({ vmState: 'active', host: 'node-1', task: null });
+    expect(harness.cluster.migrations.size).toBe(0);
+  });
+});
+
+describe('cold resize saga', () => {
+  const resize = (flavor = SMALL): VirtualMachineCommand => ({ type: 'ResizeVM', data: { vmId: VM_ID, taskId: 'task-resize', flavor } });
+
+  it('given a running VM, when resized and confirmed, then it restarted with the new size and headroom and is ACTIVE', async () => {
+    harness = new SagaHarness();
+    let vm = await harness.run(resize());
+    expect(harness.ran).toEqual(['cluster:power-off-for-resize', 'cluster:resize-vm-object', 'cluster:power-on-resized']);
+    expect(vm).toMatchObject({ vmState: 'resized', flavor: SMALL });
+    expect(harness.cluster.vm(REF).template).toEqual({ vcpus: 2, maxVcpus: 8, memoryMiB: 1024, maxMemoryMiB: 4096 });
+    expect(await harness.domain()).toMatchObject({ vcpus: { current: 2, max: 8 } });
+    vm = await harness.run({ type: 'ConfirmResize', data: { vmId: VM_ID } });
+    expect(vm).toMatchObject({ vmState: 'active', resize: null });
+  });
+
+  it('given a resized VM, when reverted, then it restarted with the old size and is ACTIVE with the old flavor', async () => {
+    harness = new SagaHarness();
+    await harness.run(resize());
+    const vm = await harness.run({ type: 'RevertResize', data: { vmId: VM_ID, taskId: 'task-revert' } });
+    expect(vm).toMatchObject({ vmState: 'active', flavor: TINY });
+    expect(harness.cluster.vm(REF).template).toEqual({ vcpus: 1, maxVcpus: 4, memoryMiB: 512, maxMemoryMiB: 2048 });
+  });
+
+  it('given the new size does not fit anywhere, then the old size is restored, the VM runs again and the resize failed', async () => {
+    harness = new SagaHarness();
+    const vm = await harness.run(resize({ ...SMALL, ramMb: 8192, maxRamMb: 8192 }));
+    expect(harness.ran.slice(-2)).toEqual(['cluster:restore-vm-size', 'cluster:power-on-after-resize']);
+    expect(harness.lastEvent()).toMatchObject({ type: 'TaskFailed', data: { action: 'resize', error: { code: 'NoValidHost' } } });
+    expect(vm).toMatchObject({ vmState: 'active', flavor: TINY, resize: null });
+    expect(harness.cluster.vm(REF)).toMatchObject({ running: true, template: { memoryMiB: 512 } });
+  });
+});
