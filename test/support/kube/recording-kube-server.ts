@@ -94,6 +94,12 @@ export class RecordingKubeServer {
     return stored;
   }
 
+  /** Changes an object without a watch event, as a watch that missed it would see. */
+  putUnseen(path: string, object: Obj): void {
+    const existing = this.objects.get(path);
+    this.objects.set(path, { ...object, metadata: { uid: randomUUID(), ...existing?.metadata, ...object.metadata, resourceVersion: String(++this.revision) } } as Obj);
+  }
+
   get(path: string): Obj | undefined {
     return this.objects.get(path);
   }

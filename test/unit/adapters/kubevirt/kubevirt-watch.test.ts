@@ -104,6 +104,21 @@ describe('KubevirtCluster.watchVms: an informer that resumes and relists', () =>
     expect(lists.length).toBeGreaterThanOrEqual(2);
   });
 
+  it('given a change the watch never delivered, when the periodic resync relists, then it is reported once as MODIFIED', async () => {
+    cluster = new KubevirtCluster(loadKubeConfig({ kind: 'text', yaml: server.kubeconfig() }), { watch: { retryDelayMs: 20, resyncMs: 50 } });
+    await cluster.ensureVm(spec('a'));
+    start();
+    await eventually(() => expect(changes).toHaveLength(1));
+    const vm = server.get(vmPath('a'))!;
+    server.putUnseen(vmPath('a'), { ...vm, status: { printableStatus: 'Stopped' } });
+    await eventually(() => expect(changes.filter((c) => c.type === 'MODIFIED' && c.vm.printableStatus === 'Stopped')).toHaveLength(1));
+    const lists = () => server.requests.filter((r) => r.query.watch === undefined && r.path === '/apis/kubevirt.io/v1/virtualmachines').length;
+    const listed = lists();
+    await eventually(() => expect(lists()).toBeGreaterThan(listed + 1));
+    expect(changes.filter((c) => c.type === 'MODIFIED')).toHaveLength(1);
+    expect(changes.filter((c) => c.type === 'ADDED')).toHaveLength(1);
+  });
+
   it('given a stopped watch, when VMs change, then nothing more is reported', async () => {
     start();
     watch.stop();
