@@ -28,7 +28,7 @@ export class TemplateDomainResolver implements DomainResolver {
 
   constructor(private readonly options: TemplateResolverOptions) {
     this.nameTemplate = options.nameTemplate ?? '{vmId}';
-    if (!this.nameTemplate.includes('{vmId}')) throw new Error(`nameTemplate must contain {vmId}: ${this.nameTemplate}`);
+    if (this.nameTemplate.split('{vmId}').length !== 2) throw new Error(`nameTemplate must contain {vmId} once: ${this.nameTemplate}`);
   }
 
   uri(node: string): string {

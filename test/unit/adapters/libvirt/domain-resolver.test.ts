@@ -15,7 +15,8 @@ describe('TemplateDomainResolver', () => {
     expect(resolver.vmIdOf('vp--n1', 'n1')).toBeNull();
   });
 
-  it('given a name template without {vmId}, when built, then it is refused', () => {
-    expect(() => new TemplateDomainResolver({ uriTemplate: 'x', nameTemplate: 'fixed' })).toThrow(/\{vmId\}/);
+  it('given a name template without {vmId} or with two, when built, then it is refused', () => {
+    expect(() => new TemplateDomainResolver({ uriTemplate: 'x', nameTemplate: 'fixed' })).toThrow(/\{vmId\} once/);
+    expect(() => new TemplateDomainResolver({ uriTemplate: 'x', nameTemplate: '{vmId}-{vmId}' })).toThrow(/once/);
   });
 });
