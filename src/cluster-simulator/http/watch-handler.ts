@@ -47,6 +47,8 @@ export class WatchHandler {
       if (!response.writableEnded) response.end();
     };
     response.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
+    // the real server sends the headers at once: clients see the watch open before any event
+    response.flushHeaders();
     let subscription;
     try {
       subscription = this.hub.subscribe({ resource: type, ...(namespace !== undefined ? { namespace } : {}), labels, fields }, from, write, finish);
