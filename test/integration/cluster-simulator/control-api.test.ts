@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startClusterSimulator } from '../../../src/cluster-simulator/cluster-simulator.js';
-import { createNamespace, eventually, ns, startFixture, vmManifest, type SimulatorFixture } from './simulator-fixture.js';
+import { createNamespace, eventually, ns, startFixture, vmManifest, type JsonResponse, type SimulatorFixture } from './simulator-fixture.js';
 
 const vmPath = `/apis/kubevirt.io/v1/namespaces/${ns}/virtualmachines`;
 const halted = (name: string) => vmManifest(name, { runStrategy: 'Halted' });
@@ -15,7 +15,7 @@ describe('cluster simulator: control API', () => {
   });
   afterEach(async () => fixture.simulator.close());
 
-  const control = (path: string, method: string, json?: unknown) =>
+  const control = (path: string, method: string, json?: unknown): Promise<JsonResponse> =>
     fetch(`${fixture.simulator.url}/simulator/v1/${path}`, { method, ...(json !== undefined ? { body: JSON.stringify(json), headers: { 'Content-Type': 'application/json' } } : {}) });
 
   it('given an armed failure over HTTP, when the next two matching requests come, then they fail with that status and the third succeeds', async () => {
@@ -99,7 +99,7 @@ describe('cluster simulator: persistence', () => {
     try {
       const first = await startClusterSimulator({ nodes, stepMs: 5, stateFile });
       const token = /token: (\S+)/.exec(first.kubeconfig())![1]!;
-      const call = (url: string, path: string, init: RequestInit = {}) => fetch(`${url}${path}`, { ...init, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' } });
+      const call = (url: string, path: string, init: RequestInit = {}): Promise<JsonResponse> => fetch(`${url}${path}`, { ...init, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' } });
       await call(first.url, '/api/v1/namespaces', { method: 'POST', body: JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }) });
       await call(first.url, vmPath, { method: 'POST', body: JSON.stringify(vmManifest('web-01')) });
       await eventually(async () => (await (await call(first.url, `${vmPath}/web-01`)).json()).status?.printableStatus === 'Running', 10000, 'Running');
@@ -109,7 +109,7 @@ describe('cluster simulator: persistence', () => {
 
       const second = await startClusterSimulator({ nodes, stepMs: 5, stateFile });
       const secondToken = /token: (\S+)/.exec(second.kubeconfig())![1]!;
-      const call2 = (path: string) => fetch(`${second.url}${path}`, { headers: { Authorization: `Bearer ${secondToken}` } });
+      const call2 = (path: string): Promise<JsonResponse> => fetch(`${second.url}${path}`, { headers: { Authorization: `Bearer ${secondToken}` } });
       try {
         const after = await (await call2(`${vmPath}/web-01`)).json();
         expect(after.metadata.uid).toBe(before.metadata.uid);
