@@ -11,5 +11,5 @@ import { MigrationsProjection } from './migrations/migrations.projection.js';
 
 /** Every read model the service keeps, in the order a batch folds them. */
 export function createAllProjections(): Projection[] {
-  return [new ServersProjection(), new InstanceActionsProjection(), new AuditLogProjection(), new FlavorsProjection(), new KeypairsProjection(), new ProjectQuotasProjection(), new ImagesProjection(), new MigrationsProjection()];
+  return [new ServersProjection(), new InstanceActionsProjection(), new AuditLogProjection(), new FlavorsProjection(), new KeypairsProjection(), new ProjectQuotasProjection(), new ImagesProjection(), new MigrationsProjection(), new NetworksProjection(), new SubnetsProjection(), new PortsProjection()];
 }
