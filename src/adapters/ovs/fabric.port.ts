@@ -19,8 +19,16 @@ export interface FabricPort {
   ensurePort(spec: PortSpec): Promise<PortInfo>;
   getPort(portId: string): Promise<PortInfo | null>;
   deletePort(portId: string): Promise<void>;
-  /** Binds the port to a node (OVN requested-chassis), or unbinds it with null. */
+  /** Binds the port to a node (OVN requested-chassis), or unbinds it with null; ends a begun migration. */
   setPortChassis(portId: string, chassis: string | null): Promise<void>;
+  /**
+   * Live migration: binds the port to its current node and `target` at once (OVN requested-chassis
+   * "current,target" with activation-strategy=rarp: the target's binding takes the traffic when the
+   * migrated guest announces itself there), so the NIC keeps working through the switch-over. Finish
+   * with setPortChassis(portId, target), or abort with setPortChassis(portId, current). Errors:
+   * 'PortNotFound'; 'Invalid' when the port is unbound or already on `target`.
+   */
+  beginPortMigration(portId: string, target: string): Promise<void>;
   /** Every port when no switch is given. */
   listPorts(switchId?: string): Promise<PortInfo[]>;
 }
@@ -51,4 +59,7 @@ export interface PortSpec {
   chassis: string | null;
 }
 
-export type PortInfo = PortSpec;
+export interface PortInfo extends PortSpec {
+  /** Present only between beginPortMigration and the setPortChassis that ends it. */
+  migratingTo?: string;
+}

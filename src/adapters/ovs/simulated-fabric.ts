@@ -26,7 +26,7 @@ const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.str
  * OVN northbound in process: logical switches and their ports, with the uniqueness OVN's
  * port security and IPAM rely on. `calls` counts per operation and per switch or port id;
  * `effects` counts changes made ('createSwitch', 'updateSwitch', 'deleteSwitch', 'createPort',
- * 'updatePort', 'deletePort', 'bindPort') per switch or port id.
+ * 'updatePort', 'deletePort', 'bindPort', 'migratePort') per switch or port id.
  */
 export class SimulatedFabric implements FabricPort {
   readonly faults = new FaultInjector<FabricOperation>();
@@ -121,9 +121,23 @@ export class SimulatedFabric implements FabricPort {
     return this.call('setPortChassis', portId, () => {
       const port = this.ports.get(portId);
       if (!port) throw new PermanentAdapterError('PortNotFound', `logical switch port ${portId} not found`);
-      if (port.chassis === chassis) return;
+      if (port.chassis === chassis && port.migratingTo === undefined) return;
       port.chassis = chassis;
+      delete port.migratingTo;
       this.effects.record('bindPort', portId);
+      this.save();
+    });
+  }
+
+  beginPortMigration(portId: string, target: string): Promise<void> {
+    return this.call('beginPortMigration', portId, () => {
+      const port = this.ports.get(portId);
+      if (!port) throw new PermanentAdapterError('PortNotFound', `logical switch port ${portId} not found`);
+      if (!port.chassis) throw new PermanentAdapterError('Invalid', `port ${portId} is not bound to a node, so it cannot migrate`);
+      if (port.chassis === target) throw new PermanentAdapterError('Invalid', `port ${portId} is already on ${target}`);
+      if (port.migratingTo === target) return;
+      port.migratingTo = target;
+      this.effects.record('migratePort', portId);
       this.save();
     });
   }

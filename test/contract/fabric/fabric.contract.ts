@@ -142,6 +142,34 @@ export function fabricContract(name: string, makeHarness: MakeFabricHarness): vo
         expect((await fabric.getPort(spec.portId))?.chassis).toBeNull();
       });
 
+      it('given a bound port, when a migration begins twice and is finished, then it is bound to both nodes and then to the target only', async () => {
+        const spec = port({ chassis: 'node-a' });
+        await fabric.ensurePort(spec);
+        await fabric.beginPortMigration(spec.portId, 'node-b');
+        await fabric.beginPortMigration(spec.portId, 'node-b');
+        expect(await fabric.getPort(spec.portId)).toEqual({ ...spec, migratingTo: 'node-b' });
+        await fabric.setPortChassis(spec.portId, 'node-b');
+        expect(await fabric.getPort(spec.portId)).toEqual({ ...spec, chassis: 'node-b' });
+      });
+
+      it('given a migration begun, when aborted by binding the source again, then the port is on the source only', async () => {
+        const spec = port({ chassis: 'node-a' });
+        await fabric.ensurePort(spec);
+        await fabric.beginPortMigration(spec.portId, 'node-b');
+        await fabric.setPortChassis(spec.portId, 'node-a');
+        expect(await fabric.getPort(spec.portId)).toEqual(spec);
+      });
+
+      it('given an unbound port or one already on the target, when a migration begins, then it is refused as invalid', async () => {
+        const unbound = port();
+        await fabric.ensurePort(unbound);
+        await expect(fabric.beginPortMigration(unbound.portId, 'node-b')).rejects.toMatchObject({ code: 'Invalid', retryable: false });
+        const bound = port({ chassis: 'node-a' });
+        await fabric.ensurePort(bound);
+        await expect(fabric.beginPortMigration(bound.portId, 'node-a')).rejects.toMatchObject({ code: 'Invalid', retryable: false });
+        await expect(fabric.beginPortMigration(randomUUID(), 'node-b')).rejects.toMatchObject({ code: 'PortNotFound', retryable: false });
+      });
+
       it('given no port, when its chassis is set, then PortNotFound', async () => {
         await expect(fabric.setPortChassis(randomUUID(), 'node-a')).rejects.toMatchObject({ code: 'PortNotFound', retryable: false });
       });

@@ -18,5 +18,6 @@ export class FaultInjectingFabric implements FabricPort {
   getPort = (portId: string) => this.faults.intercept('getPort', portId, () => this.inner.getPort(portId));
   deletePort = (portId: string) => this.faults.intercept('deletePort', portId, () => this.inner.deletePort(portId));
   setPortChassis = (portId: string, chassis: string | null) => this.faults.intercept('setPortChassis', portId, () => this.inner.setPortChassis(portId, chassis));
+  beginPortMigration = (portId: string, target: string) => this.faults.intercept('beginPortMigration', portId, () => this.inner.beginPortMigration(portId, target));
   listPorts = (switchId?: string) => this.faults.intercept('listPorts', switchId, () => this.inner.listPorts(switchId));
 }

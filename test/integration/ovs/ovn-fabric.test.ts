@@ -73,6 +73,18 @@ if (shouldRunOvsdbTests()) {
       await expect(servers.nbctl('list', 'Logical_Switch_Port', spec.portId)).rejects.toThrow(/no row/);
     });
 
+    it('given a live migration, when begun and finished, then ovn-nbctl sees both nodes with rarp activation, then the target alone', async () => {
+      const spec = port();
+      await fabric.ensurePort(spec);
+      await fabric.beginPortMigration(spec.portId, 'node-b');
+      expect(decodeStringMap((await nbRow(servers, 'Logical_Switch_Port', spec.portId, ['options'])).options)).toEqual({
+        'requested-chassis': 'node-a,node-b',
+        'activation-strategy': 'rarp',
+      });
+      await fabric.setPortChassis(spec.portId, 'node-b');
+      expect(decodeStringMap((await nbRow(servers, 'Logical_Switch_Port', spec.portId, ['options'])).options)).toEqual({ 'requested-chassis': 'node-b' });
+    });
+
     it('given every operation repeated, when run twice, then the second changes nothing (the transaction count stays)', async () => {
       const spec = port();
       const client = await OvsdbClient.connect({ endpoint: servers.socket('nb') });

@@ -6,7 +6,7 @@ import type { FabricPort, LogicalSwitch, LogicalSwitchSpec, PortInfo, PortSpec }
 import { OvsdbClient } from '../ovsdb/ovsdb-client.js';
 import { decodeStringSet, namedUuid, ovsdbMap, ovsdbSet, uuid, type OvsdbRow } from '../ovsdb/ovsdb-encoding.js';
 import { OvsdbOperationError } from '../ovsdb/ovsdb-errors.js';
-import { assertNoRow, assertRows, type Condition, type Operation, type OperationResult } from '../ovsdb/ovsdb-operations.js';
+import { assertNoRow, assertRows, type Condition, type Mutation, type Operation, type OperationResult } from '../ovsdb/ovsdb-operations.js';
 import {
   decodePortRow,
   decodeSwitchRow,
@@ -17,8 +17,9 @@ import {
   OWNED_SWITCH_CONFIG,
   OWNED_SWITCH_IDS,
   PORT_COLUMNS,
+  BINDING_OPTIONS,
+  bindingOptions,
   portRow,
-  REQUESTED_CHASSIS,
   SWITCH_COLUMNS,
   switchConfig,
   switchName,
@@ -188,16 +189,24 @@ export class OvnFabric implements FabricPort {
       const [rows] = await this.read([selectPort(portId)]);
       if (!rows![0]) throw new PermanentAdapterError('PortNotFound', `logical switch port ${portId} not found`);
       const port = decodePortRow(rows![0]);
-      if (port.value.chassis === chassis) return;
-      // Mutations leave every other option alone (no read-modify-write of the whole map).
-      const mutations: Operation & { op: 'mutate' } = {
-        op: 'mutate',
-        table: LSP,
-        where: byUuid(port.uuid),
-        mutations: [['options', 'delete', ovsdbSet([REQUESTED_CHASSIS])]],
-      };
-      if (chassis) mutations.mutations.push(['options', 'insert', ovsdbMap({ [REQUESTED_CHASSIS]: chassis })]);
-      await this.write([mutations]);
+      if (port.value.chassis === chassis && port.value.migratingTo === undefined) return;
+      await this.write([rebind(port, bindingOptions(chassis))]);
+    });
+  }
+
+  beginPortMigration(portId: string, target: string): Promise<void> {
+    return this.retrying(async () => {
+      const [rows] = await this.read([selectPort(portId)]);
+      if (!rows![0]) throw new PermanentAdapterError('PortNotFound', `logical switch port ${portId} not found`);
+      const port = decodePortRow(rows![0]);
+      if (!port.value.chassis) throw new PermanentAdapterError('Invalid', `port ${portId} is not bound to a node, so it cannot migrate`);
+      if (port.value.chassis === target) throw new PermanentAdapterError('Invalid', `port ${portId} is already on ${target}`);
+      if (port.value.migratingTo === target) return;
+      // Only from the binding we read: a concurrent move aborts this and the retry decides again.
+      await this.write([
+        assertRows(LSP, byUuid(port.uuid), ['options'], '==', [{ options: ovsdbMap(port.options) }]),
+        rebind(port, bindingOptions(port.value.chassis, target)),
+      ]);
     });
   }
 
@@ -252,6 +261,13 @@ export class OvnFabric implements FabricPort {
       }
     }
   }
+}
+
+/** Replaces the binding options by mutation, leaving every other option alone. */
+function rebind(port: PortRow, binding: Record<string, string>): Operation {
+  const mutations: Mutation[] = [['options', 'delete', ovsdbSet(BINDING_OPTIONS)]];
+  if (Object.keys(binding).length > 0) mutations.push(['options', 'insert', ovsdbMap(binding)]);
+  return { op: 'mutate', table: LSP, where: byUuid(port.uuid), mutations };
 }
 
 function checkAddresses(port: PortInfo, logicalSwitch: SwitchRow, neighbours: PortRow[]): void {

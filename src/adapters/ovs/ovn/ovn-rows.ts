@@ -14,6 +14,9 @@ export const EXT_CIDRS = 'virtplane:cidrs';
 export const EXT_PORT_ID = 'virtplane:port-id';
 export const EXT_VM_ID = 'virtplane:vm-id';
 export const REQUESTED_CHASSIS = 'requested-chassis';
+/** With two requested chassis, the second takes the traffic once the guest sends a RARP from it. */
+export const ACTIVATION_STRATEGY = 'activation-strategy';
+export const BINDING_OPTIONS = [REQUESTED_CHASSIS, ACTIVATION_STRATEGY];
 
 export const switchName = (networkId: string): string => `vp-${networkId}`;
 
@@ -95,9 +98,22 @@ export function decodePortRow(row: OvsdbRow): PortRow {
       mac: mac.toLowerCase(),
       ips,
       vmId: externalIds[EXT_VM_ID] ?? null,
-      chassis: options[REQUESTED_CHASSIS] || null,
+      ...bindingOf(options),
     },
   };
+}
+
+/** requested-chassis "a" is bound to a; "a,b" is migrating from a to b (OVN's multi-chassis binding). */
+function bindingOf(options: Record<string, string>): { chassis: string | null; migratingTo?: string } {
+  const [chassis, migratingTo] = (options[REQUESTED_CHASSIS] ?? '').split(',').filter(Boolean);
+  return migratingTo ? { chassis: chassis ?? null, migratingTo } : { chassis: chassis ?? null };
+}
+
+/** The binding options for a port on `chassis`, or migrating from it to `migratingTo`. */
+export function bindingOptions(chassis: string | null, migratingTo?: string): Record<string, string> {
+  if (!chassis) return {};
+  if (!migratingTo) return { [REQUESTED_CHASSIS]: chassis };
+  return { [REQUESTED_CHASSIS]: `${chassis},${migratingTo}`, [ACTIVATION_STRATEGY]: 'rarp' };
 }
 
 export const OWNED_PORT_IDS = [EXT_PORT_ID, EXT_NETWORK_ID, EXT_VM_ID];
@@ -107,13 +123,13 @@ export function portRow(port: PortInfo, existing?: PortRow): OvsdbRow {
   const address = [port.mac, ...port.ips].join(' ');
   const ids: Record<string, string> = { [EXT_PORT_ID]: port.portId, [EXT_NETWORK_ID]: port.switchId };
   if (port.vmId) ids[EXT_VM_ID] = port.vmId;
-  const chassis: Record<string, string> = port.chassis ? { [REQUESTED_CHASSIS]: port.chassis } : {};
+  const binding = bindingOptions(port.chassis, port.migratingTo);
   return {
     name: port.portId,
     addresses: ovsdbSet([address]),
     // Port security pins the MAC and IPs the VM may send from (OVN drops spoofed traffic).
     port_security: ovsdbSet([address]),
     external_ids: ovsdbMap(mergeOwned(existing?.externalIds ?? {}, OWNED_PORT_IDS, ids)),
-    options: ovsdbMap(mergeOwned(existing?.options ?? {}, [REQUESTED_CHASSIS], chassis)),
+    options: ovsdbMap(mergeOwned(existing?.options ?? {}, BINDING_OPTIONS, binding)),
   };
 }
