@@ -70,6 +70,12 @@ describe('KubevirtCluster against the cluster simulator: a whole VM life, schema
     await cluster.resizeLauncherPod(REF, { vcpus: 4, memoryMiB: 4096 });
     await eventually(async () => expect(await cluster.getPodResize(REF)).toMatchObject({ state: 'Done', applied: { vcpus: 4, memoryMiB: 4096 } }), WAIT_MS);
 
+    // The template follows, for the next boot.
+    await cluster.setVmSize(REF, { vcpus: 4, maxVcpus: 8, memoryMiB: 4096, maxMemoryMiB: 8192 });
+    const sized = (await cluster.getVm(REF))!;
+    expect(sized.printableStatus).toBe('Running');
+    expect(sized.conditions).not.toContainEqual(expect.objectContaining({ type: 'RestartRequired', status: 'True' }));
+
     // NIC hotplug and unplug through the VM template.
     await cluster.attachNic(REF, { name: 'dyn1', networkName: `${NAMESPACE}/storage-net`, macAddress: '02:00:00:1e:00:10' });
     await eventually(async () => expect((await cluster.getVmi(REF))?.interfaces.map((i) => i.name)).toContain('dyn1'), WAIT_MS);
@@ -78,7 +84,8 @@ describe('KubevirtCluster against the cluster simulator: a whole VM life, schema
 
     // Live migration keeps the IP and moves the VM.
     const before = (await cluster.getVmi(REF))!.node;
-    await cluster.startMigration(REF, { name: 'web-01-mig-1' });
+    const target = before === 'node-a' ? 'node-b' : 'node-a';
+    await cluster.startMigration(REF, { name: 'web-01-mig-1', targetNode: target });
     const done = await eventually(async () => {
       const migration = await cluster.getMigration({ namespace: NAMESPACE, name: 'web-01-mig-1' });
       expect(migration?.phase).toBe('Succeeded');
@@ -86,7 +93,7 @@ describe('KubevirtCluster against the cluster simulator: a whole VM life, schema
     }, WAIT_MS);
     expect(done.progressPercent).toBe(100);
     const after = (await cluster.getVmi(REF))!;
-    expect(after.node).not.toBe(before);
+    expect(after.node).toBe(target);
     expect(after.interfaces).toContainEqual(expect.objectContaining({ name: 'default', ipAddress: '10.16.0.50' }));
 
     const writes = simulator.control.requests().filter((r) => ['POST', 'PUT', 'PATCH'].includes(r.method));

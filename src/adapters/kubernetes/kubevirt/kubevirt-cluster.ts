@@ -14,6 +14,7 @@ import {
   type VmSpec,
   type VmiObservation,
 } from '../cluster.port.js';
+import type { VmSizeClusterPort, VmTemplateSize } from '../vm-size-cluster.port.js';
 import { validateVmSpec } from '../vm-spec-validation.js';
 import { retryOnConflict } from './conflict-retry.js';
 import { KubeApi, type CustomObject } from './kube-api.js';
@@ -27,6 +28,7 @@ import { abortMigration, getMigration, startMigration } from './migrations.js';
 import { getPodResize, resizeLauncherPod } from './pod-resize.js';
 import { NamespaceMapping } from './namespace-mapping.js';
 import { PodExecCommandRunner } from './pod-exec-command-runner.js';
+import { setVmSize } from './vm-size.js';
 import { VmWatch, type VmWatchOptions } from './vm-watch.js';
 
 export interface KubevirtClusterOptions {
@@ -44,7 +46,7 @@ export interface KubevirtClusterOptions {
  * objects for VMs, KubeVirt's action subresources for start/stop/restart/pause/unpause, pod resize,
  * NIC edits of the VM spec, VirtualMachineInstanceMigrations, and watches that resume.
  */
-export class KubevirtCluster implements LiveChangeClusterPort {
+export class KubevirtCluster implements LiveChangeClusterPort, VmSizeClusterPort {
   readonly api: KubeApi;
   private readonly namespaces: NamespaceMapping;
   private readonly attempts: number;
@@ -188,9 +190,16 @@ export class KubevirtCluster implements LiveChangeClusterPort {
     );
   }
 
-  async startMigration(ref: VmRef, options: { name: string }): Promise<MigrationObservation> {
+  async setVmSize(ref: VmRef, size: VmTemplateSize): Promise<void> {
     const cluster = this.toCluster(ref);
-    const observed = await this.guard(`migrate ${cluster.namespace}/${cluster.name}`, () => startMigration(this.api, cluster, options.name));
+    await this.guard(`set the size of VirtualMachine ${cluster.namespace}/${cluster.name}`, () =>
+      retryOnConflict(this.attempts, () => setVmSize(this.api, cluster, size)),
+    );
+  }
+
+  async startMigration(ref: VmRef, options: { name: string; targetNode?: string }): Promise<MigrationObservation> {
+    const cluster = this.toCluster(ref);
+    const observed = await this.guard(`migrate ${cluster.namespace}/${cluster.name}`, () => startMigration(this.api, cluster, options.name, options.targetNode));
     return { ...observed, ref: { namespace: ref.namespace, name: options.name } };
   }
 

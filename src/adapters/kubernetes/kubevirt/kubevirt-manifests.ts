@@ -118,11 +118,11 @@ function containerDiskImage(image: string): string {
   return image.replace(/^docker:\/\//, '');
 }
 
-export function migrationManifest(namespace: string, name: string, vmiName: string): KubeObject {
+export function migrationManifest(namespace: string, name: string, vmiName: string, targetNode?: string): KubeObject {
   return {
     apiVersion: 'kubevirt.io/v1',
     kind: 'VirtualMachineInstanceMigration',
     metadata: { name, namespace, labels: { [MANAGED_BY_LABEL]: MANAGED_BY } },
-    spec: { vmiName },
+    spec: { vmiName, ...(targetNode ? { addedNodeSelector: { 'kubernetes.io/hostname': targetNode } } : {}) },
   };
 }

@@ -6,10 +6,11 @@ import { migrationManifest } from './kubevirt-manifests.js';
 import { observeMigration } from './kubevirt-observations.js';
 
 /**
- * Creates the VirtualMachineInstanceMigration (kubevirt-api.md §4), idempotent by its name. The
+ * Creates the VirtualMachineInstanceMigration (kubevirt-api.md §4), idempotent by its name; a
+ * target node narrows it through addedNodeSelector (it may only narrow the VM's placement). The
  * webhook's refusals (400: not migratable, one already unfinished) are final for this attempt.
  */
-export async function startMigration(api: KubeApi, ref: VmRef, name: string): Promise<MigrationObservation> {
+export async function startMigration(api: KubeApi, ref: VmRef, name: string, targetNode?: string): Promise<MigrationObservation> {
   const existing = await api.getCustom('virtualmachineinstancemigrations', ref.namespace, name);
   if (existing) return sameMigration(api, existing, ref);
   const vmi = await api.getCustom('virtualmachineinstances', ref.namespace, ref.name);
@@ -17,7 +18,7 @@ export async function startMigration(api: KubeApi, ref: VmRef, name: string): Pr
     throw new PermanentAdapterError('VmNotRunning', `VMI ${ref.namespace}/${ref.name} is not running; nothing to migrate`);
   }
   try {
-    const created = await api.createCustom('virtualmachineinstancemigrations', ref.namespace, migrationManifest(ref.namespace, name, ref.name));
+    const created = await api.createCustom('virtualmachineinstancemigrations', ref.namespace, migrationManifest(ref.namespace, name, ref.name, targetNode));
     return observeMigration(created, vmi);
   } catch (error) {
     const api409 = asKubeApiError(error);

@@ -68,6 +68,21 @@ describe('KubevirtCluster: the exact requests (golden fixtures, reviewed against
     expectGolden('live-migrate', server.requests);
   });
 
+  it('given a VM, when its template size is set twice, then one guarded merge patch writes sockets, memory and the CPU request', async () => {
+    await cluster.ensureVm(spec({ nics: [] }));
+    server.requests.length = 0;
+    const size = { vcpus: 4, maxVcpus: 8, memoryMiB: 4096, maxMemoryMiB: 8192 };
+    await cluster.setVmSize({ namespace: NAMESPACE, name: 'web-01' }, size);
+    await cluster.setVmSize({ namespace: NAMESPACE, name: 'web-01' }, size);
+    expectGolden('vm-size', server.requests);
+  });
+
+  it('given a target node, when live-migrated, then the migration narrows placement with addedNodeSelector', async () => {
+    seedRunningVm(server, NAMESPACE, 'web-01');
+    await cluster.startMigration({ namespace: NAMESPACE, name: 'web-01' }, { name: 'web-01-mig-2', targetNode: 'node-b' });
+    expectGolden('live-migrate-to-node', server.requests.filter((r) => r.method === 'POST'));
+  });
+
   it('given a VM, when started, stopped, paused and restarted, then the KubeVirt actions are PUTs on the subresources group', async () => {
     await cluster.ensureVm(spec({ runStrategy: 'Halted', nics: [] }));
     seedRunningVm(server, NAMESPACE, 'web-01');
