@@ -32,7 +32,7 @@ export class OvsdbServers {
 
   /** With `ssl`, each server also listens for TLS (mutual, from a test CA made with openssl). */
   static async start(options: { ssl?: boolean } = {}): Promise<OvsdbServers> {
-    const missing = ovsdbMissing();
+    const missing = ovsdbMissing(options);
     if (missing) throw new Error(`cannot start private ovsdb-servers: ${missing}`);
     const dir = mkdtempSync(join(tmpdir(), 'vpo-'));
     const sslPorts = options.ssl ? { ovs: await freeLoopbackPort(), nb: await freeLoopbackPort() } : undefined;
@@ -136,20 +136,20 @@ export class OvsdbServers {
 }
 
 /** Why private servers cannot start here, or undefined when the tools and schemas are installed. */
-export function ovsdbMissing(): string | undefined {
+export function ovsdbMissing(options: { ssl?: boolean } = {}): string | undefined {
   const path = (process.env.PATH ?? '').split(':').concat(['/usr/sbin', '/usr/bin']);
-  const tools = TOOLS.filter((tool) => !path.some((dir) => existsSync(join(dir, tool))));
+  const tools = [...TOOLS, ...(options.ssl ? ['openssl'] : [])].filter((tool) => !path.some((dir) => existsSync(join(dir, tool))));
   const schemas = Object.values(SCHEMAS).filter((file) => !existsSync(file));
   if (tools.length === 0 && schemas.length === 0) return undefined;
-  return `missing ${[...tools, ...schemas].join(', ')} (Debian: apt-get install openvswitch-switch ovn-central)`;
+  return `missing ${[...tools, ...schemas].join(', ')} (Debian: apt-get install openvswitch-switch ovn-central openssl)`;
 }
 
 /**
  * Whether to register tests that need private ovsdb-servers. Outside CI missing tools skip them with
  * the reason printed; under CI=true they always run, so a server that cannot start fails them.
  */
-export function shouldRunOvsdbTests(): boolean {
-  const missing = ovsdbMissing();
+export function shouldRunOvsdbTests(options: { ssl?: boolean } = {}): boolean {
+  const missing = ovsdbMissing(options);
   if (!missing || process.env.CI === 'true') return true;
   console.warn(`Skipping OVSDB tests: ${missing}. Under CI=true this fails.`);
   return false;

@@ -32,7 +32,7 @@ class Replica {
   }
 }
 
-if (shouldRunOvsdbTests()) {
+if (shouldRunOvsdbTests({ ssl: true })) {
   describe('OVSDB client against a real ovsdb-server', () => {
     let servers: OvsdbServers;
     let client: OvsdbClient;
