@@ -72,10 +72,10 @@ export class SchemaValidator {
       if (!known.includes(key)) causes.push({ reason: 'FieldValueInvalid', message: `${key} in body is a forbidden property`, field: key });
     }
     if (schema.spec) {
-      // spec strictly, the rest (metadata, data ...) for types
+      // spec strictly, the rest (metadata, data ...) for types; a missing spec is still "required"
       const rest = { ...withoutStatus };
       delete rest.spec;
-      causes.push(...this.run(`${file}-lenient#/definitions/${schema.object}`, null, rest, '', ['spec']));
+      causes.push(...this.run(`${file}-lenient#/definitions/${schema.object}`, null, rest, '', object.spec !== undefined ? ['spec'] : []));
       if (object.spec !== undefined) causes.push(...this.run(`${file}-strict#/definitions/${schema.spec}`, null, object.spec, 'spec'));
     } else {
       causes.push(...this.runStrictTopLevel(file, schema.object, withoutStatus));
