@@ -195,7 +195,10 @@ describe('GET /openapi.json and /docs', () => {
     it('given a route whose @HttpCode() fixes its status, when documented, then the document says that status', () => {
       const fixed = routes.filter((r) => r.fixedStatus !== undefined);
       expect(fixed.length).toBeGreaterThan(10);
-      const disagreeing = fixed.filter((r) => API_CATALOGUE[routeKey(r)]!.success.status !== r.fixedStatus).map((r) => `${routeKey(r)}: ${r.fixedStatus}`);
+      // An undocumented route is the coverage test's to report.
+      const disagreeing = fixed
+        .filter((r) => routeKey(r) in API_CATALOGUE && API_CATALOGUE[routeKey(r)]!.success.status !== r.fixedStatus)
+        .map((r) => `${routeKey(r)}: ${r.fixedStatus}`);
       expect(disagreeing).toEqual([]);
     });
 
