@@ -12,11 +12,13 @@ import { ComputeWrites } from './compute-writes.js';
 import { InstanceActionsController } from './instance-actions.controller.js';
 import { ServerActionsController } from './server-actions.controller.js';
 import { ServersController } from './servers.controller.js';
+import { OsMigrationsController } from './migrations/os-migrations.controller.js';
+import { ServerMigrationsController } from './migrations/server-migrations.controller.js';
 
 /** Nova's compute API v2.1 under /compute: versions, servers, server actions, instance actions. */
 @Module({
   imports: [ProjectionsModule],
-  controllers: [ComputeVersionsController, ServersController, ServerActionsController, InstanceActionsController],
+  controllers: [ComputeVersionsController, ServersController, ServerActionsController, InstanceActionsController, ServerMigrationsController, OsMigrationsController],
   providers: [ComputeWrites],
 })
 export class ComputeModule implements NestModule, OnModuleInit {

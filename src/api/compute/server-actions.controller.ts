@@ -1,4 +1,9 @@
-import { BadRequestException, Body, Controller, HttpCode, HttpException, Param, Post } from '@nestjs/common';
+import { BadRequestException, Body, Controller, HttpCode, HttpException, Inject, Param, Post, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import type { ClusterPort } from '../../adapters/kubernetes/cluster.port.js';
+import { CLUSTER } from '../../app/tokens.js';
+import { requireAdmin } from '../auth/policy.js';
+import { LIVE_CHANGE_ACTIONS, planLiveChangeAction } from './live-change-actions.js';
 import { NoReplyBody } from '../idempotency/no-reply-body.decorator.js';
 import { v7 as uuidv7 } from 'uuid';
 import type { VirtualMachineCommand } from '../../domain/virtual-machine/virtual-machine.commands.js';
@@ -16,7 +21,7 @@ import { lockActionSchema } from './schemas/lock-action.schema.js';
 
 /** Nova's server actions this cloud does not run yet: 501 naming them, never a silent no-op. */
 const NOT_YET = new Set([
-  'resize', 'confirmResize', 'revertResize', 'migrate', 'os-migrateLive', 'rebuild', 'createImage',
+  'migrate', 'rebuild', 'createImage',
   'createBackup', 'suspend', 'resume', 'shelve', 'shelveOffload', 'unshelve', 'rescue', 'unrescue', 'evacuate',
   'forceDelete', 'restore', 'changePassword', 'os-resetState', 'os-resetNetwork', 'injectNetworkInfo',
   'addSecurityGroup', 'removeSecurityGroup', 'addFloatingIp', 'removeFloatingIp', 'os-getConsoleOutput',
@@ -37,10 +42,16 @@ const SIMPLE: Record<string, { type: TaskType; policy: string }> = {
   unpause: { type: 'UnpauseVM', policy: 'os_compute_api:os-pause-server:unpause' },
 };
 
-/** POST /servers/{id}/action: start, stop, reboot, pause, unpause (202, no body). */
+/**
+ * POST /servers/{id}/action: start, stop, reboot, pause, unpause, lock, unlock, resize,
+ * confirmResize (204), revertResize, os-migrateLive (admin) and our os-hotResize (202, no body).
+ */
 @Controller('compute/v2.1/servers')
 export class ServerActionsController {
-  constructor(private readonly compute: ComputeWrites) {}
+  constructor(
+    private readonly compute: ComputeWrites,
+    @Inject(CLUSTER) private readonly cluster: ClusterPort,
+  ) {}
 
   @Post(':id/action')
   @HttpCode(202)
@@ -51,12 +62,23 @@ export class ServerActionsController {
     @ApiVersion() version: Microversion,
     @Param('id') id: string,
     @Body() body: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
     if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new BadRequestException('The request body must be a JSON object.');
     const keys = Object.keys(body);
     if (keys.length !== 1) throw new BadRequestException('A server action body names exactly one action.');
     const action = keys[0]!;
     const value = (body as Record<string, unknown>)[action];
+    if (LIVE_CHANGE_ACTIONS.has(action)) {
+      const server = await this.compute.visibleServer(ctx, id);
+      const plan = await planLiveChangeAction(ctx, action, value, server, version, { db: this.compute.db, cluster: this.cluster });
+      if (plan.adminOnly) requireAdmin(ctx, plan.policy);
+      requireWriter(ctx, plan.policy);
+      assertNotLocked(ctx, server);
+      await this.compute.execute(new ExecuteVmCommand(plan.command, this.compute.meta(ctx, requestId)));
+      if (plan.status === 204) reply.status(204);
+      return;
+    }
     if (!(action in SIMPLE) && action !== 'reboot' && action !== 'lock' && action !== 'unlock' && !NOT_YET.has(action)) {
       throw new BadRequestException(`There is no such action: ${action}`);
     }

@@ -146,9 +146,9 @@ describe('Nova servers API on the simulation', () => {
     expect((await act(id, { reboot: { type: 'GENTLE' } })).status).toBe(400);
     const unknown = await act(id, { explode: null });
     expect(unknown.json()).toEqual({ badRequest: { code: 400, message: 'There is no such action: explode' } });
-    const resize = await act(id, { resize: { flavorRef: '2' } });
-    expect(resize.status).toBe(501);
-    expect(resize.json().notImplemented.message).toMatch(/'resize' server action is not supported/);
+    const rebuild = await act(id, { rebuild: { imageRef: 'docker://quay.io/containerdisks/fedora:41' } });
+    expect(rebuild.status).toBe(501);
+    expect(rebuild.json().notImplemented.message).toMatch(/'rebuild' server action is not supported/);
     expect((await act(id, { 'os-stop': null }, demo2)).status).toBe(404);
 
     const del = await t.request('DELETE', `/compute/v2.1/servers/${id}`, { headers: demo });
