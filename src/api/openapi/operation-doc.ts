@@ -6,6 +6,7 @@ export const TAGS = {
   Identity: 'Keystone v3 subset: password and token authentication, the caller\'s projects and service catalog.',
   'Compute: servers': 'Nova v2.1 servers: create, list, show, rename, delete.',
   'Compute: server actions': 'Nova v2.1 `POST /servers/{id}/action`: one action per request.',
+  'Compute: migrations': 'Nova v2.1 os-migrations and a server\'s live migrations (admin): list, show, abort.',
   'Compute: instance actions': 'Nova v2.1 os-instance-actions: what was done to a server, by whom, with which request id.',
   'Compute: flavors': 'Nova v2.1 flavors and their extra specs (hotplug headroom: hw:max_vcpus, hw:max_ram_mb).',
   'Compute: key pairs': 'Nova v2.1 key pairs, per user.',

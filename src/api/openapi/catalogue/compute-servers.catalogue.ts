@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { createServerFields, createServerSchema } from '../../compute/schemas/create-server.schema.js';
 import { listInstanceActionsQuerySchema } from '../../compute/schemas/list-instance-actions.query.schema.js';
 import { listServersQuerySchema } from '../../compute/schemas/list-servers.query.schema.js';
+import { hotResizeActionSchema, migrateLiveActionSchema, resizeActionSchema } from '../../compute/schemas/live-change-actions.schema.js';
+import { MAX_MICROVERSION } from '../../compute/microversion.js';
 import { lockActionSchema } from '../../compute/schemas/lock-action.schema.js';
 import { rebootActionSchema } from '../../compute/schemas/reboot-action.schema.js';
 import { updateServerSchema } from '../../compute/schemas/update-server.schema.js';
@@ -22,6 +24,15 @@ export const serverActionBody = z.union([
   z.strictObject({ unpause: noArgument }).describe('Unpause a paused server.'),
   z.strictObject({ lock: lockActionSchema.nullable() }).describe('Lock; locked_reason from 2.73.'),
   z.strictObject({ unlock: noArgument }).describe('Unlock.'),
+  z
+    .strictObject({ 'os-hotResize': hotResizeActionSchema })
+    .describe("virtplane's own: change a running server's vCPUs and/or RAM (MB) without a reboot, up to its flavor's hw:max_vcpus / hw:max_ram_mb."),
+  z.strictObject({ resize: resizeActionSchema }).describe('Cold resize to another flavor (the server goes to VERIFY_RESIZE).'),
+  z.strictObject({ confirmResize: noArgument }).describe('Confirm a resize in VERIFY_RESIZE (answers 204).'),
+  z.strictObject({ revertResize: noArgument }).describe('Revert a resize in VERIFY_RESIZE to the old flavor.'),
+  z
+    .strictObject({ 'os-migrateLive': migrateLiveActionSchema(MAX_MICROVERSION) })
+    .describe('Admin: live migration keeping the IP; host null lets the scheduler choose. The body shown is the latest microversion\'s.'),
 ]);
 
 const SERVER_ID = { id: 'The server\'s UUID.' };
@@ -115,16 +126,20 @@ export const computeServersCatalogue: Catalogue = {
     tag: 'Compute: server actions',
     description: [
       'The body names exactly one action. Runs `os-start`, `os-stop`, `reboot`, `pause`, `unpause`, `lock`',
-      '(`locked_reason` from 2.73; an admin\'s lock needs an admin to lift) and `unlock`. Nova\'s other actions',
-      '(resize, migrate, os-migrateLive, rebuild, shelve, ...) answer 501 naming the action until they are built.',
-      'A locked server refuses every action but lock and unlock to non-admins.',
+      '(`locked_reason` from 2.73; an admin\'s lock needs an admin to lift), `unlock`, `resize`, `confirmResize`',
+      '(204), `revertResize`, `os-migrateLive` (admin; Nova\'s body per microversion: disk_over_commit before 2.25,',
+      'force from 2.30 to 2.67; block_migration is accepted and ignored) and virtplane\'s own `os-hotResize`',
+      '(`{"os-hotResize": {"vcpus": 4, "ram": 8192}}`: vCPUs and memory of a running server change in place,',
+      'within the flavor\'s hotplug headroom, with no reboot and no migration). Nova\'s other actions (migrate,',
+      'rebuild, shelve, ...) answer 501 naming the action until they are built. A locked server refuses every',
+      'action but lock and unlock to non-admins.',
     ].join(' '),
     params: SERVER_ID,
     body: serverActionBody,
-    success: { status: 202, description: 'Accepted; the task runs in the background (see os-instance-actions and /events).', contentType: null },
+    success: { status: 202, description: 'Accepted; the task runs in the background (see os-instance-actions and /events). confirmResize answers 204.', contentType: null },
     errors: {
-      400: 'No such action, more than one, or a bad argument.',
-      403: 'The caller has only the reader role (or an admin\'s lock, for unlock).',
+      400: 'No such action, more than one, or a bad argument (an unknown flavor for resize, an unknown or full host for os-migrateLive).',
+      403: 'The caller has only the reader role, an admin\'s lock (for unlock), or os-migrateLive without admin.',
       404: 'No such server.',
       409: 'The server\'s state does not allow the action ("Cannot \'stop\' instance <id> while it is in vm_state stopped"), or it is locked.',
       501: 'An action Nova has that this cloud does not run yet.',

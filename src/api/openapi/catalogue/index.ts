@@ -1,11 +1,19 @@
 import type { Catalogue } from '../operation-doc.js';
+import { computeMigrationsCatalogue } from './compute-migrations.catalogue.js';
 import { computeResourcesCatalogue } from './compute-resources.catalogue.js';
 import { computeServersCatalogue } from './compute-servers.catalogue.js';
 import { identityCatalogue } from './identity.catalogue.js';
 import { imageCatalogue } from './image.catalogue.js';
 import { operationsCatalogue } from './operations.catalogue.js';
 
-const PARTS: readonly Catalogue[] = [identityCatalogue, computeServersCatalogue, computeResourcesCatalogue, imageCatalogue, operationsCatalogue];
+const PARTS: readonly Catalogue[] = [
+  identityCatalogue,
+  computeServersCatalogue,
+  computeMigrationsCatalogue,
+  computeResourcesCatalogue,
+  imageCatalogue,
+  operationsCatalogue,
+];
 
 /**
  * Every documented route by `METHOD /path`; a key in two parts is a mistake, caught at load. A new
