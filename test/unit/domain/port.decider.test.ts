@@ -11,7 +11,7 @@ import {
   PortPhaseConflictError,
   PortSecurityHasSecurityGroupsError,
 } from '../../../src/domain/port/port.errors.js';
-import type { PortEvent } from '../../../src/domain/port/port.events.js';
+import type { FixedIp, PortEvent } from '../../../src/domain/port/port.events.js';
 import { portStatus, vifType } from '../../../src/domain/port/port.state.js';
 import { deciderSpec } from '../../support/decider-spec.js';
 
@@ -55,7 +55,7 @@ const bindingRequested: PortEvent = { type: 'PortBindingRequested', data: { port
 const bound: PortEvent = { type: 'PortBound', data: { portId: PORT, deviceId: VM, hostId: 'node-1', boundAt: NOW } };
 const unbindingRequested: PortEvent = { type: 'PortUnbindingRequested', data: { portId: PORT, deviceId: VM, requestedAt: NOW } };
 const unbound: PortEvent = { type: 'PortUnbound', data: { portId: PORT, deviceId: VM, unboundAt: NOW } };
-const deleted: PortEvent = { type: 'PortDeleted', data: { portId: PORT, networkId: 'net-1', macAddress: 'fa:16:3e:01:02:03', fixedIps: (created.data as { fixedIps: [] }).fixedIps, deletedAt: NOW } };
+const deleted: PortEvent = { type: 'PortDeleted', data: { portId: PORT, networkId: 'net-1', macAddress: 'fa:16:3e:01:02:03', fixedIps: (created.data as { fixedIps: FixedIp[] }).fixedIps, deletedAt: NOW } };
 
 const bind = (deviceId = VM) => ({ type: 'RequestPortBinding' as const, data: { portId: PORT, deviceId, deviceOwner: 'compute:nova', hostId: 'node-1' } });
 const confirm = (deviceId = VM) => ({ type: 'ConfirmPortBinding' as const, data: { portId: PORT, deviceId, hostId: 'node-1' } });
