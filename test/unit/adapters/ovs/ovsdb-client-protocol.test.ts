@@ -79,6 +79,19 @@ describe('OVSDB client protocol (against a scripted peer)', () => {
     expect(updates).toEqual([{ T: { u1: { new: { name: 'a}"]' } } } }]);
   });
 
+  it('given a reply whose multi-byte characters are split between socket writes, when read, then the text arrives whole', async () => {
+    const name = 'nœud-€-😀';
+    server = new ScriptedServer((message, socket) => {
+      const bytes = Buffer.from(JSON.stringify({ id: message.id, result: [name], error: null }), 'utf8');
+      const cut = bytes.indexOf(Buffer.from('😀', 'utf8')) + 2; // inside the 4-byte sequence
+      socket.write(bytes.subarray(0, cut));
+      setTimeout(() => socket.write(bytes.subarray(cut)), 5);
+    });
+    await server.listen();
+    client = await OvsdbClient.connect({ endpoint: `unix:${server.path}`, probeIntervalMs: 0 });
+    expect(await client.request('list_dbs', [])).toEqual([name]);
+  });
+
   it('given a server that stops answering, when the probe interval passes, then the client drops the connection and reconnects', async () => {
     server = new ScriptedServer(() => undefined);
     await server.listen();
