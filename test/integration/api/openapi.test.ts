@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
+import { LIVE_CHANGE_ACTIONS } from '../../../src/api/compute/live-change-actions.js';
 import { API_CATALOGUE } from '../../../src/api/openapi/catalogue/index.js';
 import { pathParameterNames } from '../../../src/api/openapi/openapi-path.js';
 import { RouteTable, routeKey, type DiscoveredRoute } from '../../../src/api/openapi/route-table.js';
@@ -206,7 +207,7 @@ describe('GET /openapi.json and /docs', () => {
       const admin = authHeaders(await t.login('admin'));
       const members = doc.paths['/compute/v2.1/servers/{id}/action']!.post.requestBody.content['application/json'].schema.anyOf as Array<{ required: string[] }>;
       const actions = members.map((m) => m.required[0]!);
-      expect(actions).toEqual(expect.arrayContaining(['os-start', 'os-stop', 'reboot', 'lock']));
+      expect(actions).toEqual(expect.arrayContaining(['os-start', 'os-stop', 'reboot', 'pause', 'unpause', 'lock', 'unlock', ...LIVE_CHANGE_ACTIONS]));
       const arg = (action: string) => (action === 'reboot' ? { type: 'HARD' } : null);
       const answers = await Promise.all(
         actions.map(async (a) => [a, (await t.request('POST', '/compute/v2.1/servers/00000000-0000-4000-8000-000000000000/action', { headers: admin, body: { [a]: arg(a) } })).status]),
