@@ -45,6 +45,13 @@ if (shouldRunOvsdbTests()) {
       expect(decodeStringMap(row.external_ids)).toMatchObject({ 'virtplane:network-id': network.id, 'virtplane:network-name': 'tenant-net' });
     });
 
+    it('given the subnet changed from outside by ovn-nbctl, when the network is ensured again, then it is repaired and other keys stay', async () => {
+      await servers.nbctl('set', 'Logical_Switch', `vp-${network.id}`, 'other_config:subnet=192.168.0.0/16', 'other_config:mcast_snoop=true');
+      await fabric.ensureLogicalSwitch(network);
+      const row = await nbRow(servers, 'Logical_Switch', `vp-${network.id}`, ['other_config']);
+      expect(decodeStringMap(row.other_config)).toMatchObject({ subnet: '10.30.0.0/24', mcast_snoop: 'true' });
+    });
+
     it('given a port, when created, updated, moved and deleted, then ovn-nbctl sees each state', async () => {
       const spec = port();
       await fabric.ensurePort(spec);

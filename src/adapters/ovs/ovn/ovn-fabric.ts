@@ -87,7 +87,9 @@ export class OvnFabric implements FabricPort {
         ]);
         return this.switchFrom(results[2]!, spec.id);
       }
-      if (same(existing.value, wanted)) return existing.value;
+      // The owned other_config keys too: an operator's ovn-nbctl may have changed subnet and nothing else.
+      const configDrift = OWNED_SWITCH_CONFIG.some((key) => existing.otherConfig[key] !== ours.otherConfig[key]);
+      if (same(existing.value, wanted) && !configDrift) return existing.value;
       const results = await this.write([
         assertRows(LS, byUuid(existing.uuid), ['other_config', 'external_ids'], '==', [
           { other_config: ovsdbMap(existing.otherConfig), external_ids: ovsdbMap(existing.externalIds) },
