@@ -52,7 +52,7 @@ const stateText = (d: GuestDomain) => `${d.state}\n\n`;
 /**
  * The default ExecBackend: a guest model that answers the virsh commands the hypervisor adapter
  * sends into a virt-launcher pod's compute container, on the domain of that pod's VMI:
- *   virsh [-c|--connect URI] [-r] list [--all] [--name]
+ *   virsh [-q] [-c|--connect URI] [-r] list [--all] [--name]
  *   virsh dominfo DOM | domstate DOM | dumpxml DOM
  *   virsh vcpucount DOM [--live|--config] [--current|--maximum]
  *   virsh setvcpus DOM COUNT [--live] [--config] [--guest]      (1 ≤ COUNT ≤ max vCPUs)
@@ -67,7 +67,8 @@ export class GuestModelExecBackend implements ExecBackend {
     if (container !== 'compute') return { exitCode: 127, stdout: '', stderr: `exec: "${command[0]}": executable file not found in $PATH\n` };
     if (command[0] !== 'virsh') return { exitCode: 127, stdout: '', stderr: `exec: "${command[0]}": executable file not found in $PATH\n` };
     const args = [...command.slice(1)];
-    while (args[0] === '-c' || args[0] === '--connect' || args[0] === '-r' || args[0] === '--readonly' || args[0]?.startsWith('--connect=')) {
+    // -q/--quiet only drops virsh's informational lines, which this model never prints
+    while (args[0] === '-c' || args[0] === '--connect' || args[0] === '-r' || args[0] === '--readonly' || args[0] === '-q' || args[0] === '--quiet' || args[0]?.startsWith('--connect=')) {
       const flag = args.shift()!;
       if (flag === '-c' || flag === '--connect') args.shift();
     }

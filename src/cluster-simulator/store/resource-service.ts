@@ -1,4 +1,3 @@
-import { load as loadYaml } from 'js-yaml';
 import {
   alreadyExists, ApiError, badRequest, conflict, invalid, namespaceNotFound, notFound, unsupportedMediaType, type StatusCause,
 } from '../api-errors.js';
@@ -110,9 +109,10 @@ export class ResourceService {
     if (!accepted.includes(mediaType)) throw unsupportedMediaType(accepted);
     let patchBody: unknown;
     try {
-      patchBody = mediaType === 'application/apply-patch+yaml' ? loadYaml(rawBody) : JSON.parse(rawBody);
+      // apply-patch+yaml: JSON is YAML, and JSON is what client-node sends; block-style YAML is not parsed
+      patchBody = JSON.parse(rawBody);
     } catch (error) {
-      throw badRequest(`error decoding patch: ${(error as Error).message}`);
+      throw badRequest(`error decoding patch: ${(error as Error).message}${mediaType === 'application/apply-patch+yaml' ? ' (the simulator takes apply patches in JSON form only)' : ''}`);
     }
     const current = this.store.get(type, namespace, name);
     if (!current) {

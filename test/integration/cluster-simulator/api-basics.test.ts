@@ -89,6 +89,14 @@ describe('cluster simulator: Kubernetes API semantics', () => {
     expect(await strategic.json()).toMatchObject({ reason: 'UnsupportedMediaType', code: 415 });
   });
 
+  it('given an apply patch (JSON form), when the object is missing and then present, then 201 creates it and 200 merges into it', async () => {
+    const apply = (body: unknown) => fixture.api(`${vmPath}/web-01?fieldManager=virtplane`, { method: 'PATCH', headers: { 'Content-Type': 'application/apply-patch+yaml' }, body: JSON.stringify(body) });
+    expect((await apply(halted('web-01'))).status).toBe(201);
+    const second = await apply({ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachine', metadata: { name: 'web-01', labels: { a: 'b' } } });
+    expect(second.status).toBe(200);
+    expect((await second.json()).metadata.labels).toEqual({ a: 'b' });
+  });
+
   it('given a stale resourceVersion, when PUT or json-patch tested, then 409 Conflict and 422 Invalid', async () => {
     const created = await (await fixture.api(vmPath, { method: 'POST', json: halted('web-01') })).json();
     await fixture.api(`${vmPath}/web-01`, { method: 'PATCH', headers: { 'Content-Type': 'application/merge-patch+json' }, body: '{"metadata":{"labels":{"a":"b"}}}' });
