@@ -41,8 +41,8 @@ export class VmController {
     const { service } = this.context;
     let vm = initial;
     const namespace = vm.metadata.namespace!;
-    const vmi = service.find(types.vmi, namespace, vm.metadata.name);
-    const ownedVmi = vmi && vmi.metadata.ownerReferences?.some((o) => o.uid === vm.metadata.uid) ? vmi : vmi;
+    // the VMI shares the VM's name; one KubeVirt would adopt even without an owner reference
+    const ownedVmi = service.find(types.vmi, namespace, vm.metadata.name);
     if (isTerminating(vm)) {
       if (ownedVmi && !isTerminating(ownedVmi)) service.delete(types.vmi, namespace, ownedVmi.metadata.name);
       if (!ownedVmi) return removeFinalizer(this.context, types.vm, vm, vmFinalizer);

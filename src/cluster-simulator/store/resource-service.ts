@@ -222,8 +222,10 @@ export class ResourceService {
     }
     next.apiVersion = current.apiVersion;
     next.kind = current.kind;
+    // binding a pod to a node (the scheduler's pods/binding) is not a spec change a client made
+    const comparable = (spec: unknown) => (type.plural === 'pods' && spec && typeof spec === 'object' ? { ...spec, nodeName: undefined } : spec);
     const specChanged = type.statusSubresource
-      ? !sameJson(next.spec, current.spec)
+      ? !sameJson(comparable(next.spec), comparable(current.spec))
       : !sameJson({ ...next, metadata: undefined }, { ...current, metadata: undefined });
     if (specChanged && options.subresource !== 'status') next.metadata.generation = (current.metadata.generation ?? 1) + 1;
     if (current.metadata.deletionTimestamp && !sameJson(next.spec, current.spec) && type.group === 'kubevirt.io') {
