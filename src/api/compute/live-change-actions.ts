@@ -1,4 +1,7 @@
-import { BadRequestException } from '@nestjs/common';
+import { BadRequestException, ForbiddenException } from '@nestjs/common';
+import { checkQuota } from '../../domain/quota/check-quota.js';
+import { effectiveQuotas } from '../../domain/quota/quota-resources.js';
+import { computeUsage, getProjectQuotas } from '../../projections/quotas/quota-usage.queries.js';
 import { v7 as uuidv7 } from 'uuid';
 import type { ClusterPort } from '../../adapters/kubernetes/cluster.port.js';
 import type { SqlExecutor } from '../../adapters/sql/sql-database.js';
@@ -41,6 +44,7 @@ export async function planLiveChangeAction(
   switch (action) {
     case 'os-hotResize': {
       const body = parseBody(hotResizeActionSchema, value);
+      await assertGrowthWithinQuota(deps.db, server, { vcpus: body.vcpus ?? server.flavor.vcpus, ramMb: body.ram ?? server.flavor.ramMb });
       return {
         command: { type: 'HotResizeVM', data: { vmId, taskId: uuidv7(), ...(body.vcpus !== undefined ? { vcpus: body.vcpus } : {}), ...(body.ram !== undefined ? { ramMb: body.ram } : {}) } },
         policy: 'os_compute_api:servers:hot_resize',
@@ -69,6 +73,7 @@ export async function planLiveChangeAction(
       const flavorId = body.flavorRef.split('/').pop()!;
       const flavor = await getFlavor(deps.db, flavorId);
       if (!flavor) throw new BadRequestException('Invalid flavorRef provided.');
+      await assertGrowthWithinQuota(deps.db, server, flavor);
       return {
         command: { type: 'ResizeVM', data: { vmId, taskId: uuidv7(), flavor: snapshotOf(flavor) } },
         policy: 'os_compute_api:servers:resize',
@@ -85,6 +90,19 @@ export async function planLiveChangeAction(
     default:
       throw new BadRequestException(`There is no such action: ${action}`);
   }
+}
+
+/**
+ * Growing a server counts against its project's quota as a create does (Nova's resize checks the
+ * upsize delta): 403 in Nova's words when the cores or RAM added would overrun it.
+ */
+async function assertGrowthWithinQuota(db: SqlExecutor, server: ServerView, to: { vcpus: number; ramMb: number }): Promise<void> {
+  const request = { instances: 0, cores: Math.max(0, to.vcpus - server.flavor.vcpus), ram: Math.max(0, to.ramMb - server.flavor.ramMb) };
+  if (request.cores === 0 && request.ram === 0) return;
+  const [usage, overrides] = await Promise.all([computeUsage(db, server.projectId), getProjectQuotas(db, server.projectId)]);
+  const limits = effectiveQuotas(overrides);
+  const check = checkQuota(usage, request, { instances: limits.instances, cores: limits.cores, ram: limits.ram });
+  if (!check.ok) throw new ForbiddenException(check.message);
 }
 
 /** Nova's live-migration pre-checks on the destination: it exists (ComputeHostNotFound) and has room. */

@@ -19,7 +19,9 @@ const OBSERVED: Record<ObservedPowerState, { vmState: VmState; powerState: Power
 export function syncPowerState(state: VirtualMachineState, observed: ObservedPowerState, now: string): VirtualMachineEvent[] {
   if (!state || state.task) return [];
   if (state.vmState === 'building' || state.vmState === 'deleted' || state.vmState === 'error') return [];
-  const next = OBSERVED[observed];
+  const observedState = OBSERVED[observed];
+  // A server waiting in VERIFY_RESIZE stays there whatever its guest does; only its power state follows.
+  const next = state.vmState === 'resized' ? { ...observedState, vmState: 'resized' as const } : observedState;
   if (next.vmState === state.vmState && next.powerState === state.powerState) return [];
   return [{ type: 'PowerStateSynced', data: { vmId: state.id, observed, ...next, observedAt: now } }];
 }

@@ -41,15 +41,20 @@ describe('hot resize, live migration and cold resize over the compute API', () =
   const act = (id: string, body: unknown, headers = demo, version = '2.1') =>
     t.request('POST', `/compute/v2.1/servers/${id}/action`, { headers: { ...headers, ...V(version) }, body });
   const actions = async (id: string) => (await t.request('GET', `/compute/v2.1/servers/${id}/os-instance-actions`, { headers: admin })).json().instanceActions as { action: string; request_id: string; message: string | null }[];
-  /** The action of a request once it finished, with its events. */
-  const finished = (id: string, requestId: string) =>
+  /**
+   * The action of a request once it ended: failed (Nova's message 'Error') or, by the server's look,
+   * succeeded; in both cases with no task left running.
+   */
+  const finished = (id: string, requestId: string, succeeded: (server: Record<string, any>) => boolean) =>
     waitFor(
       async () => {
         const a = (await t.request('GET', `/compute/v2.1/servers/${id}/os-instance-actions/${requestId}`, { headers: { ...admin, ...V('2.84') } })).json().instanceAction;
-        return a && a.events.every((e: { finish_time: string | null }) => e.finish_time !== null) && (await show(id))['OS-EXT-STS:task_state'] === null ? a : undefined;
+        const server = await show(id);
+        if (!a || server['OS-EXT-STS:task_state'] !== null) return undefined;
+        return a.message === 'Error' || succeeded(server) ? a : undefined;
       },
       15_000,
-      `action ${requestId} to finish`,
+      `action ${requestId} to end`,
     );
 
   /** One server for the refusals that change nothing (the project's quota counts every create). */
@@ -74,7 +79,7 @@ describe('hot resize, live migration and cold resize over the compute API', () =
       expect(res.text).toBe('');
       const requestId = res.headers.get('x-compute-request-id')!;
       expect((await actions(id)).find((a) => a.request_id === requestId)?.action).toBe('hotResize');
-      const action = await finished(id, requestId);
+      const action = await finished(id, requestId, (s) => s.flavor.vcpus === 2);
       const server = await settles(id, 'ACTIVE');
       if (action.message === null) {
         expect(server.flavor).toMatchObject({ vcpus: 2, ram: 1024, original_name: 'm1.tiny' });
@@ -141,6 +146,7 @@ describe('hot resize, live migration and cold resize over the compute API', () =
 
     it('given an admin live-migrates, then 202, a "live-migration" action and a migration in os-migrations with the fields of 2.80; migrations are admin-only and versioned', async () => {
       const id = await create('mig-1');
+      const source = (await show(id))['OS-EXT-SRV-ATTR:host'];
       const res = await act(id, { 'os-migrateLive': { host: null, block_migration: 'auto' } }, admin, '2.25');
       expect(res.status).toBe(202);
       const requestId = res.headers.get('x-compute-request-id')!;
@@ -157,7 +163,7 @@ describe('hot resize, live migration and cold resize over the compute API', () =
       expect(v21).not.toHaveProperty('migration_type');
       expect(v21).not.toHaveProperty('uuid');
 
-      const action = await finished(id, requestId);
+      const action = await finished(id, requestId, (s) => s['OS-EXT-SRV-ATTR:host'] !== source);
       const server = await settles(id, 'ACTIVE');
       const after = (await t.request('GET', `/compute/v2.1/os-migrations?instance_uuid=${id}`, { headers: { ...admin, ...V('2.80') } })).json().migrations[0];
       if (action.message === null) {
@@ -196,7 +202,7 @@ describe('hot resize, live migration and cold resize over the compute API', () =
       expect(res.status).toBe(202);
       const requestId = res.headers.get('x-compute-request-id')!;
       expect((await actions(id)).find((a) => a.request_id === requestId)?.action).toBe('resize');
-      const action = await finished(id, requestId);
+      const action = await finished(id, requestId, (s) => s.status === 'VERIFY_RESIZE');
       if (action.message === null) {
         const server = await settles(id, 'VERIFY_RESIZE');
         expect(server.flavor.original_name).toBe('m1.small');
@@ -220,6 +226,27 @@ describe('hot resize, live migration and cold resize over the compute API', () =
       expect(confirm.json()).toEqual({ conflictingRequest: { code: 409, message: `Cannot 'confirm_resize' instance ${id} while it is in vm_state active` } });
       expect((await act(id, { revertResize: null })).status).toBe(409);
       expect((await act(id, { resize: { flavorRef: '2' } }, auditor)).status).toBe(403);
+    });
+  });
+
+  describe('quota', () => {
+    it("given the project's cores are all used, then growing a server is Nova's 403 (hot resize and resize alike)", async () => {
+      const id = await sharedServer();
+      const projectId = (await show(id))['tenant_id'] as string;
+      const used = (await t.request('GET', '/compute/v2.1/limits', { headers: demo })).json().limits.absolute.totalCoresUsed as number;
+      const put = await t.request('PUT', `/compute/v2.1/os-quota-sets/${projectId}`, { headers: admin, body: { quota_set: { cores: used } } });
+      expect(put.status).toBe(200);
+      try {
+        const hot = await act(id, { 'os-hotResize': { vcpus: 2 } });
+        expect(hot.status).toBe(403);
+        expect(hot.json().forbidden.message).toBe(`Quota exceeded for cores: Requested 1, but already used ${used} of ${used} cores`);
+        const resize = await act(id, { resize: { flavorRef: '3' } });
+        expect(resize.json().forbidden.message).toMatch(/^Quota exceeded for cores: Requested 1/);
+        // Memory alone still fits.
+        expect((await act(id, { 'os-hotResize': { ram: 1024 } })).status).toBe(202);
+      } finally {
+        await t.request('DELETE', `/compute/v2.1/os-quota-sets/${projectId}`, { headers: admin });
+      }
     });
   });
 });

@@ -374,6 +374,17 @@ describe('VirtualMachine decider: cold resize', () => {
     expect(status(state)).toBe('REVERT_RESIZE');
   });
 
+  it('given VERIFY_RESIZE, when the power-state sync sees the guest running, then nothing changes; when it sees it stopped, only the power state does', () => {
+    spec.given(resized()).when({ type: 'RecordObservedPowerState', data: { vmId: VM_ID, observed: 'running' } }).thenNothing();
+    spec
+      .given(resized())
+      .when({ type: 'RecordObservedPowerState', data: { vmId: VM_ID, observed: 'stopped' } })
+      .thenState((vm) => {
+        expect(vm?.vmState).toBe('resized');
+        expect(vm?.powerState).toBe(PowerState.SHUTDOWN);
+      });
+  });
+
   it('given a stopped VM, when resized, then only the VM object changes, and confirming leaves it stopped', () => {
     spec
       .given(events.stopped())
