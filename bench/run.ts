@@ -5,12 +5,13 @@ import { benchCommands, commandRows } from './commands.bench.js';
 import { benchLibvirt, libvirtRows } from './libvirt.bench.js';
 import { benchOvsdb, ovsdbRows } from './ovsdb.bench.js';
 import { benchReplay, replayRows } from './replay.bench.js';
+import { benchIpam, ipamRows } from './ipam.bench.js';
 import { benchSagas, sagaRows } from './sagas.bench.js';
 import { describeMachine } from './support/machine.js';
 import type { StoreKind } from './support/stores.js';
 
 /**
- * `npm run bench [-- --stores sqlite,postgres] [--only appends,commands,replay,sagas,api,libvirt,ovsdb] [--replay-events N] [--scale X] [--saga-workers N]`
+ * `npm run bench [-- --stores sqlite,postgres] [--only appends,commands,replay,ipam,sagas,api,libvirt,ovsdb] [--replay-events N] [--scale X] [--saga-workers N]`
  * Prints a markdown table and writes it to bench/.out/latest.md; copy the figures into bench/RESULTS.md
  * with what limits them.
  */
@@ -21,7 +22,7 @@ function arg(name: string, fallback: string): string {
 
 async function main(): Promise<void> {
   const stores = arg('stores', 'sqlite,postgres').split(',') as StoreKind[];
-  const only = new Set(arg('only', 'appends,commands,replay,sagas,api,libvirt,ovsdb').split(','));
+  const only = new Set(arg('only', 'appends,commands,replay,ipam,sagas,api,libvirt,ovsdb').split(','));
   const replayEvents = Number(arg('replay-events', '1000000'));
   const scale = Number(arg('scale', '1'));
   const sagaWorkers = arg('saga-workers', '');
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
     if (only.has('appends')) appendRows(kind, await benchAppends(kind, scale)).forEach(say);
     if (only.has('commands')) say(commandRows(kind, await benchCommands(kind, Math.round(1_000 * scale))));
     if (only.has('replay')) replayRows(kind, await benchReplay(kind, replayEvents)).forEach(say);
+    if (only.has('ipam')) ipamRows(kind, await benchIpam(kind, Math.round(50_000 * scale))).forEach(say);
     if (only.has('sagas')) {
       const sagas = await benchSagas(kind, Math.round(1_000 * scale), {
         unloaded: Math.max(1, Math.round(100 * scale)),

@@ -14,6 +14,11 @@ export class AllocationTable {
     return AllocationTable.EMPTY;
   }
 
+  /** From [address, portId] pairs in one pass (a snapshot restore). */
+  static from(entries: Iterable<readonly [string, string]>): AllocationTable {
+    return new AllocationTable(PersistentMap.from(entries));
+  }
+
   get size(): number {
     return this.map.size;
   }

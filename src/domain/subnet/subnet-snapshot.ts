@@ -38,15 +38,15 @@ export function toSubnetSnapshot(state: SubnetState): SubnetSnapshot | null {
 export function fromSubnetSnapshot(snapshot: SubnetSnapshot | null): SubnetState {
   if (!snapshot) return null;
   const byPort = new Map<string, string[]>();
-  let allocations = AllocationTable.empty();
   for (const [address, portId] of snapshot.allocations) {
-    byPort.set(portId, [...(byPort.get(portId) ?? []), address]);
-    allocations = allocations.with(address, portId);
+    const held = byPort.get(portId);
+    if (held) held.push(address);
+    else byPort.set(portId, [address]);
   }
   return {
     definition: snapshot.definition,
     layout: layoutOf(snapshot.definition),
-    allocations,
+    allocations: AllocationTable.from(snapshot.allocations),
     byPort: PersistentMap.from(byPort),
     cursor: snapshot.cursor,
     createdAt: snapshot.createdAt,

@@ -25,6 +25,21 @@ describe('PersistentMap', () => {
     );
   });
 
+  it('given entries, when built in one pass, then it equals the map built by sets, later keys winning, and stays immutable', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.string({ maxLength: 3 }), fc.nat(9)), { maxLength: 200 }), (entries) => {
+        const bulk = PersistentMap.from(entries);
+        const model = new Map(entries);
+        expect(bulk.size).toBe(model.size);
+        expect(new Map(bulk.entries())).toEqual(model);
+        const changed = bulk.set('new-key', 1).delete(entries[0]?.[0] ?? 'none');
+        expect(new Map(bulk.entries())).toEqual(model);
+        expect(changed.has('new-key')).toBe(true);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it('given a key already holding the value, when set again, then the same map (a no-op stays cheap)', () => {
     const map = PersistentMap.empty<string>().set('10.0.0.2', 'port-a');
     expect(map.set('10.0.0.2', 'port-a')).toBe(map);
