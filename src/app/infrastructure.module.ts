@@ -3,12 +3,12 @@ import { BullMqJobQueue } from '../adapters/queue/bullmq-job-queue.js';
 import type { JobQueue } from '../adapters/queue/job-queue.port.js';
 import { resolveRedis, type ResolvedRedis } from '../adapters/queue/private-redis.js';
 import type { AppConfig } from '../config/config.schema.js';
-import { openSimulation, type Simulation } from './simulation.js';
-import { APP_CONFIG, CLUSTER, HYPERVISOR, JOB_QUEUE, REDIS, SIMULATION } from './tokens.js';
+import { openInfrastructure, type Infrastructure } from './infrastructure.js';
+import { APP_CONFIG, CLUSTER, HYPERVISOR, INFRASTRUCTURE, JOB_QUEUE, REDIS } from './tokens.js';
 
 /**
  * What the sagas drive: the job queue on Redis (REDIS_URL, or a private redis-server for the embedded
- * default) and the infrastructure adapters (the simulation until the real adapters land).
+ * default) and the infrastructure adapters CLUSTER_BACKEND names (src/app/infrastructure.ts).
  */
 @Global()
 @Module({
@@ -30,22 +30,22 @@ import { APP_CONFIG, CLUSTER, HYPERVISOR, JOB_QUEUE, REDIS, SIMULATION } from '.
           stalled: { lockDurationMs: config.JOB_LOCK_DURATION_MS, stalledIntervalMs: config.JOB_STALLED_INTERVAL_MS },
         }),
     },
-    { provide: SIMULATION, inject: [APP_CONFIG], useFactory: (config: AppConfig) => openSimulation(config) },
-    { provide: CLUSTER, inject: [SIMULATION], useFactory: (sim: Simulation) => sim.cluster },
-    { provide: HYPERVISOR, inject: [SIMULATION], useFactory: (sim: Simulation) => sim.hypervisor },
+    { provide: INFRASTRUCTURE, inject: [APP_CONFIG], useFactory: (config: AppConfig) => openInfrastructure(config) },
+    { provide: CLUSTER, inject: [INFRASTRUCTURE], useFactory: (infrastructure: Infrastructure) => infrastructure.cluster },
+    { provide: HYPERVISOR, inject: [INFRASTRUCTURE], useFactory: (infrastructure: Infrastructure) => infrastructure.hypervisor },
   ],
-  exports: [REDIS, JOB_QUEUE, SIMULATION, CLUSTER, HYPERVISOR],
+  exports: [REDIS, JOB_QUEUE, INFRASTRUCTURE, CLUSTER, HYPERVISOR],
 })
 export class InfrastructureModule implements OnApplicationShutdown {
   constructor(
     @Inject(JOB_QUEUE) private readonly queue: JobQueue,
     @Inject(REDIS) private readonly redis: ResolvedRedis,
-    @Inject(SIMULATION) private readonly simulation: Simulation,
+    @Inject(INFRASTRUCTURE) private readonly infrastructure: Infrastructure,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
     await this.queue.close({ force: true });
     await this.redis.stop();
-    await this.simulation.close();
+    await this.infrastructure.close();
   }
 }

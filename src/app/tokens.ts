@@ -5,5 +5,6 @@ export const READ_MODEL_DB = Symbol('READ_MODEL_DB');
 export const JOB_QUEUE = Symbol('JOB_QUEUE');
 export const CLUSTER = Symbol('CLUSTER');
 export const HYPERVISOR = Symbol('HYPERVISOR');
-export const SIMULATION = Symbol('SIMULATION');
+/** The Infrastructure (src/app/infrastructure.ts) behind CLUSTER and HYPERVISOR. */
+export const INFRASTRUCTURE = Symbol('INFRASTRUCTURE');
 export const REDIS = Symbol('REDIS');

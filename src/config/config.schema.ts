@@ -56,13 +56,27 @@ export const configSchema = z
     /** How often every VM is compared with the cluster (Nova's power-state sync). */
     POWER_SYNC_INTERVAL_SECONDS: z.coerce.number().min(0.1).default(60),
 
+    /**
+     * Where the cluster is. 'simulator': the KubeVirt cluster simulator started in process, reached
+     * through the real Kubernetes adapter over HTTP (the embedded default); 'kubeconfig': a real
+     * cluster (KUBECONFIG, ~/.kube/config or the pod's service account); 'in-process': the older
+     * in-memory simulation, kept while tests move over.
+     */
+    CLUSTER_BACKEND: z.enum(['simulator', 'kubeconfig', 'in-process']).default('in-process'),
+    /** The cluster namespace of a project's namespace (vp-<project>): "{namespace}" exactly once. */
+    NAMESPACE_TEMPLATE: z
+      .string()
+      .regex(/^[a-z0-9-]*\{namespace\}[a-z0-9-]*$/, 'must contain {namespace} once, with lower-case letters, digits and dashes around it')
+      .default('{namespace}'),
     /** The simulated cluster's nodes: name:cpus:memoryMiB, comma separated. */
     SIM_NODES: z
       .string()
       .regex(/^[a-z0-9.-]+:\d+:\d+(,[a-z0-9.-]+:\d+:\d+)*$/, 'must be name:cpus:memoryMiB[,name:cpus:memoryMiB...]')
       .default('node-1:32:131072,node-2:32:131072'),
-    /** Latency of each simulated cluster transition, in ms (0: the next tick). */
+    /** Latency of each simulated cluster transition, in ms (0: the next tick); CLUSTER_BACKEND=in-process. */
     SIM_LATENCY_MS: z.coerce.number().int().min(0).default(0),
+    /** The cluster simulator's controller step (phase transitions, resize, migration ticks), in ms. */
+    SIM_STEP_MS: z.coerce.number().int().min(1).default(20),
     /** Keep the simulation's state in DATA_DIR/simulation across restarts (off for benchmarks: it rewrites a file per change). */
     SIM_PERSIST: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
 

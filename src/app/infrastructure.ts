@@ -1,0 +1,88 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { ClusterPort } from '../adapters/kubernetes/cluster.port.js';
+import { loadKubeConfig } from '../adapters/kubernetes/kubevirt/kube-config.js';
+import { KubevirtCluster } from '../adapters/kubernetes/kubevirt/kubevirt-cluster.js';
+import { LauncherPodRunners } from '../adapters/kubernetes/kubevirt/launcher-pod-runners.js';
+import { PermanentAdapterError } from '../adapters/adapter-errors.js';
+import { TemplateDomainResolver } from '../adapters/libvirt/domain-resolver.js';
+import type { HypervisorPort } from '../adapters/libvirt/hypervisor.port.js';
+import { LibvirtHypervisor } from '../adapters/libvirt/libvirt-hypervisor.js';
+import { startClusterSimulator, type ClusterSimulator } from '../cluster-simulator/cluster-simulator.js';
+import type { AppConfig } from '../config/config.schema.js';
+import { openSimulation, parseSimNodes, type Simulation } from './simulation.js';
+
+/** What the sagas, the observers and the API drive, and what has to be closed with the app. */
+export interface Infrastructure {
+  cluster: ClusterPort;
+  hypervisor: HypervisorPort;
+  /** CLUSTER_BACKEND=simulator: the simulated API server, whose control API injects faults. */
+  simulator: ClusterSimulator | null;
+  /** CLUSTER_BACKEND=in-process: the in-memory simulation. */
+  simulation: Simulation | null;
+  close(): Promise<void>;
+}
+
+/**
+ * libvirt inside a KubeVirt launcher pod: the session daemon's socket of a non-root virt-launcher.
+ * The cluster simulator's guest model accepts any URI.
+ */
+const LAUNCHER_LIBVIRT_URI = 'qemu+unix:///session?socket=/var/run/libvirt/virtqemud-sock';
+
+/** The infrastructure CLUSTER_BACKEND names. */
+export async function openInfrastructure(config: AppConfig): Promise<Infrastructure> {
+  switch (config.CLUSTER_BACKEND) {
+    case 'in-process': {
+      const simulation = openSimulation(config);
+      return { cluster: simulation.cluster, hypervisor: simulation.hypervisor, simulator: null, simulation, close: () => simulation.close() };
+    }
+    case 'kubeconfig': {
+      const kube = onKubevirt(loadKubeConfig({ kind: 'default' }), config);
+      return { ...kube, simulator: null, simulation: null, close: async () => kube.hypervisor.close() };
+    }
+    case 'simulator': {
+      const simulator = await startEmbeddedSimulator(config);
+      const kube = onKubevirt(loadKubeConfig({ kind: 'text', yaml: simulator.kubeconfig() }), config);
+      return {
+        ...kube,
+        simulator,
+        simulation: null,
+        async close() {
+          kube.hypervisor.close();
+          await simulator.close();
+        },
+      };
+    }
+  }
+}
+
+/**
+ * The cluster simulator on a free loopback port, its objects (and the guests' domains) kept in
+ * DATA_DIR/simulation when SIM_PERSIST, so that after a restart the cluster still holds the VMs the
+ * event store says exist.
+ */
+function startEmbeddedSimulator(config: AppConfig): Promise<ClusterSimulator> {
+  const dir = join(config.DATA_DIR, 'simulation');
+  if (config.SIM_PERSIST) mkdirSync(dir, { recursive: true });
+  return startClusterSimulator({
+    nodes: parseSimNodes(config.SIM_NODES).map(({ name, cpu, memoryMiB }) => ({ name, cpu, memoryMiB })),
+    stepMs: config.SIM_STEP_MS,
+    ...(config.SIM_PERSIST ? { stateFile: join(dir, 'cluster-simulator.json') } : {}),
+  });
+}
+
+/** The KubeVirt adapter, and libvirt reached by exec into each VM's launcher pod. */
+function onKubevirt(kubeConfig: KubeConfig, config: AppConfig): { cluster: KubevirtCluster; hypervisor: LibvirtHypervisor } {
+  const cluster = new KubevirtCluster(kubeConfig, { namespaceTemplate: config.NAMESPACE_TEMPLATE });
+  const launchers = new LauncherPodRunners(cluster);
+  const hypervisor = new LibvirtHypervisor({
+    // Every command goes to one VM's launcher pod; there is no node-wide libvirt to reach.
+    runner: { run: () => Promise.reject(new PermanentAdapterError('NotSupported', 'libvirt is reached through a VM\'s launcher pod only')) },
+    runnerFor: (ref) => launchers.runnerFor(ref.vmId),
+    // KubeVirt's libvirt calls the domain <namespace>_<vmi>; inside its own launcher pod the guest
+    // model also knows it by the VMI's name, which is all the id gives without the project.
+    resolver: new TemplateDomainResolver({ uriTemplate: LAUNCHER_LIBVIRT_URI, nameTemplate: 'vm-{vmId}' }),
+  });
+  return { cluster, hypervisor };
+}

@@ -1,0 +1,110 @@
+import type { ClusterPort } from '../../../src/adapters/kubernetes/cluster.port.js';
+import type { HypervisorPort } from '../../../src/adapters/libvirt/hypervisor.port.js';
+import type { Infrastructure } from '../../../src/app/infrastructure.js';
+import { CLUSTER, HYPERVISOR, INFRASTRUCTURE, READ_MODEL_DB } from '../../../src/app/tokens.js';
+import type { SimulatorControl } from '../../../src/cluster-simulator/cluster-simulator.js';
+import { PowerState } from '../../../src/domain/virtual-machine/nova-states.js';
+import { queryAuditLog } from '../../../src/projections/audit/audit-log.queries.js';
+import { getInstanceAction, listInstanceActions } from '../../../src/projections/instance-actions/instance-actions.queries.js';
+import { waitFor } from '../../support/redis.js';
+import { ServerDriver } from '../../support/server-driver.js';
+import { startTestApp, type TestApp } from '../../support/test-app.js';
+
+/**
+ * The sagas on CLUSTER_BACKEND=simulator: the real KubeVirt adapter over HTTP against the cluster
+ * simulator, and the real libvirt adapter through exec into the launcher pod (the simulator's guest
+ * model answers virsh). Faults are the simulator's own, at the HTTP level.
+ */
+describe('sagas on the embedded cluster simulator through the KubeVirt and libvirt adapters', () => {
+  let t: TestApp;
+  let servers: ServerDriver;
+  let cluster: ClusterPort;
+  let control: SimulatorControl;
+
+  const requests = (method: string, pathPart: string) => control.requests().filter((r) => r.method === method && r.path.includes(pathPart));
+
+  beforeAll(async () => {
+    t = await startTestApp({
+      CLUSTER_BACKEND: 'simulator',
+      SIM_PERSIST: 'false',
+      SIM_STEP_MS: '10',
+      JOB_BACKOFF_BASE_MS: '10',
+      JOB_BACKOFF_CAP_MS: '50',
+      POWER_SYNC_INTERVAL_SECONDS: '600',
+    });
+    servers = new ServerDriver(t);
+    cluster = t.app.get(CLUSTER);
+    control = t.app.get<Infrastructure>(INFRASTRUCTURE).simulator!.control;
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('given a create, when the saga runs, then a VirtualMachine is created over HTTP and the server is ACTIVE on a simulated node', async () => {
+    const { vmId } = await servers.create('sim-1');
+    const active = await servers.settles(vmId, 'ACTIVE');
+    expect(active.powerState).toBe(PowerState.RUNNING);
+    expect(active.host).toMatch(/^node-/);
+    expect(requests('POST', `/virtualmachines`).filter((r) => (r.body as { metadata?: { name?: string } }).metadata?.name === `vm-${vmId}`)).toHaveLength(1);
+    const vm = (await cluster.listVms()).find((v) => v.vmId === vmId);
+    expect(vm).toMatchObject({ printableStatus: 'Running', node: active.host });
+  });
+
+  it('given an ACTIVE server, when hot resized, then the launcher pod and the guest (virsh through exec) have the new size', async () => {
+    const { vmId } = await servers.create('sim-hot');
+    const active = await servers.settles(vmId, 'ACTIVE');
+    await servers.execute({ type: 'HotResizeVM', data: { vmId, taskId: `hot-${vmId}`, vcpus: 2, ramMb: 1024 } });
+    const resized = await waitFor(async () => {
+      const s = await servers.server(vmId);
+      return s && s.taskState === null && s.flavor.vcpus === 2 ? s : undefined;
+    }, 20_000, 'the hot resize to finish');
+    expect(resized).toMatchObject({ status: 'ACTIVE', flavor: { vcpus: 2, ramMb: 1024 } });
+
+    const domain = await t.app.get<HypervisorPort>(HYPERVISOR).getDomain({ vmId, node: active.host! });
+    expect(domain).toMatchObject({ state: 'running', vcpus: { current: 2 }, memoryMiB: { current: 1024 } });
+    expect(requests('GET', '/pods/').some((r) => r.path.includes('/exec?'))).toBe(true);
+  });
+
+  it('given the API server fails the create twice with 503, when the saga runs, then the step is retried and succeeds', async () => {
+    control.failNext({ verb: 'create', resource: 'virtualmachines', count: 2, status: 503 });
+    const { vmId } = await servers.create('sim-retry');
+    await servers.settles(vmId, 'ACTIVE');
+    const creates = requests('POST', '/virtualmachines').filter((r) => (r.body as { metadata?: { name?: string } }).metadata?.name === `vm-${vmId}`);
+    expect(creates).toHaveLength(3);
+  });
+
+  it('given the API server refuses the VM (422), when the saga runs, then the server is ERROR with the server\'s message and nothing is left', async () => {
+    control.failNext({ verb: 'create', resource: 'virtualmachines', status: 422, message: 'admission webhook "virtualmachine-validator.kubevirt.io" denied the request' });
+    const { vmId } = await servers.create('sim-doomed');
+    const failed = await servers.settles(vmId, 'ERROR');
+    expect(failed.fault?.message).toMatch(/denied the request/);
+    const db = t.app.get(READ_MODEL_DB);
+    const [action] = await listInstanceActions(db, vmId);
+    const detail = await getInstanceAction(db, vmId, action!.requestId);
+    expect(detail!.events.map((e) => [e.event, e.result])).toEqual([
+      ['create-vm-object', 'Error'],
+      ['delete-vm-object', 'Success'],
+    ]);
+    expect((await cluster.listVms()).some((v) => v.vmId === vmId)).toBe(false);
+  });
+
+  it('given an ACTIVE server, when the VM is stopped behind our back (virtctl stop), then the adapter\'s watch makes it SHUTOFF', async () => {
+    const { vmId } = await servers.create('sim-outside');
+    await servers.settles(vmId, 'ACTIVE');
+    const vm = (await cluster.listVms()).find((v) => v.vmId === vmId)!;
+    await cluster.stopVm(vm.ref);
+    const stopped = await servers.settles(vmId, 'SHUTOFF');
+    expect(stopped.powerState).toBe(PowerState.SHUTDOWN);
+    const audit = await queryAuditLog(t.app.get(READ_MODEL_DB), { serverId: vmId, action: 'power-state-sync' });
+    expect(audit.items).toHaveLength(1);
+  });
+
+  it('given the watches are dropped, when a VM is stopped behind our back, then the resumed watch still reports it', async () => {
+    const { vmId } = await servers.create('sim-dropped');
+    await servers.settles(vmId, 'ACTIVE');
+    expect(control.dropWatches()).toBeGreaterThan(0);
+    const vm = (await cluster.listVms()).find((v) => v.vmId === vmId)!;
+    await cluster.stopVm(vm.ref);
+    await servers.settles(vmId, 'SHUTOFF');
+  });
+});
