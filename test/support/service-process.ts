@@ -118,7 +118,7 @@ export class ServiceProcess {
       const port = await freeLoopbackPort();
       const service = ServiceProcess.spawn(options, port);
       try {
-        await service.waitUntilReady(options.readyTimeoutMs ?? 20_000);
+        await service.waitUntilReady(options.readyTimeoutMs ?? 60_000);
         return service;
       } catch (error) {
         await service.kill('SIGKILL');
@@ -145,7 +145,7 @@ export class ServiceProcess {
   }
 
   /** Polls /readyz until it answers 200; rejects if the process exits first or time runs out. */
-  async waitUntilReady(timeoutMs = 20_000): Promise<void> {
+  async waitUntilReady(timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let last = 'no answer yet';
     for (;;) {

@@ -82,7 +82,8 @@ const installed = await shouldRunRedisServerTests();
     expect(service.exitStatus).toBeUndefined();
     expect((await service.readyz()).status).toBe(503);
     const downLog = service.stdout.toString() + service.stderr.toString();
-    expect(downLog).toMatch(/job queue: .*ECONNREFUSED/);
+    // Which connection error the client sees first depends on timing: refused, or a write to the closed socket.
+    expect(downLog).toMatch(/job queue: .*(ECONNREFUSED|EPIPE|ECONNRESET)/);
     const warnings = downLog.split('\n').filter((line) => line.includes('"level":40')).length;
     phases.mark('down checked');
 

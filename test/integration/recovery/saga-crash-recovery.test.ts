@@ -104,7 +104,7 @@ const stalledScenariosRestarted = new Latch(3);
 
   /** A stalled job waits for its lock (2 s) and a stalled check (every 1 s); allow for both and a slow, busy machine. */
   const STALLED_RECOVERY_MS = 30_000;
-  const TEST_TIMEOUT_MS = 60_000;
+  const TEST_TIMEOUT_MS = 150_000;
 
   it.concurrent('b. given a failpoint after the create-vm-object side effect, when the service dies before recording it and restarts, then the VM is ACTIVE with one createVm', async () => {
     const { harness, first, client, phases } = await installation({ VIRTPLANE_FAILPOINTS: 'after-side-effect:create-vm-object' }, 'b (after side effect)');
