@@ -53,3 +53,15 @@ export function decideAbortLiveMigration(vm: VirtualMachine, taskId: string): Vi
     },
   ];
 }
+
+/**
+ * Progress of the running migration, recorded when it moved forward: a report for a task that
+ * ended, one being aborted, or one that repeats or goes back (a redelivery, a late poll) is dropped.
+ */
+export function decideMigrationProgress(vm: VirtualMachine, taskId: string, percent: number): VirtualMachineEvent[] {
+  const m = vm.migration;
+  if (!m || m.taskId !== taskId || vm.task?.compensation) return [];
+  const p = Math.max(0, Math.min(100, Math.floor(percent)));
+  if (!Number.isFinite(percent) || (m.progressPercent !== null && p <= m.progressPercent)) return [];
+  return [{ type: 'VMLiveMigrationProgressed', data: { vmId: vm.id, taskId, percent: p } }];
+}

@@ -35,6 +35,8 @@ export type VirtualMachineCommand =
   | { type: 'HotResizeVM'; data: TaskCommandData & { vcpus?: number; ramMb?: number } }
   | { type: 'LiveMigrateVM'; data: TaskCommandData & { targetHost: string | null } }
   | { type: 'AbortLiveMigration'; data: { vmId: string; taskId: string } }
+  /** How far the running migration got (percent of memory copied), as the cluster reports it. */
+  | { type: 'RecordMigrationProgress'; data: { vmId: string; taskId: string; percent: number } }
   | { type: 'ResizeVM'; data: TaskCommandData & { flavor: FlavorSnapshot } }
   | { type: 'ConfirmResize'; data: { vmId: string } }
   | { type: 'RevertResize'; data: TaskCommandData }

@@ -5,7 +5,7 @@ import { planTask } from './task-plans.js';
 import type { VirtualMachineCommand } from './virtual-machine.commands.js';
 import { syncPowerState } from './power-state-sync.js';
 import { decideHotResize } from './hot-resize.js';
-import { decideAbortLiveMigration, decideLiveMigrate } from './live-migration.js';
+import { decideAbortLiveMigration, decideLiveMigrate, decideMigrationProgress } from './live-migration.js';
 import { decideConfirmResize, decideResize, decideRevertResize } from './cold-resize.js';
 import { expireTask, stepFailed, stepSucceeded } from './task-results.js';
 import { InstanceExistsError, InstanceInvalidStateError, InstanceNotFoundError, InvalidServerInputError, LockedByAdminError } from './virtual-machine.errors.js';
@@ -67,6 +67,8 @@ export function decide(command: VirtualMachineCommand, state: VirtualMachineStat
       return decideLiveMigrate(existing(state, command.data.vmId), command.data.taskId, command.data.targetHost);
     case 'AbortLiveMigration':
       return decideAbortLiveMigration(existing(state, command.data.vmId), command.data.taskId);
+    case 'RecordMigrationProgress':
+      return decideMigrationProgress(existing(state, command.data.vmId), command.data.taskId, command.data.percent);
     case 'ResizeVM':
       return decideResize(existing(state, command.data.vmId), command.data.taskId, command.data.flavor);
     case 'ConfirmResize':
@@ -146,10 +148,12 @@ export function evolve(state: VirtualMachineState, event: Event): VirtualMachine
       return { ...withTask(state, event.data.task), hotResize: { from: event.data.from, to: event.data.to } };
     case 'VMLiveMigrationRequested': {
       const { task, sourceHost, targetHost } = event.data;
-      return { ...withTask(state, task), migration: { taskId: task.taskId, sourceHost, targetHost, abortRequested: false } };
+      return { ...withTask(state, task), migration: { taskId: task.taskId, sourceHost, targetHost, abortRequested: false, progressPercent: null } };
     }
     case 'VMLiveMigrationAbortRequested':
       return state.migration ? { ...state, migration: { ...state.migration, abortRequested: true } } : state;
+    case 'VMLiveMigrationProgressed':
+      return state.migration ? { ...state, migration: { ...state.migration, progressPercent: event.data.percent } } : state;
     case 'VMResizeRequested':
       return { ...withTask(state, event.data.task), resize: { oldFlavor: event.data.oldFlavor, newFlavor: event.data.newFlavor } };
     case 'VMResizeRevertRequested':

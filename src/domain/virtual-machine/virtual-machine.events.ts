@@ -65,6 +65,8 @@ export type VirtualMachineEvent =
   | { type: 'VMLiveMigrationRequested'; data: { vmId: string; task: TaskStarted; sourceHost: string | null; targetHost: string | null } }
   /** Nova's live_migration_abort: the migration is cancelled, the VM stays on its source (compensation follows). */
   | { type: 'VMLiveMigrationAbortRequested'; data: { vmId: string; taskId: string } }
+  /** Percent of the guest's memory copied so far (Nova's migration progress); only ever grows. */
+  | { type: 'VMLiveMigrationProgressed'; data: { vmId: string; taskId: string; percent: number } }
   /** Nova's cold resize: the flavor changes once the VM runs (or would run) with it, pending confirmation. */
   | { type: 'VMResizeRequested'; data: { vmId: string; task: TaskStarted; oldFlavor: FlavorSnapshot; newFlavor: FlavorSnapshot } }
   | { type: 'VMResizeRevertRequested'; data: { vmId: string; task: TaskStarted } }
@@ -143,6 +145,7 @@ export const VIRTUAL_MACHINE_EVENT_VERSIONS: Record<VirtualMachineEventType, num
   VMHotResizeRequested: 1,
   VMLiveMigrationRequested: 1,
   VMLiveMigrationAbortRequested: 1,
+  VMLiveMigrationProgressed: 1,
   VMResizeRequested: 1,
   VMResizeRevertRequested: 1,
   VMResizeConfirmed: 1,

@@ -43,7 +43,7 @@ export interface VirtualMachine {
   /** From a cold resize's request until it is confirmed or reverted (or fails). */
   resize: { oldFlavor: FlavorSnapshot; newFlavor: FlavorSnapshot } | null;
   /** While a live migration runs. */
-  migration: { taskId: string; sourceHost: string | null; targetHost: string | null; abortRequested: boolean } | null;
+  migration: { taskId: string; sourceHost: string | null; targetHost: string | null; abortRequested: boolean; progressPercent: number | null } | null;
 }
 
 /** null until the VM is created. A deleted VM stays, with vmState 'deleted'. */

@@ -73,6 +73,10 @@ export class SagaJobProcessor {
         convergenceTimeoutMs: this.deps.convergenceTimeoutMs,
         pollIntervalMs: this.deps.pollIntervalMs,
         live: this.deps.live ?? null,
+        reportMigrationProgress: async (percent) => {
+          // Progress is informative: losing one report must not fail or retry the step.
+          await this.deps.execute({ type: 'RecordMigrationProgress', data: { vmId: data.serverId, taskId: data.taskId, percent } }, meta).catch(() => undefined);
+        },
       });
       failpoint(`after-side-effect:${data.stepId}`);
     } catch (error) {

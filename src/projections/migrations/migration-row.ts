@@ -30,6 +30,8 @@ export interface MigrationView {
   projectId: string;
   createdAt: string;
   updatedAt: string;
+  /** Percent of memory copied (live migrations the cluster reports progress for); null before the first report. */
+  progress: number | null;
 }
 
 export const MIGRATION_COLUMNS = [
@@ -46,12 +48,13 @@ export const MIGRATION_COLUMNS = [
   'project_id',
   'created_at',
   'updated_at',
+  'progress',
 ] as const;
 
 export type MigrationRow = Record<(typeof MIGRATION_COLUMNS)[number], unknown>;
 
 export function migrationToRow(m: MigrationView): SqlValue[] {
-  return [m.id, m.uuid, m.instanceUuid, m.migrationType, m.status, m.sourceCompute, m.destCompute, m.oldFlavorId, m.newFlavorId, m.userId, m.projectId, m.createdAt, m.updatedAt];
+  return [m.id, m.uuid, m.instanceUuid, m.migrationType, m.status, m.sourceCompute, m.destCompute, m.oldFlavorId, m.newFlavorId, m.userId, m.projectId, m.createdAt, m.updatedAt, m.progress];
 }
 
 export function rowToMigration(row: MigrationRow): MigrationView {
@@ -70,6 +73,7 @@ export function rowToMigration(row: MigrationRow): MigrationView {
     projectId: String(row.project_id),
     createdAt: String(row.created_at),
     updatedAt: String(row.updated_at),
+    progress: row.progress === null || row.progress === undefined ? null : Number(row.progress),
   };
 }
 

@@ -65,6 +65,7 @@ export class MigrationsProjection implements Projection {
             projectId: actor.projectId,
             createdAt: event.occurredAt,
             updatedAt: event.occurredAt,
+            progress: null,
           };
           touch(m, event, {});
           break;
@@ -84,6 +85,7 @@ export class MigrationsProjection implements Projection {
             projectId: actor.projectId,
             createdAt: event.occurredAt,
             updatedAt: event.occurredAt,
+            progress: null,
           };
           touch(m, event, {});
           latestResize.set(m.instanceUuid, m);
@@ -96,9 +98,14 @@ export class MigrationsProjection implements Projection {
           if (m?.migrationType === 'resize' && e.data.stepId === 'power-on-resized' && e.data.host) touch(m, event, { destCompute: e.data.host });
           break;
         }
+        case 'VMLiveMigrationProgressed': {
+          const m = byTask.get(e.data.taskId);
+          if (m) touch(m, event, { progress: e.data.percent });
+          break;
+        }
         case 'VMLiveMigrated': {
           const m = byTask.get(e.data.taskId);
-          if (m) touch(m, event, { status: 'completed', destCompute: e.data.host });
+          if (m) touch(m, event, { status: 'completed', destCompute: e.data.host, progress: 100 });
           break;
         }
         case 'VMResized': {
@@ -150,6 +157,7 @@ function relevantTaskId(e: VirtualMachineEvent): string | null {
   switch (e.type) {
     case 'TaskStepSucceeded':
       return e.data.stepId === 'start-migration' || e.data.stepId === 'power-on-resized' ? e.data.taskId : null;
+    case 'VMLiveMigrationProgressed':
     case 'VMLiveMigrated':
     case 'VMResized':
       return e.data.taskId;

@@ -162,6 +162,10 @@ export function evolveServerView(view: ServerView | undefined, event: RecordedEv
       touched.flavor = e.data.flavor;
       return withStatus(touched);
     }
+    case 'VMLiveMigrationProgressed':
+      // Nova's libvirt driver shows a live migration's progress on the server, too.
+      if (view.task?.taskId === e.data.taskId) touched.progress = e.data.percent;
+      return touched;
     case 'VMResizeConfirmed':
       touched.vmState = view.powerState === PowerState.RUNNING ? 'active' : 'stopped';
       return withStatus(touched);

@@ -48,9 +48,11 @@ describe.each(await backends())('migrations read model (%s)', (_dialect, open) =
     await apply(migrationRequested('m1'));
     expect(await getMigrationByUuid(db, 'm1')).toMatchObject({ id: 1, status: 'queued', migrationType: 'live-migration', sourceCompute: 'node-1', destCompute: null, userId: 'admin-user', projectId: 'admin-project' });
     await apply(ok('m1', 'start-migration'));
-    expect((await inProgressLiveMigrations(db, VM_ID)).map((m) => [m.uuid, m.status])).toEqual([['m1', 'running']]);
+    expect((await inProgressLiveMigrations(db, VM_ID)).map((m) => [m.uuid, m.status, m.progress])).toEqual([['m1', 'running', null]]);
+    await apply({ type: 'VMLiveMigrationProgressed', data: { vmId: VM_ID, taskId: 'm1', percent: 45 } });
+    expect((await getMigrationByUuid(db, 'm1'))?.progress).toBe(45);
     await apply(ok('m1', 'follow-migration', 'node-2'), { type: 'VMLiveMigrated', data: { vmId: VM_ID, taskId: 'm1', sourceHost: 'node-1', host: 'node-2' } });
-    expect(await getMigrationByUuid(db, 'm1')).toMatchObject({ status: 'completed', destCompute: 'node-2' });
+    expect(await getMigrationByUuid(db, 'm1')).toMatchObject({ status: 'completed', destCompute: 'node-2', progress: 100 });
     expect(await inProgressLiveMigrations(db, VM_ID)).toEqual([]);
   });
 

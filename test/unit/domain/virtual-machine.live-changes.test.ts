@@ -207,7 +207,7 @@ describe('VirtualMachine decider: live migration', () => {
       .thenState((vm) => {
         expect(status(vm)).toBe('MIGRATING');
         expect(vm && currentTaskState(vm)).toBe('migrating');
-        expect(vm?.migration).toEqual({ taskId: 'task-mig', sourceHost: 'node-1', targetHost: 'node-2', abortRequested: false });
+        expect(vm?.migration).toEqual({ taskId: 'task-mig', sourceHost: 'node-1', targetHost: 'node-2', abortRequested: false, progressPercent: null });
       });
   });
 
@@ -240,6 +240,17 @@ describe('VirtualMachine decider: live migration', () => {
       ]);
   });
 
+  it('given a migration running, when progress is reported, then it is recorded only when it moved forward', () => {
+    const running = [...events.built(), migrationRequested(), ok('task-mig', 'start-migration')];
+    const progress = (percent: number) => ({ type: 'RecordMigrationProgress' as const, data: { vmId: VM_ID, taskId: 'task-mig', percent } });
+    spec.given(running).when(progress(40)).then([{ type: 'VMLiveMigrationProgressed', data: { vmId: VM_ID, taskId: 'task-mig', percent: 40 } }]);
+    const at40 = [...running, { type: 'VMLiveMigrationProgressed', data: { vmId: VM_ID, taskId: 'task-mig', percent: 40 } } as VirtualMachineEvent];
+    spec.given(at40).when(progress(40)).thenNothing();
+    spec.given(at40).when(progress(20)).thenNothing();
+    spec.given(at40).when(progress(80)).thenState((vm) => expect(vm?.migration?.progressPercent).toBe(80));
+    spec.given(events.built()).when(progress(50)).thenNothing();
+  });
+
   const aborting = (): VirtualMachineEvent[] => [
     ...events.built(),
     migrationRequested(),
@@ -247,6 +258,10 @@ describe('VirtualMachine decider: live migration', () => {
     { type: 'VMLiveMigrationAbortRequested', data: { vmId: VM_ID, taskId: 'task-mig' } },
     { type: 'TaskCompensationStarted', data: { vmId: VM_ID, taskId: 'task-mig', failedStepId: 'follow-migration', error: boom, undoSteps: ['abort-migration'] } },
   ];
+
+  it('given an abort running, when progress is reported, then it is dropped', () => {
+    spec.given(aborting()).when({ type: 'RecordMigrationProgress', data: { vmId: VM_ID, taskId: 'task-mig', percent: 90 } }).thenNothing();
+  });
 
   it('given an abort running, when aborted again, then nothing more', () => {
     spec.given(aborting()).when({ type: 'AbortLiveMigration', data: { vmId: VM_ID, taskId: 'task-mig' } }).thenNothing();

@@ -210,6 +210,8 @@ describe('live migration saga', () => {
     harness = new SagaHarness();
     const vm = await harness.run(migrate());
     expect(harness.ran).toEqual(['cluster:start-migration', 'cluster:follow-migration']);
+    const progress = harness.history.filter((e) => e.type === 'VMLiveMigrationProgressed').map((e) => (e.data as { percent: number }).percent);
+    expect(progress).toEqual([40, 80]);
     expect(harness.lastEvent()).toEqual({ type: 'VMLiveMigrated', data: { vmId: VM_ID, taskId: 'task-mig', sourceHost: 'node-1', host: 'node-2' } });
     expect(vm).toMatchObject({ vmState: 'active', host: 'node-2', migration: null });
     expect(await harness.domain('node-2')).toMatchObject({ vcpus: { current: 1 } });

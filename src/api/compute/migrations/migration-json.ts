@@ -3,11 +3,13 @@ import { isAtLeast, type Microversion } from '../microversion.js';
 import { isoMicros } from '../nova-time.js';
 
 /**
- * A server's in-progress live migration (GET /servers/{id}/migrations, 2.23+). Memory and disk
- * progress are not reported by the cluster adapters yet: null, as Nova shows before its first
- * progress update.
+ * A server's in-progress live migration (GET /servers/{id}/migrations, 2.23+). KubeVirt reports a
+ * percentage, not bytes: the memory fields are that share of the guest's memory (null before the
+ * first report, as Nova shows them); disk progress is not reported.
  */
-export function serverMigrationJson(m: MigrationView, version: Microversion): Record<string, unknown> {
+export function serverMigrationJson(m: MigrationView, version: Microversion, guestMemoryMiB: number): Record<string, unknown> {
+  const total = guestMemoryMiB * 2 ** 20;
+  const processed = m.progress === null ? null : Math.round((total * m.progress) / 100);
   const json: Record<string, unknown> = {
     created_at: isoMicros(m.createdAt),
     dest_compute: m.destCompute,
@@ -17,9 +19,9 @@ export function serverMigrationJson(m: MigrationView, version: Microversion): Re
     disk_remaining_bytes: null,
     disk_total_bytes: null,
     id: m.id,
-    memory_processed_bytes: null,
-    memory_remaining_bytes: null,
-    memory_total_bytes: null,
+    memory_processed_bytes: processed,
+    memory_remaining_bytes: processed === null ? null : total - processed,
+    memory_total_bytes: processed === null ? null : total,
     server_uuid: m.instanceUuid,
     source_compute: m.sourceCompute,
     source_node: m.sourceCompute,

@@ -27,7 +27,7 @@ export class ServerMigrationsController {
     if (!isAtLeast(version, '2.23')) throw new NotFoundException(NOT_FOUND);
     requireAdmin(ctx, 'os_compute_api:servers:migrations:index');
     const server = await this.compute.visibleServer(ctx, id);
-    return { migrations: (await inProgressLiveMigrations(this.compute.db, server.id)).map((m) => serverMigrationJson(m, version)) };
+    return { migrations: (await inProgressLiveMigrations(this.compute.db, server.id)).map((m) => serverMigrationJson(m, version, server.flavor.ramMb)) };
   }
 
   @Get(':migrationId')
@@ -39,7 +39,7 @@ export class ServerMigrationsController {
     if (m.migrationType !== 'live-migration' || !IN_PROGRESS.includes(m.status)) {
       throw new NotFoundException(`In-progress live migration ${migrationId} is not found for server ${server.id}.`);
     }
-    return { migration: serverMigrationJson(m, version) };
+    return { migration: serverMigrationJson(m, version, server.flavor.ramMb) };
   }
 
   @Delete(':migrationId')

@@ -24,10 +24,19 @@ export const LIVE_MIGRATION_STEPS: Readonly<Record<string, StepRunner>> = {
   'follow-migration': async (ctx) => {
     const cluster = livePorts(ctx).cluster;
     const ref = migrationRef(ctx);
+    let reported = ctx.vm.migration?.progressPercent ?? -1;
+    const look = async () => {
+      const m = await cluster.getMigration(ref);
+      if (m?.progressPercent !== null && m?.progressPercent !== undefined && m.progressPercent > reported && m.phase !== 'Succeeded') {
+        reported = m.progressPercent;
+        await ctx.reportMigrationProgress(m.progressPercent);
+      }
+      return m;
+    };
     const done = await awaitCondition(
       ctx,
       `migration ${ref.name} of VM ${ctx.vm.id} to finish`,
-      () => cluster.getMigration(ref),
+      look,
       (m) => {
         if (!m) throw new PermanentAdapterError('MigrationNotFound', `migration ${ref.namespace}/${ref.name} is gone before it finished`);
         if (m.phase === 'Failed' || m.migrationState?.failed) throw migrationFailed(m);

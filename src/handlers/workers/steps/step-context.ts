@@ -34,6 +34,8 @@ export interface StepContext {
   convergenceTimeoutMs: number;
   pollIntervalMs: number;
   live: LiveChangePorts | null;
+  /** Records how far a live migration got (best effort: a report that cannot be recorded is dropped). */
+  reportMigrationProgress(percent: number): Promise<void>;
 }
 
 export interface StepOutcome {
