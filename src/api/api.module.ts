@@ -15,12 +15,13 @@ import { KeypairsApiModule } from './compute/keypairs/keypairs-api.module.js';
 import { QuotasApiModule } from './compute/quotas/quotas-api.module.js';
 import { HypervisorsApiModule } from './compute/hypervisors/hypervisors-api.module.js';
 import { ImageApiModule } from './image/image-api.module.js';
+import { NetworkApiModule } from './network/network-api.module.js';
 import { ComputeModule } from './compute/compute.module.js';
 import { IdempotencyModule } from './idempotency/idempotency.module.js';
 import { OpenApiModule } from './openapi/openapi.module.js';
 
 @Module({
-  imports: [ProjectionsModule, AuthModule, IdempotencyModule, IdentityModule, ComputeModule, FlavorsApiModule, KeypairsApiModule, QuotasApiModule, HypervisorsApiModule, ImageApiModule, OpenApiModule],
+  imports: [ProjectionsModule, AuthModule, IdempotencyModule, IdentityModule, ComputeModule, FlavorsApiModule, KeypairsApiModule, QuotasApiModule, HypervisorsApiModule, ImageApiModule, NetworkApiModule, OpenApiModule],
   controllers: [HealthController, MetricsController, JobsController, AuditController, EventsController],
   providers: [ReadinessService, { provide: APP_FILTER, useClass: NovaExceptionFilter }],
 })

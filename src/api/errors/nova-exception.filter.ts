@@ -4,6 +4,9 @@ import { WrongExpectedVersionError } from '../../adapters/event-store/wrong-expe
 import { DomainError, type DomainErrorKind } from '../../domain/shared/domain-error.js';
 import { isIdentityPath } from '../identity/identity-path.js';
 import { keystoneErrorBody } from '../identity/keystone-error-body.js';
+import { isNetworkPath } from '../network/network-path.js';
+import { neutronErrorBody } from '../network/neutron-error-body.js';
+import { neutronTypeOf } from '../network/neutron-errors.js';
 import { novaErrorBody } from './nova-error-body.js';
 
 const STATUS: Record<DomainErrorKind, number> = { invalid_input: 400, forbidden: 403, not_found: 404, conflict: 409 };
@@ -19,8 +22,20 @@ export class NovaExceptionFilter implements ExceptionFilter {
     if (status >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     // Keystone's clients expect its own body form on its paths (e.g. a malformed JSON login, an unknown route).
     const url = host.switchToHttp().getRequest<FastifyRequest>().url;
-    const body = isIdentityPath(url) ? keystoneErrorBody(status, message) : novaErrorBody(status, message);
+    const body = isIdentityPath(url)
+      ? keystoneErrorBody(status, message)
+      : isNetworkPath(url)
+        ? neutronErrorBody(status, message, this.neutronType(error, status))
+        : novaErrorBody(status, message);
     void reply.status(status).header('content-type', 'application/json').send(body);
+  }
+
+  /** Neutron's exception name: the domain error's code (they follow neutron_lib), or the one an API error names. */
+  private neutronType(error: unknown, status: number): string | undefined {
+    if (error instanceof DomainError) return error.code;
+    if (error instanceof WrongExpectedVersionError) return 'HTTPConflict';
+    if (status === 403 && error instanceof HttpException && !neutronTypeOf(error)) return 'PolicyNotAuthorized';
+    return neutronTypeOf(error);
   }
 
   private describe(error: unknown): { status: number; message: string } {

@@ -1,7 +1,8 @@
 import { isIdentityPath } from '../identity/identity-path.js';
+import { isNetworkPath } from '../network/network-path.js';
 import type { ErrorStatus } from './operation-doc.js';
 
-/** Nova's body form (everything outside /identity) and Keystone's (on /identity and /). */
+/** Nova's body form (everything outside /identity and /network), Keystone's (on /identity and /) and Neutron's (on /network). */
 export const ERROR_SCHEMAS = {
   NovaError: {
     type: 'object',
@@ -28,6 +29,19 @@ export const ERROR_SCHEMAS = {
     },
     examples: [{ error: { code: 401, message: 'The request you have made requires authentication.', title: 'Unauthorized' } }],
   },
+  NeutronError: {
+    type: 'object',
+    description: 'Neutron\'s error body: the exception\'s name (NetworkNotFound, IpAddressAlreadyAllocated, InvalidInput, ...) and its message.',
+    required: ['NeutronError'],
+    properties: {
+      NeutronError: {
+        type: 'object',
+        required: ['type', 'message', 'detail'],
+        properties: { type: { type: 'string' }, message: { type: 'string' }, detail: { type: 'string' } },
+      },
+    },
+    examples: [{ NeutronError: { type: 'NetworkNotFound', message: 'Network 4f6a... could not be found.', detail: '' } }],
+  },
 } as const;
 
 /** What a status means when the catalogue does not say more. */
@@ -52,5 +66,5 @@ export function genericErrorDescription(status: ErrorStatus): string {
 
 /** The error body form a path answers with. */
 export function errorSchemaRef(path: string): string {
-  return `#/components/schemas/${isIdentityPath(path) ? 'KeystoneError' : 'NovaError'}`;
+  return `#/components/schemas/${isIdentityPath(path) ? 'KeystoneError' : isNetworkPath(path) ? 'NeutronError' : 'NovaError'}`;
 }

@@ -12,6 +12,7 @@ export const TAGS = {
   'Compute: key pairs': 'Nova v2.1 key pairs, per user.',
   'Compute: quotas and limits': 'Nova v2.1 os-quota-sets and limits.',
   'Compute: hypervisors and zones': 'Nova v2.1 os-hypervisors and os-availability-zone: the cluster\'s nodes (admin).',
+  Network: 'Neutron v2.0 subset: networks, subnets (IPv4/IPv6 dual stack, the IPAM), ports (fixed IPs, MAC, binding), IP availability, quotas.',
   Image: 'Glance v2 subset: container-registry disk images (virtplane_registry_ref).',
   'Audit and events': 'The audit trail (who did what, the server at an instant) and the live event stream.',
   Operations: 'Probes, metrics, saga jobs and queues (admin), and this documentation.',

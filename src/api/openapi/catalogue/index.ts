@@ -4,6 +4,7 @@ import { computeResourcesCatalogue } from './compute-resources.catalogue.js';
 import { computeServersCatalogue } from './compute-servers.catalogue.js';
 import { identityCatalogue } from './identity.catalogue.js';
 import { imageCatalogue } from './image.catalogue.js';
+import { networkCatalogue } from './network.catalogue.js';
 import { operationsCatalogue } from './operations.catalogue.js';
 
 const PARTS: readonly Catalogue[] = [
@@ -12,6 +13,7 @@ const PARTS: readonly Catalogue[] = [
   computeMigrationsCatalogue,
   computeResourcesCatalogue,
   imageCatalogue,
+  networkCatalogue,
   operationsCatalogue,
 ];
 

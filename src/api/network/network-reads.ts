@@ -1,0 +1,87 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { SqlDatabase, SqlValue } from '../../adapters/sql/sql-database.js';
+import { APP_CONFIG, READ_MODEL_DB } from '../../app/tokens.js';
+import type { AppConfig } from '../../config/config.schema.js';
+import { NetworkNotFoundError } from '../../domain/network/network.errors.js';
+import { PortNotFoundError } from '../../domain/port/port.errors.js';
+import { SubnetNotFoundError } from '../../domain/subnet/subnet.errors.js';
+import { NETWORK_COLUMNS, rowToNetwork, type NetworkRow, type NetworkView } from '../../projections/networking/network-view.js';
+import { PORT_COLUMNS, rowToPort, type PortRow, type PortView } from '../../projections/networking/port-view.js';
+import { rowToSubnet, SUBNET_COLUMNS, type SubnetRow, type SubnetView } from '../../projections/networking/subnet-view.js';
+import { publicUrl } from '../auth/public-url.js';
+import type { RequestContext } from '../auth/request-context.js';
+
+/** A read-model row with the global position of its last event (what revision_number shows). */
+export interface Revisioned<V> {
+  view: V;
+  revision: number;
+}
+
+/**
+ * The networking read models as the caller may see them. Visibility as Neutron's default policy:
+ * admin sees all; others see their project's networks plus shared and external ones, the subnets
+ * of the networks they see, and their project's ports. Anything else is "not found", never
+ * "forbidden", so ids do not leak across projects.
+ */
+@Injectable()
+export class NetworkReads {
+  readonly url: string;
+
+  constructor(
+    @Inject(READ_MODEL_DB) readonly db: SqlDatabase,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.url = `${publicUrl(config)}/network/v2.0`;
+  }
+
+  async networks(ctx: RequestContext, where: Record<string, SqlValue> = {}): Promise<Revisioned<NetworkView>[]> {
+    const all = await this.rows('networks', NETWORK_COLUMNS, (r: NetworkRow) => rowToNetwork(r), where);
+    return all.filter(({ view }) => canSeeNetwork(ctx, view));
+  }
+
+  async subnets(ctx: RequestContext, where: Record<string, SqlValue> = {}): Promise<Revisioned<SubnetView>[]> {
+    const all = await this.rows('subnets', SUBNET_COLUMNS, (r: SubnetRow) => rowToSubnet(r), where);
+    if (ctx.isAdmin) return all;
+    const visible = new Set((await this.networks(ctx)).map(({ view }) => view.id));
+    return all.filter(({ view }) => view.projectId === ctx.projectId || visible.has(view.networkId));
+  }
+
+  async ports(ctx: RequestContext, where: Record<string, SqlValue> = {}): Promise<Revisioned<PortView>[]> {
+    const all = await this.rows('ports', PORT_COLUMNS, (r: PortRow) => rowToPort(r), where);
+    return all.filter(({ view }) => ctx.isAdmin || view.projectId === ctx.projectId);
+  }
+
+  async network(ctx: RequestContext, id: string): Promise<Revisioned<NetworkView>> {
+    const found = (await this.networks(ctx, { id }))[0];
+    if (!found) throw new NetworkNotFoundError(id);
+    return found;
+  }
+
+  async subnet(ctx: RequestContext, id: string): Promise<Revisioned<SubnetView>> {
+    const found = (await this.subnets(ctx, { id }))[0];
+    if (!found) throw new SubnetNotFoundError(id);
+    return found;
+  }
+
+  async port(ctx: RequestContext, id: string): Promise<Revisioned<PortView>> {
+    const found = (await this.ports(ctx, { id }))[0];
+    if (!found) throw new PortNotFoundError(id);
+    return found;
+  }
+
+  /** Live resources of a project, for its quota usage. */
+  async countOf(table: 'networks' | 'subnets' | 'ports', projectId: string): Promise<number> {
+    const rows = await this.db.query<{ n: unknown }>(`SELECT COUNT(*) AS n FROM ${table} WHERE deleted = 0 AND project_id = ?`, [projectId]);
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  private async rows<R, V>(table: string, columns: readonly string[], toView: (r: R) => V, where: Record<string, SqlValue>): Promise<Revisioned<V>[]> {
+    const clauses = ['deleted = 0', ...Object.keys(where).map((column) => `${column} = ?`)];
+    const rows = await this.db.query<R & { position: unknown }>(`SELECT ${columns.join(', ')} FROM ${table} WHERE ${clauses.join(' AND ')}`, Object.values(where));
+    return rows.map((r) => ({ view: toView(r), revision: Number(r.position) }));
+  }
+}
+
+export function canSeeNetwork(ctx: RequestContext, network: NetworkView): boolean {
+  return ctx.isAdmin || network.projectId === ctx.projectId || network.shared || network.external;
+}

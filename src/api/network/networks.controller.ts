@@ -1,0 +1,101 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { networkStreamId } from '../../domain/network/network.events.js';
+import { ExecuteNetworkCommand } from '../../handlers/networking/execute-network-command.command.js';
+import { DeleteNetworkCommand } from '../../handlers/networking/networking-flows.command.js';
+import { Ctx } from '../auth/ctx.decorator.js';
+import type { RequestContext } from '../auth/request-context.js';
+import { RequestId } from '../compute/request-state.js';
+import { NetworkWriter } from './network-writer.js';
+import { NewResourceId, type NewResourceIdValue } from '../idempotency/new-resource-id.decorator.js';
+import { NoReplyBody } from '../idempotency/no-reply-body.decorator.js';
+import { networkBody } from './neutron-bodies.js';
+import { projectOf, resourceBody } from './neutron-body.js';
+import { neutronList, pick, values, type RawQuery } from './neutron-list.js';
+import { NeutronPolicyRefused } from './neutron-errors.js';
+import { NetworkQuotas } from './network-quotas.js';
+import { NetworkReads } from './network-reads.js';
+import { requireNetworkWriter } from './network-policy.js';
+import { createNetworkSchema, updateNetworkSchema } from './network-requests.schema.js';
+
+const FILTERABLE = [
+  'id', 'name', 'description', 'admin_state_up', 'status', 'shared', 'router:external', 'mtu', 'project_id', 'tenant_id', 'is_default', 'revision_number',
+] as const;
+
+/** Neutron's networks. */
+@Controller('network/v2.0/networks')
+export class NetworksController {
+  constructor(
+    private readonly reads: NetworkReads,
+    private readonly writer: NetworkWriter,
+    private readonly quotas: NetworkQuotas,
+  ) {}
+
+  @Get()
+  async index(@Ctx() ctx: RequestContext, @Query() query: RawQuery) {
+    const items = (await this.reads.networks(ctx)).map(({ view, revision }) => networkBody(view, revision));
+    return neutronList(items, query, { collection: 'networks', filterable: FILTERABLE, url: `${this.reads.url}/networks`, markerNotFound: (id) => `Network ${id} could not be found.` });
+  }
+
+  @Get(':id')
+  async show(@Ctx() ctx: RequestContext, @Param('id') id: string, @Query() query: RawQuery) {
+    const { view, revision } = await this.reads.network(ctx, id);
+    return { network: pick(networkBody(view, revision), values(query.fields)) };
+  }
+
+  @Post()
+  @HttpCode(201)
+  async create(@Ctx() ctx: RequestContext, @RequestId() requestId: string, @Body() body: unknown, @NewResourceId() newId: NewResourceIdValue) {
+    requireNetworkWriter(ctx, 'create_network');
+    const n = resourceBody(body, 'network', createNetworkSchema);
+    const projectId = projectOf(n, ctx.projectId);
+    if (projectId !== ctx.projectId && !ctx.isAdmin) throw new NeutronPolicyRefused('create_network:project_id');
+    if (n.shared && !ctx.isAdmin) throw new NeutronPolicyRefused('create_network:shared');
+    if (n['router:external'] && !ctx.isAdmin) throw new NeutronPolicyRefused('create_network:router:external');
+    const networkId = newId.id;
+    const retried = newId.derived && (await this.writer.streamExists(networkStreamId(networkId)));
+    if (!retried) {
+      await this.quotas.assertRoom(projectId, 'network');
+      await this.writer.execute(
+        new ExecuteNetworkCommand(
+          {
+            type: 'CreateNetwork',
+            data: { networkId, projectId, name: n.name ?? '', description: n.description, shared: n.shared, external: n['router:external'], mtu: n.mtu, adminStateUp: n.admin_state_up },
+          },
+          this.writer.meta(ctx, requestId),
+        ),
+      );
+    }
+    const { view, revision } = await this.reads.network(ctx, networkId);
+    return { network: networkBody(view, revision) };
+  }
+
+  @Put(':id')
+  async update(@Ctx() ctx: RequestContext, @RequestId() requestId: string, @Param('id') id: string, @Body() body: unknown) {
+    requireNetworkWriter(ctx, 'update_network');
+    const current = await this.reads.network(ctx, id);
+    const n = resourceBody(body, 'network', updateNetworkSchema);
+    if (!ctx.isAdmin && current.view.projectId !== ctx.projectId) throw new NeutronPolicyRefused('update_network');
+    if (!ctx.isAdmin && (n.shared !== undefined || n['router:external'] !== undefined)) throw new NeutronPolicyRefused('update_network:shared');
+    await this.writer.execute(
+      new ExecuteNetworkCommand(
+        {
+          type: 'UpdateNetwork',
+          data: { networkId: id, name: n.name, description: n.description, shared: n.shared, external: n['router:external'], mtu: n.mtu, adminStateUp: n.admin_state_up },
+        },
+        this.writer.meta(ctx, requestId),
+      ),
+    );
+    const { view, revision } = await this.reads.network(ctx, id);
+    return { network: networkBody(view, revision) };
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @NoReplyBody()
+  async remove(@Ctx() ctx: RequestContext, @RequestId() requestId: string, @Param('id') id: string): Promise<void> {
+    requireNetworkWriter(ctx, 'delete_network');
+    const { view } = await this.reads.network(ctx, id);
+    if (!ctx.isAdmin && view.projectId !== ctx.projectId) throw new NeutronPolicyRefused('delete_network');
+    await this.writer.execute(new DeleteNetworkCommand(id, this.writer.meta(ctx, requestId)));
+  }
+}

@@ -1,0 +1,30 @@
+import { BadRequestException, ConflictException, ForbiddenException } from '@nestjs/common';
+
+/** An HTTP refusal of the network API that names its Neutron exception (the error filter writes it as the body's type). */
+export interface NeutronTyped {
+  readonly neutronType: string;
+}
+
+/** Neutron's InvalidInput / HTTPBadRequest: a malformed body or query. */
+export class NeutronBadRequest extends BadRequestException implements NeutronTyped {
+  constructor(message: string, readonly neutronType: string = 'HTTPBadRequest') {
+    super(message);
+  }
+}
+
+export class NeutronConflict extends ConflictException implements NeutronTyped {
+  constructor(message: string, readonly neutronType: string) {
+    super(message);
+  }
+}
+
+/** Neutron's policy refusal: "rule:create_network is disallowed by policy". */
+export class NeutronPolicyRefused extends ForbiddenException implements NeutronTyped {
+  readonly neutronType = 'PolicyNotAuthorized';
+  constructor(readonly rule: string) {
+    super(`rule:${rule} is disallowed by policy`);
+  }
+}
+
+export const neutronTypeOf = (error: unknown): string | undefined =>
+  error !== null && typeof error === 'object' && 'neutronType' in error ? String((error as NeutronTyped).neutronType) : undefined;

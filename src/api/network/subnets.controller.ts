@@ -1,0 +1,119 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { subnetStreamId } from '../../domain/subnet/subnet.events.js';
+import { ExecuteSubnetCommand } from '../../handlers/networking/execute-subnet-command.command.js';
+import { CreateSubnetCommand, DeleteSubnetCommand } from '../../handlers/networking/networking-flows.command.js';
+import { Ctx } from '../auth/ctx.decorator.js';
+import type { RequestContext } from '../auth/request-context.js';
+import { RequestId } from '../compute/request-state.js';
+import { NewResourceId, type NewResourceIdValue } from '../idempotency/new-resource-id.decorator.js';
+import { NoReplyBody } from '../idempotency/no-reply-body.decorator.js';
+import { subnetBody } from './neutron-bodies.js';
+import { projectOf, resourceBody } from './neutron-body.js';
+import { NeutronPolicyRefused } from './neutron-errors.js';
+import { neutronList, pick, values, type RawQuery } from './neutron-list.js';
+import { requireNetworkWriter } from './network-policy.js';
+import { NetworkQuotas } from './network-quotas.js';
+import { NetworkReads } from './network-reads.js';
+import { createSubnetSchema, updateSubnetSchema } from './network-requests.schema.js';
+import { NetworkWriter } from './network-writer.js';
+
+const FILTERABLE = [
+  'id', 'name', 'description', 'network_id', 'ip_version', 'cidr', 'gateway_ip', 'enable_dhcp', 'ipv6_ra_mode', 'ipv6_address_mode', 'subnetpool_id',
+  'project_id', 'tenant_id', 'revision_number',
+] as const;
+
+/** Neutron's subnets: one CIDR each; dual stack is an IPv4 and an IPv6 subnet on one network. */
+@Controller('network/v2.0/subnets')
+export class SubnetsController {
+  constructor(
+    private readonly reads: NetworkReads,
+    private readonly writer: NetworkWriter,
+    private readonly quotas: NetworkQuotas,
+  ) {}
+
+  @Get()
+  async index(@Ctx() ctx: RequestContext, @Query() query: RawQuery) {
+    const items = (await this.reads.subnets(ctx)).map(({ view, revision }) => subnetBody(view, revision));
+    return neutronList(items, query, { collection: 'subnets', filterable: FILTERABLE, url: `${this.reads.url}/subnets`, markerNotFound: (id) => `Subnet ${id} could not be found.` });
+  }
+
+  @Get(':id')
+  async show(@Ctx() ctx: RequestContext, @Param('id') id: string, @Query() query: RawQuery) {
+    const { view, revision } = await this.reads.subnet(ctx, id);
+    return { subnet: pick(subnetBody(view, revision), values(query.fields)) };
+  }
+
+  @Post()
+  @HttpCode(201)
+  async create(@Ctx() ctx: RequestContext, @RequestId() requestId: string, @Body() body: unknown, @NewResourceId() newId: NewResourceIdValue) {
+    requireNetworkWriter(ctx, 'create_subnet');
+    const s = resourceBody(body, 'subnet', createSubnetSchema);
+    const projectId = projectOf(s, ctx.projectId);
+    if (projectId !== ctx.projectId && !ctx.isAdmin) throw new NeutronPolicyRefused('create_subnet:project_id');
+    const network = await this.reads.network(ctx, s.network_id);
+    // Only the network's owner (or admin) puts subnets on it, shared or not (Neutron's create_subnet policy).
+    if (!ctx.isAdmin && network.view.projectId !== ctx.projectId) throw new NeutronPolicyRefused('create_subnet');
+    const subnetId = newId.id;
+    const retried = newId.derived && (await this.writer.streamExists(subnetStreamId(subnetId)));
+    if (!retried) {
+      await this.quotas.assertRoom(projectId, 'subnet');
+      await this.writer.execute(
+        new CreateSubnetCommand(
+          {
+            subnetId,
+            networkId: s.network_id,
+            projectId,
+            name: s.name ?? '',
+            description: s.description,
+            ipVersion: s.ip_version,
+            cidr: s.cidr,
+            gatewayIp: s.gateway_ip,
+            allocationPools: s.allocation_pools,
+            dnsNameservers: s.dns_nameservers,
+            enableDhcp: s.enable_dhcp,
+          },
+          this.writer.meta(ctx, requestId),
+        ),
+      );
+    }
+    const { view, revision } = await this.reads.subnet(ctx, subnetId);
+    return { subnet: subnetBody(view, revision) };
+  }
+
+  @Put(':id')
+  async update(@Ctx() ctx: RequestContext, @RequestId() requestId: string, @Param('id') id: string, @Body() body: unknown) {
+    requireNetworkWriter(ctx, 'update_subnet');
+    const current = await this.reads.subnet(ctx, id);
+    const s = resourceBody(body, 'subnet', updateSubnetSchema);
+    if (!ctx.isAdmin && current.view.projectId !== ctx.projectId) throw new NeutronPolicyRefused('update_subnet');
+    await this.writer.execute(
+      new ExecuteSubnetCommand(
+        {
+          type: 'UpdateSubnet',
+          data: {
+            subnetId: id,
+            name: s.name,
+            description: s.description,
+            gatewayIp: s.gateway_ip,
+            allocationPools: s.allocation_pools,
+            dnsNameservers: s.dns_nameservers,
+            enableDhcp: s.enable_dhcp,
+          },
+        },
+        this.writer.meta(ctx, requestId),
+      ),
+    );
+    const { view, revision } = await this.reads.subnet(ctx, id);
+    return { subnet: subnetBody(view, revision) };
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @NoReplyBody()
+  async remove(@Ctx() ctx: RequestContext, @RequestId() requestId: string, @Param('id') id: string): Promise<void> {
+    requireNetworkWriter(ctx, 'delete_subnet');
+    const { view } = await this.reads.subnet(ctx, id);
+    if (!ctx.isAdmin && view.projectId !== ctx.projectId) throw new NeutronPolicyRefused('delete_subnet');
+    await this.writer.execute(new DeleteSubnetCommand(id, this.writer.meta(ctx, requestId)));
+  }
+}
