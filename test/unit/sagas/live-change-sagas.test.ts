@@ -31,6 +31,11 @@ class SagaHarness {
   readonly ran: string[] = [];
   private readonly queue: SagaJob[] = [];
   private position = 0;
+  /**
+   * Steps whose first result cannot be recorded (the worker died after the side effect, or the
+   * store was unreachable): the job runs again and must not do the effect twice.
+   */
+  loseFirstResultOf = new Set<string>();
   /** Called before each step job runs: a test acts mid-task here (abort, faults). */
   beforeStep: (stepId: string) => Promise<void> | void = () => undefined;
   readonly processor: SagaJobProcessor;
@@ -40,7 +45,12 @@ class SagaHarness {
     this.cluster.addNode('node-2', 8, 4096);
     this.cluster.addRunningVm(REF, VM_ID, 'node-1', { vcpus: 1, maxVcpus: 4, memoryMiB: 512, maxMemoryMiB: 2048 });
     this.processor = new SagaJobProcessor({
-      execute: async (command) => this.execute(command),
+      execute: async (command) => {
+        if ((command.type === 'RecordStepSucceeded' || command.type === 'RecordStepFailed') && this.loseFirstResultOf.delete(command.data.stepId)) {
+          throw new Error('the event store did not answer');
+        }
+        this.execute(command);
+      },
       loadVm: async () => this.state(),
       cluster: this.cluster,
       convergenceTimeoutMs: 40,
@@ -249,6 +259,52 @@ describe('live migration saga', () => {
     expect(harness.lastEvent()).toMatchObject({ type: 'TaskFailed', data: { error: { code: 'MigrationCancelled' } } });
     expect(vm).toMatchObject({ vmState: 'active', host: 'node-1', task: null });
     expect(harness.cluster.migrations.size).toBe(0);
+  });
+});
+
+describe('crashes and deadlines', () => {
+  it('given every step of a hot resize loses its first result (crash after the side effect), then each runs again and the outcome is the same', async () => {
+    harness = new SagaHarness();
+    harness.loseFirstResultOf = new Set(['resize-launcher-pod', 'await-pod-resize', 'hot-add-vcpus', 'hot-add-memory', 'confirm-guest-size', 'record-vm-size']);
+    const vm = await harness.run(hotResize(2, 1024));
+    expect(harness.loseFirstResultOf.size).toBe(0);
+    expect(vm).toMatchObject({ vmState: 'active', flavor: { vcpus: 2, ramMb: 1024 } });
+    expect(harness.hypervisor.effects.count('setVcpus', VM_ID)).toBe(1);
+    expect(harness.hypervisor.effects.count('setMemory', VM_ID)).toBe(1);
+    expect(await harness.domain()).toMatchObject({ vcpus: { current: 2 }, memoryMiB: { current: 1024 } });
+  });
+
+  it('given every step of a live migration and of its abort loses its first result, then one migration ran and the VM ended on one node', async () => {
+    harness = new SagaHarness();
+    harness.loseFirstResultOf = new Set(['start-migration', 'follow-migration']);
+    const vm = await harness.run(migrate());
+    expect(harness.cluster.calls.filter((c) => c.startsWith('startMigration'))).toHaveLength(2);
+    expect(harness.cluster.migrations.size).toBe(1);
+    expect(vm?.host).toBe('node-2');
+  });
+
+  it('given a migration outlives the task deadline, then it is aborted and the VM stays ACTIVE on its source', async () => {
+    harness = new SagaHarness();
+    harness.cluster.migrationSteps = 1000;
+    harness.beforeStep = (step) => {
+      if (step === 'follow-migration') harness.execute({ type: 'ExpireTask', data: { vmId: VM_ID, taskId: 'task-mig', deadlineMs: 600_000 } });
+    };
+    const vm = await harness.run(migrate());
+    expect(harness.ran).toEqual(['cluster:start-migration', 'cluster:follow-migration', 'cluster:abort-migration']);
+    expect(harness.lastEvent()).toMatchObject({ type: 'TaskFailed', data: { error: { code: 'TaskTimeout' } } });
+    expect(vm).toMatchObject({ vmState: 'active', host: 'node-1' });
+  });
+
+  it('given a hot resize outlives its deadline after the pod grew, then the pod is shrunk back and the VM keeps its size', async () => {
+    harness = new SagaHarness();
+    harness.beforeStep = (step) => {
+      if (step === 'hot-add-vcpus') harness.execute({ type: 'ExpireTask', data: { vmId: VM_ID, taskId: 'task-hot', deadlineMs: 600_000 } });
+    };
+    const vm = await harness.run(hotResize(2));
+    expect(harness.lastEvent()).toMatchObject({ type: 'TaskFailed', data: { stepId: 'hot-add-vcpus', error: { code: 'TaskTimeout' } } });
+    expect(vm).toMatchObject({ vmState: 'active', flavor: { vcpus: 1 } });
+    expect(harness.cluster.vm(REF).pod?.applied).toEqual({ vcpus: 1, memoryMiB: 512 });
+    expect(await harness.domain()).toMatchObject({ vcpus: { current: 1 } });
   });
 });
 
