@@ -10,6 +10,10 @@ const TERMINAL_ACTIONS: Record<string, string> = {
   VMPaused: 'pause',
   VMUnpaused: 'unpause',
   VMDeleted: 'delete',
+  VMHotResized: 'hotResize',
+  VMLiveMigrated: 'live-migration',
+  VMResized: 'resize',
+  VMResizeReverted: 'revertResize',
 };
 
 /** Nova's policy names for the catalogue operations. */
@@ -21,6 +25,7 @@ const CATALOGUE_ACTIONS: Record<string, string> = {
   PowerStateSynced: 'power-state-sync',
   VMLocked: 'lock',
   VMUnlocked: 'unlock',
+  VMResizeConfirmed: 'confirmResize',
 };
 
 export function taskStarted(data: unknown): { taskId: string; action: string } | undefined {
