@@ -123,6 +123,25 @@ export class InstanceActionsProjection implements Projection {
         }
         continue;
       }
+      if (e.type === 'VMResizeConfirmed') {
+        // Nova records confirmResize as an action of its own; here it runs no task, so it starts and
+        // ends with its event (whose id keys it).
+        actions.set(event.id, {
+          task_id: event.id,
+          request_id: event.metadata.requestId,
+          instance_uuid: e.data.vmId,
+          action: 'confirmResize',
+          user_id: event.metadata.actor.userId,
+          project_id: event.metadata.actor.projectId,
+          start_time: event.occurredAt,
+          finish_time: event.occurredAt,
+          message: null,
+          updated_at: event.occurredAt,
+          start_position: event.position,
+        });
+        changed.add(event.id);
+        continue;
+      }
       if (TASK_ENDS.has(e.type)) {
         const taskId = (e.data as { taskId: string }).taskId;
         const action = actions.get(taskId);
