@@ -186,7 +186,8 @@ describe('GET /openapi.json and /docs', () => {
       expect(doc.paths['/identity/v3/auth/tokens']!.post.responses['201'].headers).toHaveProperty('X-Subject-Token');
     });
 
-    it("given the error forms, when an identity and a compute error are read, then they are Keystone's and Nova's", () => {
+    it("given the error forms, when an identity, a compute and a network error are read, then they are Keystone's, Nova's and Neutron's", () => {
+      expect(doc.paths['/network/v2.0/networks/{id}']!.get.responses['404'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/NeutronError' });
       expect(doc.paths['/identity/v3/auth/tokens']!.post.responses['401'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/KeystoneError' });
       expect(doc.paths['/compute/v2.1/servers/{id}']!.get.responses['404'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/NovaError' });
     });
