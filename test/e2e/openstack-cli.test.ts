@@ -72,6 +72,35 @@ if (!cli) console.warn('Skipping the openstack CLI end-to-end test: install pyth
     expect(key.fingerprint).toMatch(/^([0-9a-f]{2}:){15}[0-9a-f]{2}$/);
   });
 
+  it('given the network service, when a network, a subnet and a port with a fixed IP are created, then they list and show as Neutron; quota show includes the network quotas', async () => {
+    const network = (await openstack(cli!, admin, ['network', 'create', 'cli-net'])) as { id: string; name: string; status: string };
+    expect(network).toEqual(expect.objectContaining({ name: 'cli-net', status: 'ACTIVE' }));
+    const subnet = (await openstack(cli!, admin, ['subnet', 'create', '--network', 'cli-net', '--subnet-range', '10.20.0.0/24', 'cli-subnet'])) as {
+      id: string; cidr: string; gateway_ip: string; network_id: string;
+    };
+    expect(subnet).toEqual(expect.objectContaining({ cidr: '10.20.0.0/24', gateway_ip: '10.20.0.1', network_id: network.id }));
+    const port = (await openstack(cli!, admin, ['port', 'create', '--network', 'cli-net', '--fixed-ip', 'subnet=cli-subnet,ip-address=10.20.0.50', 'cli-p1'])) as {
+      id: string; fixed_ips: unknown; mac_address: string; status: string;
+    };
+    expect(port.fixed_ips).toEqual([{ subnet_id: subnet.id, ip_address: '10.20.0.50' }]);
+    expect(port.mac_address).toMatch(/^fa:16:3e(:[0-9a-f]{2}){3}$/);
+    expect(port.status).toBe('DOWN');
+
+    const ports = (await openstack(cli!, admin, ['port', 'list'])) as Array<{ ID: string; Name: string; 'Fixed IP Addresses': unknown }>;
+    expect(ports).toEqual(expect.arrayContaining([expect.objectContaining({ ID: port.id, Name: 'cli-p1' })]));
+    const shown = (await openstack(cli!, admin, ['port', 'show', 'cli-p1'])) as { id: string; binding_vif_type: string; binding_vnic_type: string };
+    expect(shown).toEqual(expect.objectContaining({ id: port.id, binding_vif_type: 'unbound', binding_vnic_type: 'normal' }));
+    const networks = (await openstack(cli!, admin, ['network', 'list'])) as Array<{ Name: string; Subnets: unknown }>;
+    expect(networks).toEqual(expect.arrayContaining([expect.objectContaining({ Name: 'cli-net', Subnets: [subnet.id] })]));
+    // The same address again: the CLI reports Neutron's 409.
+    await expect(openstack(cli!, admin, ['port', 'create', '--network', 'cli-net', '--fixed-ip', 'subnet=cli-subnet,ip-address=10.20.0.50', 'cli-p2'])).rejects.toThrow(
+      /already allocated/,
+    );
+
+    const quota = (await openstack(cli!, admin, ['quota', 'show', 'demo'])) as Record<string, unknown>;
+    expect(quota).toEqual(expect.objectContaining({ project_name: 'demo', networks: 100, subnets: 100, ports: 500, instances: 10 }));
+  }, 120_000);
+
   it('given a server created with --wait, when it is stopped, started, paused, unpaused, rebooted, renamed and deleted, then each step shows as Nova would', async () => {
     const images = (await openstack(cli!, admin, ['image', 'list'])) as Array<{ Name: string }>;
     const image = images.find((i) => i.Name.startsWith('cirros'))!.Name;
