@@ -1,0 +1,90 @@
+import { v7 as uuidv7 } from 'uuid';
+import type { SqlDatabase } from '../../../src/adapters/sql/sql-database.js';
+import type { HypervisorPort } from '../../../src/adapters/libvirt/hypervisor.port.js';
+import { HYPERVISOR, READ_MODEL_DB } from '../../../src/app/tokens.js';
+import { getInstanceAction, listInstanceActions } from '../../../src/projections/instance-actions/instance-actions.queries.js';
+import { listMigrations } from '../../../src/projections/migrations/migrations.queries.js';
+import { ServerDriver } from '../../support/server-driver.js';
+import { startTestApp, type TestApp } from '../../support/test-app.js';
+import { waitFor } from '../../support/redis.js';
+
+/**
+ * Hot resize, live migration and cold resize end to end on CLUSTER_BACKEND=simulator: the KubeVirt
+ * adapter over HTTP against the cluster simulator (pod resize, migrations, VM template) and the
+ * libvirt adapter through exec into the launcher pod. Each test settles on the server's read model
+ * and then looks at what the cluster and the guest show.
+ */
+describe('live changes on the cluster simulator through the KubeVirt and libvirt adapters', () => {
+  let t: TestApp;
+  let servers: ServerDriver;
+  let db: SqlDatabase;
+
+  beforeAll(async () => {
+    t = await startTestApp({
+      CLUSTER_BACKEND: 'simulator',
+      SIM_PERSIST: 'false',
+      SIM_STEP_MS: '10',
+      JOB_BACKOFF_BASE_MS: '10',
+      JOB_BACKOFF_CAP_MS: '50',
+      POWER_SYNC_INTERVAL_SECONDS: '600',
+    });
+    servers = new ServerDriver(t);
+    db = t.app.get<SqlDatabase>(READ_MODEL_DB);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  /** The instance action of a task once it ended, with its step events. */
+  const lastAction = async (vmId: string, action: string) => {
+    const list = await listInstanceActions(db, vmId, {});
+    const a = list.find((x) => x.action === action);
+    return a ? getInstanceAction(db, vmId, a.requestId) : undefined;
+  };
+  /** A command, and the read models up to what it appended (so a wait below starts from the task). */
+  const run = async (command: Parameters<ServerDriver['execute']>[0]) => {
+    const result = await servers.execute(command);
+    if (result.lastPosition !== null) await servers.projections().waitForPosition(result.lastPosition, 5_000);
+  };
+  const why = async (vmId: string, action: string) => JSON.stringify((await lastAction(vmId, action))?.events.filter((e) => e.result !== 'Success') ?? 'no action');
+
+  it('given an ACTIVE server, when hot resized to 2 vCPUs and 1024 MiB, then it is ACTIVE with that size and the guest reports it', async () => {
+    const { vmId } = await servers.create('hot-sim');
+    const active = await servers.settles(vmId, 'ACTIVE');
+    await run({ type: 'HotResizeVM', data: { vmId, taskId: uuidv7(), vcpus: 2, ramMb: 1024 } });
+    const after = await waitFor(async () => {
+      const s = await servers.server(vmId);
+      return s && s.taskState === null && s.status !== 'RESIZE' ? s : undefined;
+    }, 20_000, 'the hot resize to end');
+    expect({ status: after.status, vcpus: after.flavor.vcpus, ramMb: after.flavor.ramMb, errors: await why(vmId, 'hotResize') }).toEqual({ status: 'ACTIVE', vcpus: 2, ramMb: 1024, errors: '[]' });
+    const domain = await t.app.get<HypervisorPort>(HYPERVISOR).getDomain({ vmId, node: active.host! });
+    expect(domain).toMatchObject({ vcpus: { current: 2 }, memoryMiB: { current: 1024 } });
+  });
+
+  it('given an ACTIVE server, when live-migrated, then it is ACTIVE on another node and the migration completed', async () => {
+    const { vmId } = await servers.create('mig-sim');
+    const active = await servers.settles(vmId, 'ACTIVE');
+    await run({ type: 'LiveMigrateVM', data: { vmId, taskId: uuidv7(), targetHost: null } });
+    const after = await waitFor(async () => {
+      const s = await servers.server(vmId);
+      return s && s.taskState === null && s.status !== 'MIGRATING' ? s : undefined;
+    }, 20_000, 'the migration to end');
+    expect({ status: after.status, moved: after.host !== active.host, errors: await why(vmId, 'live-migration') }).toEqual({ status: 'ACTIVE', moved: true, errors: '[]' });
+    expect((await listMigrations(db, { instanceUuid: vmId }))[0]).toMatchObject({ status: 'completed', sourceCompute: active.host, destCompute: after.host });
+  });
+
+  it('given an ACTIVE server, when resized to m1.small, then VERIFY_RESIZE with the new flavor, and reverted, ACTIVE with m1.tiny', async () => {
+    const { vmId } = await servers.create('resize-sim');
+    await servers.settles(vmId, 'ACTIVE');
+    const small = { id: '2', name: 'm1.small', vcpus: 1, ramMb: 2048, diskGb: 20, ephemeralGb: 0, swapMb: 0, maxVcpus: 4, maxRamMb: 8192, extraSpecs: {} };
+    await run({ type: 'ResizeVM', data: { vmId, taskId: uuidv7(), flavor: small } });
+    const resized = await waitFor(async () => {
+      const s = await servers.server(vmId);
+      return s && s.taskState === null && s.status !== 'RESIZE' ? s : undefined;
+    }, 20_000, 'the resize to end');
+    expect({ status: resized.status, flavor: resized.flavor.name, errors: await why(vmId, 'resize') }).toEqual({ status: 'VERIFY_RESIZE', flavor: 'm1.small', errors: '[]' });
+    await run({ type: 'RevertResize', data: { vmId, taskId: uuidv7() } });
+    const reverted = await servers.settles(vmId, 'ACTIVE', 20_000);
+    expect(reverted.flavor.name).toBe('m1.tiny');
+  });
+});
