@@ -89,7 +89,7 @@ export function serverJson(s: ServerView, { base }: LinkBase, options: ServerJso
     flavor: flavorJson(s, base, version),
     created: isoSeconds(s.created),
     updated: isoSeconds(s.updated),
-    addresses: { ...s.addresses },
+    addresses: novaAddresses(s.addresses),
     accessIPv4: '',
     accessIPv6: '',
     links: resourceLinks(base, 'servers', s.id),
@@ -147,4 +147,17 @@ export function serverJson(s: ServerView, { base }: LinkBase, options: ServerJso
 /** The short list entry: id, name, links. */
 export function serverSummaryJson(s: ServerView, { base }: LinkBase) {
   return { id: s.id, name: s.name, links: resourceLinks(base, 'servers', s.id) };
+}
+
+/** The read model keeps each address's port id (so a detach removes its own); Nova's body has none. */
+function novaAddresses(addresses: Record<string, unknown[]>): Record<string, unknown[]> {
+  return Object.fromEntries(
+    Object.entries(addresses).map(([network, entries]) => [
+      network,
+      entries.map((entry) => {
+        const { port_id: _portId, ...rest } = entry as Record<string, unknown>;
+        return rest;
+      }),
+    ]),
+  );
 }

@@ -18,6 +18,9 @@ export type TaskState =
   | 'resize_finish'
   | 'resize_reverting'
   | 'migrating'
+  /** Ours: Nova runs interface attach and detach without a task_state; ours run as tasks. */
+  | 'interface_attaching'
+  | 'interface_detaching'
   | 'deleting';
 
 /** Nova's power_state numbers (nova/compute/power_state.py). */
@@ -44,7 +47,9 @@ export type InstanceActionName =
   | 'hotResize'
   | 'resize'
   | 'revertResize'
-  | 'live-migration';
+  | 'live-migration'
+  | 'attach_interface'
+  | 'detach_interface';
 
 export type RebootType = 'SOFT' | 'HARD';
 

@@ -25,6 +25,12 @@ const UNDO: Readonly<Record<string, string>> = {
   // Cold resize: the old size back, and the VM running again if it ran before.
   'power-off-for-resize': 'power-on-after-resize',
   'resize-vm-object': 'restore-vm-size',
+  // AttachNic (interface-attachment.ts): the interface out of the cluster, the fabric port gone,
+  // the port unbound (and deleted when the attach made it). DetachNic undoes nothing: it is retried.
+  'bind-port': 'fail-port-binding',
+  'create-fabric-port': 'delete-fabric-port',
+  'attach-nic': 'detach-nic',
+  'await-nic': 'detach-nic',
 };
 
 /** Undo steps for a failed task, newest first: each done step's undo, and the failed step's own. */

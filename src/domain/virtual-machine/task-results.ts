@@ -135,6 +135,12 @@ function completion(vm: VirtualMachine, task: RunningTask, host: string | undefi
       return { type: 'VMResized', data: { ...ids, flavor: vm.resize?.newFlavor ?? vm.flavor } };
     case 'revertResize':
       return { type: 'VMResizeReverted', data: { ...ids, flavor: vm.resize?.oldFlavor ?? vm.flavor } };
+    case 'attach_interface':
+      if (!vm.nic) throw new Error(`Task ${task.taskId} attaches no interface`);
+      return { type: 'VMInterfaceAttached', data: { ...ids, interface: vm.nic } };
+    case 'detach_interface':
+      if (!vm.nic) throw new Error(`Task ${task.taskId} detaches no interface`);
+      return { type: 'VMInterfaceDetached', data: { ...ids, interface: vm.nic } };
     default: {
       const exhaustive: never = task.action;
       throw new Error(`No completion for ${String(exhaustive)}`);

@@ -1,3 +1,4 @@
+import type { VmInterface } from './interface-attachment.js';
 import type { FlavorSnapshot } from '../flavor/flavor-snapshot.js';
 import type { ObservedPowerState, StepError } from './virtual-machine.events.js';
 import type { LockedBy, RebootType } from './nova-states.js';
@@ -40,6 +41,9 @@ export type VirtualMachineCommand =
   | { type: 'ResizeVM'; data: TaskCommandData & { flavor: FlavorSnapshot } }
   | { type: 'ConfirmResize'; data: { vmId: string } }
   | { type: 'RevertResize'; data: TaskCommandData }
+  /** The port is created (net_id) or checked (port_id) by the handler; the saga binds and plugs it. */
+  | { type: 'AttachInterface'; data: TaskCommandData & { interface: VmInterface } }
+  | { type: 'DetachInterface'; data: TaskCommandData & { portId: string } }
   | { type: 'RenameVM'; data: { vmId: string; name: string } }
   /** lockedBy: who locks decides who may unlock (Nova: an admin's lock needs an admin). */
   | { type: 'LockVM'; data: { vmId: string; reason: string | null; lockedBy: LockedBy } }

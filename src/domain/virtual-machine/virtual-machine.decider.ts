@@ -5,6 +5,7 @@ import { planTask } from './task-plans.js';
 import type { VirtualMachineCommand } from './virtual-machine.commands.js';
 import { syncPowerState } from './power-state-sync.js';
 import { decideHotResize } from './hot-resize.js';
+import { decideAttachInterface, decideDetachInterface, withInterface, withoutInterface } from './interface-attachment.js';
 import { decideAbortLiveMigration, decideLiveMigrate, decideMigrationProgress } from './live-migration.js';
 import { decideConfirmResize, decideResize, decideRevertResize } from './cold-resize.js';
 import { expireTask, stepFailed, stepSucceeded } from './task-results.js';
@@ -15,7 +16,10 @@ import { currentTaskState, type VirtualMachine, type VirtualMachineState } from 
 type Event = VirtualMachineEvent;
 
 /** vm_states a task-starting action may begin from (nova/compute/api.py check_instance_state). */
-const ALLOWED_VM_STATES: Record<Exclude<InstanceActionName, 'create' | 'delete' | 'hotResize' | 'resize' | 'revertResize' | 'live-migration'>, readonly VmState[]> = {
+const ALLOWED_VM_STATES: Record<
+  Exclude<InstanceActionName, 'create' | 'delete' | 'hotResize' | 'resize' | 'revertResize' | 'live-migration' | 'attach_interface' | 'detach_interface'>,
+  readonly VmState[]
+> = {
   start: ['stopped'],
   stop: ['active', 'error'],
   reboot: ['active'],
@@ -75,6 +79,10 @@ export function decide(command: VirtualMachineCommand, state: VirtualMachineStat
       return decideConfirmResize(existing(state, command.data.vmId));
     case 'RevertResize':
       return decideRevertResize(existing(state, command.data.vmId), command.data.taskId);
+    case 'AttachInterface':
+      return decideAttachInterface(existing(state, command.data.vmId), command.data.taskId, command.data.interface);
+    case 'DetachInterface':
+      return decideDetachInterface(existing(state, command.data.vmId), command.data.taskId, command.data.portId);
     case 'LockVM': {
       const vm = existing(state, command.data.vmId);
       if (vm.lock) return [];
@@ -129,6 +137,8 @@ export function evolve(state: VirtualMachineState, event: Event): VirtualMachine
       hotResize: null,
       resize: null,
       migration: null,
+      interfaces: [],
+      nic: null,
     };
   }
   if (!state) return state;
@@ -158,6 +168,13 @@ export function evolve(state: VirtualMachineState, event: Event): VirtualMachine
       return { ...withTask(state, event.data.task), resize: { oldFlavor: event.data.oldFlavor, newFlavor: event.data.newFlavor } };
     case 'VMResizeRevertRequested':
       return withTask(state, event.data.task);
+    case 'VMInterfaceAttachRequested':
+    case 'VMInterfaceDetachRequested':
+      return { ...withTask(state, event.data.task), nic: event.data.interface };
+    case 'VMInterfaceAttached':
+      return endTask(state, state.vmState, state.powerState, { interfaces: withInterface(state.interfaces ?? [], event.data.interface) });
+    case 'VMInterfaceDetached':
+      return endTask(state, state.vmState, state.powerState, { interfaces: withoutInterface(state.interfaces ?? [], event.data.interface.portId) });
     case 'VMResizeConfirmed':
       return { ...state, vmState: state.powerState === PowerState.RUNNING ? 'active' : 'stopped', resize: null };
     case 'VMHotResized':
@@ -276,6 +293,7 @@ function endTask(vm: VirtualMachine, vmState: VmState, powerState: PowerState, e
     task: null,
     hotResize: null,
     migration: null,
+    nic: null,
     endedTaskIds: vm.task ? [...vm.endedTaskIds, vm.task.taskId] : vm.endedTaskIds,
     fault: extra.fault ?? (vmState === 'error' ? vm.fault : null),
   };

@@ -1,4 +1,5 @@
 import type { FlavorSnapshot } from '../flavor/flavor-snapshot.js';
+import type { VmInterface } from './interface-attachment.js';
 import type { InstanceActionName, LockedBy, PowerState, RebootType, TaskState, VmState } from './nova-states.js';
 
 /** The task a command starts: Nova's task_state plus the steps a saga must report before it ends. */
@@ -70,6 +71,9 @@ export type VirtualMachineEvent =
   /** Nova's cold resize: the flavor changes once the VM runs (or would run) with it, pending confirmation. */
   | { type: 'VMResizeRequested'; data: { vmId: string; task: TaskStarted; oldFlavor: FlavorSnapshot; newFlavor: FlavorSnapshot } }
   | { type: 'VMResizeRevertRequested'; data: { vmId: string; task: TaskStarted } }
+  /** Nova's os-interface attach (AttachNic) and detach (DetachNic): the port the task plugs or unplugs. */
+  | { type: 'VMInterfaceAttachRequested'; data: { vmId: string; task: TaskStarted; interface: VmInterface } }
+  | { type: 'VMInterfaceDetachRequested'; data: { vmId: string; task: TaskStarted; interface: VmInterface } }
   /** confirmResize: the new flavor stays; there is nothing to clean up in the cluster, so no task. */
   | { type: 'VMResizeConfirmed'; data: { vmId: string; flavorId: string } }
   | { type: 'VMRenamed'; data: { vmId: string; name: string; previousName: string } }
@@ -97,6 +101,8 @@ export type VirtualMachineEvent =
   | { type: 'VMResized'; data: { vmId: string; taskId: string; flavor: FlavorSnapshot } }
   /** flavor: the one the VM has again. */
   | { type: 'VMResizeReverted'; data: { vmId: string; taskId: string; flavor: FlavorSnapshot } }
+  | { type: 'VMInterfaceAttached'; data: { vmId: string; taskId: string; interface: VmInterface } }
+  | { type: 'VMInterfaceDetached'; data: { vmId: string; taskId: string; interface: VmInterface } }
   /** A step failed and what was done must be undone first; the undo steps run newest first. */
   | {
       type: 'TaskCompensationStarted';
@@ -149,6 +155,10 @@ export const VIRTUAL_MACHINE_EVENT_VERSIONS: Record<VirtualMachineEventType, num
   VMResizeRequested: 1,
   VMResizeRevertRequested: 1,
   VMResizeConfirmed: 1,
+  VMInterfaceAttachRequested: 1,
+  VMInterfaceDetachRequested: 1,
+  VMInterfaceAttached: 1,
+  VMInterfaceDetached: 1,
   VMHotResized: 1,
   VMLiveMigrated: 1,
   VMResized: 1,
@@ -184,6 +194,8 @@ export const TASK_START_EVENTS: ReadonlySet<VirtualMachineEventType> = new Set<V
   'VMLiveMigrationRequested',
   'VMResizeRequested',
   'VMResizeRevertRequested',
+  'VMInterfaceAttachRequested',
+  'VMInterfaceDetachRequested',
 ]);
 
 /** The events that end a task, successfully or not. */
@@ -199,5 +211,7 @@ export const TASK_END_EVENTS: ReadonlySet<VirtualMachineEventType> = new Set<Vir
   'VMLiveMigrated',
   'VMResized',
   'VMResizeReverted',
+  'VMInterfaceAttached',
+  'VMInterfaceDetached',
   'TaskFailed',
 ]);

@@ -1,5 +1,6 @@
 import type { FlavorSnapshot } from '../flavor/flavor-snapshot.js';
 import type { LockedBy, PowerState, TaskState, VmState } from './nova-states.js';
+import type { VmInterface } from './interface-attachment.js';
 import type { StepError, TaskStarted, VmSize } from './virtual-machine.events.js';
 
 export interface Compensation {
@@ -44,6 +45,10 @@ export interface VirtualMachine {
   resize: { oldFlavor: FlavorSnapshot; newFlavor: FlavorSnapshot } | null;
   /** While a live migration runs. */
   migration: { taskId: string; sourceHost: string | null; targetHost: string | null; abortRequested: boolean; progressPercent: number | null } | null;
+  /** Ports hot-plugged into the VM (os-interface attach), in attach order. */
+  interfaces: VmInterface[];
+  /** While an interface attach or detach runs: the port it plugs or unplugs. */
+  nic: VmInterface | null;
 }
 
 /** null until the VM is created. A deleted VM stays, with vmState 'deleted'. */

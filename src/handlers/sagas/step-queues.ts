@@ -30,6 +30,18 @@ const STEP_QUEUES: Readonly<Record<string, SagaQueue>> = {
   'power-on-resized': 'cluster',
   'restore-vm-size': 'cluster',
   'power-on-after-resize': 'cluster',
+  // AttachNic / DetachNic: the port's own stream and the fabric on 'fabric', the VM's interface on 'cluster'.
+  'bind-port': 'fabric',
+  'create-fabric-port': 'fabric',
+  'attach-nic': 'cluster',
+  'await-nic': 'cluster',
+  'confirm-port-binding': 'fabric',
+  'fail-port-binding': 'fabric',
+  'detach-nic': 'cluster',
+  'await-nic-gone': 'cluster',
+  'unbind-port': 'fabric',
+  'delete-fabric-port': 'fabric',
+  'confirm-port-unbinding': 'fabric',
 };
 
 export class UnknownStepError extends Error {

@@ -14,6 +14,8 @@ const TERMINAL_ACTIONS: Record<string, string> = {
   VMLiveMigrated: 'live-migration',
   VMResized: 'resize',
   VMResizeReverted: 'revertResize',
+  VMInterfaceAttached: 'attach_interface',
+  VMInterfaceDetached: 'detach_interface',
 };
 
 /** Nova's policy names for the catalogue operations. */

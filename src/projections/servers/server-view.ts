@@ -1,4 +1,5 @@
 import type { RecordedEvent } from '../../adapters/event-store/event-envelope.js';
+import type { VmInterface } from '../../domain/virtual-machine/interface-attachment.js';
 import type { FlavorSnapshot } from '../../domain/flavor/flavor-snapshot.js';
 import { novaStatus, type NovaStatus } from '../../domain/virtual-machine/nova-status.js';
 import { PowerState, type InstanceActionName, type LockedBy, type TaskState, type VmState } from '../../domain/virtual-machine/nova-states.js';
@@ -79,6 +80,9 @@ const TERMINAL: Partial<Record<VirtualMachineEvent['type'], { vmState: VmState; 
   VMStopped: { vmState: 'stopped', powerState: PowerState.SHUTDOWN },
   VMPaused: { vmState: 'paused', powerState: PowerState.PAUSED },
   VMDeleted: { vmState: 'deleted', powerState: PowerState.NOSTATE },
+  // Overwritten by the caller: an interface change leaves the server as it was.
+  VMInterfaceAttached: { vmState: 'active', powerState: PowerState.RUNNING },
+  VMInterfaceDetached: { vmState: 'active', powerState: PowerState.RUNNING },
 };
 
 /**
@@ -137,6 +141,8 @@ export function evolveServerView(view: ServerView | undefined, event: RecordedEv
     case 'VMLiveMigrationRequested':
     case 'VMResizeRequested':
     case 'VMResizeRevertRequested':
+    case 'VMInterfaceAttachRequested':
+    case 'VMInterfaceDetachRequested':
       touched.taskState = e.data.task.taskStates[0] ?? null;
       touched.progress = 0;
       touched.task = startTask(e.data.task, event, view.vmState, view.powerState);
@@ -162,6 +168,13 @@ export function evolveServerView(view: ServerView | undefined, event: RecordedEv
       touched.flavor = e.data.flavor;
       return withStatus(touched);
     }
+    case 'VMInterfaceAttached':
+    case 'VMInterfaceDetached':
+      endTask(touched, e.type);
+      touched.vmState = view.task?.vmStateBefore ?? view.vmState;
+      touched.powerState = view.task?.powerStateBefore ?? view.powerState;
+      touched.addresses = e.type === 'VMInterfaceAttached' ? withPortAddresses(view.addresses, e.data.interface) : withoutPortAddresses(view.addresses, e.data.interface);
+      return withStatus(touched);
     case 'VMLiveMigrationProgressed':
       // Nova's libvirt driver shows a live migration's progress on the server, too.
       if (view.task?.taskId === e.data.taskId) touched.progress = e.data.percent;
@@ -235,6 +248,31 @@ export function evolveServerView(view: ServerView | undefined, event: RecordedEv
     default:
       return touched;
   }
+}
+
+/**
+ * Nova's addresses: per network name, each fixed IP with its version, its MAC and type "fixed". The
+ * port id is kept beside them (clients ignore unknown keys) so a detach removes exactly its own.
+ */
+function withPortAddresses(addresses: Record<string, unknown[]>, nic: VmInterface): Record<string, unknown[]> {
+  const rest = withoutPortAddresses(addresses, nic);
+  const entries = nic.fixedIps.map((ip) => ({
+    version: ip.version,
+    addr: ip.ipAddress,
+    'OS-EXT-IPS:type': 'fixed',
+    'OS-EXT-IPS-MAC:mac_addr': nic.macAddress,
+    port_id: nic.portId,
+  }));
+  return { ...rest, [nic.networkName]: [...(rest[nic.networkName] ?? []), ...entries] };
+}
+
+function withoutPortAddresses(addresses: Record<string, unknown[]>, nic: VmInterface): Record<string, unknown[]> {
+  const out: Record<string, unknown[]> = {};
+  for (const [network, entries] of Object.entries(addresses)) {
+    const kept = entries.filter((entry) => (entry as { port_id?: string }).port_id !== nic.portId);
+    if (kept.length > 0) out[network] = kept;
+  }
+  return out;
 }
 
 /** Folds a whole stream (in revision order) from nothing. */
