@@ -12,6 +12,8 @@ import { LIFECYCLE_STEPS } from './steps/lifecycle-steps.js';
 import { HOT_RESIZE_STEPS } from './steps/hot-resize-steps.js';
 import { LIVE_MIGRATION_STEPS } from './steps/live-migration-steps.js';
 import { COLD_RESIZE_STEPS } from './steps/cold-resize-steps.js';
+import { NIC_STEPS } from './steps/nic-steps.js';
+import type { NicStepPorts } from './steps/nic-step-ports.js';
 import type { LiveChangePorts, StepOutcome, StepRunner } from './steps/step-context.js';
 import { vmRef } from './steps/vm-spec.js';
 
@@ -24,11 +26,13 @@ export interface SagaJobProcessorDeps {
   pollIntervalMs: number;
   /** The ports of the hot resize, cold resize and live migration steps; absent, those steps fail with NotSupported. */
   live?: LiveChangePorts | null;
+  /** The ports of the AttachNic / DetachNic steps; absent, those steps fail with NotSupported. */
+  nics?: NicStepPorts | null;
   /** Told how each step attempt ended and how long it took (metrics). */
   onStepAttempt?(stepId: string, outcome: 'succeeded' | 'failed' | 'retrying', seconds: number): void;
 }
 
-const STEPS: Readonly<Record<string, StepRunner>> = { ...LIFECYCLE_STEPS, ...HOT_RESIZE_STEPS, ...LIVE_MIGRATION_STEPS, ...COLD_RESIZE_STEPS };
+const STEPS: Readonly<Record<string, StepRunner>> = { ...LIFECYCLE_STEPS, ...HOT_RESIZE_STEPS, ...LIVE_MIGRATION_STEPS, ...COLD_RESIZE_STEPS, ...NIC_STEPS };
 
 /**
  * Runs one job: a step through its adapter port, then its result as a command; or a task's deadline.
@@ -73,6 +77,8 @@ export class SagaJobProcessor {
         convergenceTimeoutMs: this.deps.convergenceTimeoutMs,
         pollIntervalMs: this.deps.pollIntervalMs,
         live: this.deps.live ?? null,
+        nics: this.deps.nics ?? null,
+        meta,
         reportMigrationProgress: async (percent) => {
           // Progress is informative: losing one report must not fail or retry the step.
           await this.deps.execute({ type: 'RecordMigrationProgress', data: { vmId: data.serverId, taskId: data.taskId, percent } }, meta).catch(() => undefined);

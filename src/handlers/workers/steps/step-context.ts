@@ -2,6 +2,8 @@ import type { ClusterPort, VmObservation, VmRef } from '../../../adapters/kubern
 import type { VirtualMachine } from '../../../domain/virtual-machine/virtual-machine.state.js';
 import type { VmSizeClusterPort } from '../../../adapters/kubernetes/vm-size-cluster.port.js';
 import type { HypervisorPort } from '../../../adapters/libvirt/hypervisor.port.js';
+import type { CommandMetadata } from '../../shared/command-metadata.js';
+import type { NicStepPorts } from './nic-step-ports.js';
 
 /**
  * The ports the live-change steps (hot resize, cold resize, live migration) use; null where the
@@ -36,6 +38,10 @@ export interface StepContext {
   live: LiveChangePorts | null;
   /** Records how far a live migration got (best effort: a report that cannot be recorded is dropped). */
   reportMigrationProgress(percent: number): Promise<void>;
+  /** The ports of the AttachNic / DetachNic steps; absent, those steps fail with NotSupported. */
+  nics?: NicStepPorts | null;
+  /** The job's metadata, for steps whose effect is a command on another stream (the port's). */
+  meta?: CommandMetadata;
 }
 
 export interface StepOutcome {

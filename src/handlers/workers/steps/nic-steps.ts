@@ -1,0 +1,133 @@
+import { PermanentAdapterError } from '../../../adapters/adapter-errors.js';
+import { PortNotFoundError } from '../../../domain/port/port.errors.js';
+import { awaitCondition } from './await-condition.js';
+import { unlessGone } from './live-change-context.js';
+import { hotplugCluster, nicName, nicPorts, nicSpecFor, stepMeta, taskNic } from './nic-step-ports.js';
+import type { StepContext, StepRunner } from './step-context.js';
+
+/** Neutron's device_owner for a port a server uses. */
+const DEVICE_OWNER = 'compute:nova';
+
+/**
+ * AttachNic and DetachNic (issue 6). Each step asks for an end state, so a retry after a crash (the
+ * effect done, its result not yet recorded) does the same thing again harmlessly: the port commands
+ * are idempotent for the same device, the fabric's ensure/delete too, and the cluster's NIC edits are
+ * "already attached / already absent: done".
+ */
+export const NIC_STEPS: Readonly<Record<string, StepRunner>> = {
+  'bind-port': async (ctx) => {
+    const nic = taskNic(ctx);
+    await nicPorts(ctx).port({ type: 'RequestPortBinding', data: { portId: nic.portId, deviceId: ctx.vm.id, deviceOwner: DEVICE_OWNER, hostId: ctx.vm.host } }, stepMeta(ctx));
+    return {};
+  },
+  'create-fabric-port': async (ctx) => {
+    const nic = taskNic(ctx);
+    const { fabric, switchFor } = nicPorts(ctx);
+    await fabric.ensureLogicalSwitch(await switchFor(nic.networkId));
+    await fabric.ensurePort({
+      portId: nic.portId,
+      switchId: nic.networkId,
+      mac: nic.macAddress,
+      ips: nic.fixedIps.map((f) => f.ipAddress),
+      vmId: ctx.vm.id,
+      chassis: ctx.vm.host,
+    });
+    return {};
+  },
+  'attach-nic': async (ctx) => {
+    await hotplugCluster(ctx).attachNic(ctx.ref, nicSpecFor(taskNic(ctx), ctx.ref));
+    return {};
+  },
+  'await-nic': async (ctx) => {
+    const name = nicName(taskNic(ctx).portId);
+    const cluster = hotplugCluster(ctx);
+    await awaitCondition(
+      ctx,
+      `the VMI of VM ${ctx.vm.id} listing interface ${name}`,
+      () => cluster.getVmi(ctx.ref),
+      (vmi) => {
+        if (!vmi) throw new PermanentAdapterError('VmNotRunning', `VM ${ctx.vm.id} has no VMI; it stopped while the NIC was plugged`);
+        return vmi.interfaces.some((i) => i.name === name) ? true : undefined;
+      },
+      (vmi) => `it lists ${vmi ? vmi.interfaces.map((i) => i.name).join(', ') || 'no interfaces' : 'no VMI'}`,
+    );
+    return {};
+  },
+  'confirm-port-binding': async (ctx) => {
+    const nic = taskNic(ctx);
+    await nicPorts(ctx).port({ type: 'ConfirmPortBinding', data: { portId: nic.portId, deviceId: ctx.vm.id, hostId: ctx.vm.host } }, stepMeta(ctx));
+    return {};
+  },
+
+  // AttachNic's undo (and DetachNic's forward steps where they share the effect).
+  'detach-nic': async (ctx) => {
+    const ports = nicPorts(ctx);
+    // Undoing on a cluster that cannot hotplug: the attach never reached it.
+    if (!ports.cluster && ctx.vm.task?.compensation) return {};
+    const cluster = hotplugCluster(ctx);
+    await unlessGone(['VmNotFound'], () => cluster.detachNic(ctx.ref, nicName(taskNic(ctx).portId)));
+    return {};
+  },
+  'await-nic-gone': async (ctx) => {
+    const name = nicName(taskNic(ctx).portId);
+    const cluster = hotplugCluster(ctx);
+    await awaitCondition(
+      ctx,
+      `the VMI of VM ${ctx.vm.id} without interface ${name}`,
+      () => cluster.getVmi(ctx.ref),
+      // No VMI (the VM stopped meanwhile): the interface is gone with it.
+      (vmi) => (!vmi || !vmi.interfaces.some((i) => i.name === name) ? true : undefined),
+      () => `it still lists ${name}`,
+    );
+    return {};
+  },
+  'delete-fabric-port': async (ctx) => {
+    await nicPorts(ctx).fabric.deletePort(taskNic(ctx).portId);
+    return {};
+  },
+  'fail-port-binding': async (ctx) => {
+    const nic = taskNic(ctx);
+    const ports = nicPorts(ctx);
+    const meta = stepMeta(ctx);
+    const port = await ports.loadPort(nic.portId);
+    if (!port || port.deleted) return {};
+    // Bound to another VM (this attach lost the race for it): not ours to undo.
+    if (port.deviceId === ctx.vm.id) {
+      if (port.phase === 'binding') {
+        const reason = ctx.vm.task?.compensation?.error.message ?? 'the attach failed';
+        await ports.port({ type: 'FailPortBinding', data: { portId: nic.portId, deviceId: ctx.vm.id, reason } }, meta);
+      } else if (port.phase === 'bound' || port.phase === 'unbinding') {
+        await ports.port({ type: 'RequestPortUnbinding', data: { portId: nic.portId } }, meta);
+        await ports.port({ type: 'ConfirmPortUnbinding', data: { portId: nic.portId } }, meta);
+      }
+    }
+    if (nic.autoCreated && (port.deviceId === ctx.vm.id || port.deviceId === '')) await deleteAutoCreated(ctx);
+    return {};
+  },
+  'unbind-port': async (ctx) => {
+    const nic = taskNic(ctx);
+    await ignoringDeleted(() => nicPorts(ctx).port({ type: 'RequestPortUnbinding', data: { portId: nic.portId } }, stepMeta(ctx)));
+    return {};
+  },
+  'confirm-port-unbinding': async (ctx) => {
+    const nic = taskNic(ctx);
+    await ignoringDeleted(() => nicPorts(ctx).port({ type: 'ConfirmPortUnbinding', data: { portId: nic.portId } }, stepMeta(ctx)));
+    if (nic.autoCreated) await deleteAutoCreated(ctx);
+    return {};
+  },
+};
+
+/** A port the attach made (Nova's net_id) goes with its interface: the port, its addresses, its MAC. */
+async function deleteAutoCreated(ctx: StepContext): Promise<void> {
+  await ignoringDeleted(() => nicPorts(ctx).deletePort(taskNic(ctx).portId, stepMeta(ctx)));
+}
+
+/** A retry after the port was deleted (by this step's first attempt) is done. */
+async function ignoringDeleted(run: () => Promise<unknown>): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    if (error instanceof PortNotFoundError) return;
+    throw error;
+  }
+}
