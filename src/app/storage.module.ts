@@ -2,7 +2,7 @@ import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown 
 import type { AppConfig } from '../config/config.schema.js';
 import { Metrics } from '../api/metrics/metrics.js';
 import { openStorage, type Storage } from './storage.js';
-import { APP_CONFIG, EVENT_STORE, READ_MODEL_DB } from './tokens.js';
+import { APP_CONFIG, EVENT_STORE, READ_MODEL_DB, SNAPSHOT_STORE } from './tokens.js';
 
 const STORAGE = Symbol('STORAGE');
 
@@ -20,9 +20,10 @@ export class StorageModule implements OnApplicationShutdown {
         Metrics,
         { provide: STORAGE, inject: [Metrics], useFactory: (metrics: Metrics) => openStorage(config, metrics.eventStoreHooks) },
         { provide: EVENT_STORE, inject: [STORAGE], useFactory: (s: Storage) => s.store },
+        { provide: SNAPSHOT_STORE, inject: [STORAGE], useFactory: (s: Storage) => s.snapshots },
         { provide: READ_MODEL_DB, inject: [STORAGE], useFactory: (s: Storage) => s.readModelDb },
       ],
-      exports: [APP_CONFIG, Metrics, EVENT_STORE, READ_MODEL_DB],
+      exports: [APP_CONFIG, Metrics, EVENT_STORE, SNAPSHOT_STORE, READ_MODEL_DB],
     };
   }
 

@@ -7,6 +7,8 @@ import type { EventStoreMetrics } from '../adapters/event-store/event-store-metr
 import { openPostgresEventStore } from '../adapters/event-store/postgres/open-postgres-event-store.js';
 import { openSqliteEventStore } from '../adapters/event-store/sqlite/open-sqlite-event-store.js';
 import { UpcasterChain } from '../adapters/event-store/upcaster.js';
+import { openSqlSnapshotStore } from '../adapters/snapshots/open-sql-snapshot-store.js';
+import type { SnapshotStore } from '../adapters/snapshots/snapshot-store.port.js';
 import { runMigrations } from '../adapters/sql/migration-runner.js';
 import { PostgresDatabase } from '../adapters/sql/postgres-database.js';
 import { findProjectRoot } from '../adapters/sql/project-root.js';
@@ -21,6 +23,8 @@ export const SQLITE_READ_MODELS_FILE = 'read-models.sqlite';
 
 export interface Storage {
   store: EventStore;
+  /** Snapshots of long streams, in the event store's database (see migrations/0002_snapshots). */
+  snapshots: SnapshotStore;
   /** The read models and their checkpoints. */
   readModelDb: SqlDatabase;
   close(): Promise<void>;
@@ -36,27 +40,32 @@ export async function openStorage(config: AppConfig, metrics?: EventStoreMetrics
   const readModelMigrations = join(findProjectRoot(), 'migrations', 'read-models');
   let store: EventStore;
   let readModelDb: SqlDatabase;
+  let snapshots: SnapshotStore;
   if (config.EVENT_STORE === 'postgres') {
     const connectionString = config.DATABASE_URL!;
     await ensureSchema(connectionString, config.DATABASE_SCHEMA);
     store = await openPostgresEventStore({ connectionString, schema: config.DATABASE_SCHEMA, upcasters: chain, metrics });
     readModelDb = new PostgresDatabase({ connectionString, schema: config.DATABASE_SCHEMA });
+    snapshots = openSqlSnapshotStore({ dialect: 'postgres', connectionString, schema: config.DATABASE_SCHEMA });
   } else {
     mkdirSync(config.DATA_DIR, { recursive: true });
     store = await openSqliteEventStore({ path: join(config.DATA_DIR, SQLITE_EVENTS_FILE), upcasters: chain, metrics });
     readModelDb = openSqliteReadModelDb(join(config.DATA_DIR, SQLITE_READ_MODELS_FILE));
+    snapshots = openSqlSnapshotStore({ dialect: 'sqlite', path: join(config.DATA_DIR, SQLITE_EVENTS_FILE) });
   }
   try {
     await runMigrations(readModelDb, { directory: readModelMigrations });
     await runMigrations(readModelDb, { directory: join(findProjectRoot(), 'migrations', 'identity') });
   } catch (error) {
-    await Promise.allSettled([store.close(), readModelDb.close()]);
+    await Promise.allSettled([snapshots.close(), store.close(), readModelDb.close()]);
     throw error;
   }
   return {
     store,
+    snapshots,
     readModelDb,
     async close() {
+      await snapshots.close();
       await store.close();
       await readModelDb.close();
     },

@@ -1,7 +1,8 @@
 import { Inject, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { CommandBus, CqrsModule } from '@nestjs/cqrs';
 import type { EventStore } from '../adapters/event-store/event-store.port.js';
-import { EVENT_STORE } from '../app/tokens.js';
+import type { SnapshotStore } from '../adapters/snapshots/snapshot-store.port.js';
+import { EVENT_STORE, SNAPSHOT_STORE } from '../app/tokens.js';
 import { CreateServerHandler } from './virtual-machine/create-server.handler.js';
 import { ExecuteVmCommandHandler } from './virtual-machine/execute-vm-command.handler.js';
 import { ExecuteFlavorCommandHandler } from './flavor/execute-flavor-command.handler.js';
@@ -19,8 +20,8 @@ const COMMAND_HANDLERS = [ExecuteVmCommandHandler, CreateServerHandler, ExecuteF
     { provide: IdGenerator, useClass: UuidV7Generator },
     {
       provide: AggregateExecutor,
-      inject: [EVENT_STORE, Clock, IdGenerator],
-      useFactory: (store: EventStore, clock: Clock, ids: IdGenerator) => new AggregateExecutor(store, clock, ids),
+      inject: [EVENT_STORE, SNAPSHOT_STORE, Clock, IdGenerator],
+      useFactory: (store: EventStore, snapshots: SnapshotStore, clock: Clock, ids: IdGenerator) => new AggregateExecutor(store, clock, ids, { snapshots }),
     },
     ...COMMAND_HANDLERS,
   ],

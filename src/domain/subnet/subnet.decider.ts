@@ -16,6 +16,7 @@ import {
 import { ExcludedIpInUseError, GatewayIpInUseError, IpAddressGenerationFailureError, SubnetExistsError, SubnetInUseError, SubnetNotFoundError } from './subnet.errors.js';
 import type { SubnetChanges, SubnetEvent } from './subnet.events.js';
 import { layoutOf } from './subnet-layout.js';
+import { subnetSnapshots } from './subnet-snapshot-support.js';
 import { addressesHeldBy, emptyAllocations, type Subnet, type SubnetState } from './subnet.state.js';
 
 export function decide(command: SubnetCommand, state: SubnetState, context: DecisionContext): SubnetEvent[] {
@@ -105,7 +106,7 @@ export function evolve(state: SubnetState, event: SubnetEvent): SubnetState {
 
 export const initialState = (): SubnetState => null;
 
-export const subnetDecider: Decider<SubnetCommand, SubnetEvent, SubnetState> = { decide, evolve, initialState };
+export const subnetDecider: Decider<SubnetCommand, SubnetEvent, SubnetState> = { decide, evolve, initialState, snapshots: subnetSnapshots };
 
 function existing(state: SubnetState, subnetId: string): Subnet {
   if (!state || state.deleted) throw new SubnetNotFoundError(subnetId);

@@ -1,13 +1,16 @@
 import type { EventStore } from '../../adapters/event-store/event-store.port.js';
-import type { NewEvent } from '../../adapters/event-store/event-envelope.js';
+import type { NewEvent, RecordedEvent } from '../../adapters/event-store/event-envelope.js';
 import { NO_STREAM_REVISION } from '../../adapters/event-store/expected-revision.js';
 import { WrongExpectedVersionError } from '../../adapters/event-store/wrong-expected-version.error.js';
-import type { Decider } from '../../domain/shared/decider.js';
+import type { SnapshotStore } from '../../adapters/snapshots/snapshot-store.port.js';
+import type { Decider, SnapshotSupport } from '../../domain/shared/decider.js';
 import type { Clock, IdGenerator } from './clock.js';
 import type { CommandMetadata } from './command-metadata.js';
 import type { CommandResult } from './command-result.js';
+import { SnapshotKeeper, type SnapshotLog } from './snapshot-keeper.js';
 
 type DomainEvent = { type: string; data: unknown };
+type Folded<S> = { revision: number; state: S };
 
 /** How many times a command is re-decided when another writer got to the stream first. */
 const MAX_ATTEMPTS = 3;
@@ -15,10 +18,19 @@ const MAX_ATTEMPTS = 3;
 /** Streams whose folded state is kept (least recently used go first). */
 const CACHED_STREAMS = 10_000;
 
+export interface AggregateExecutorOptions {
+  /** Where deciders with snapshot support keep their snapshots; without it every cold load folds from 0. */
+  snapshots?: SnapshotStore;
+  /** Where snapshot failures are reported (default: Nest's Logger). */
+  snapshotLog?: SnapshotLog;
+}
+
 /**
  * The one way commands reach the store: load the stream, fold, decide, append with the expected
  * revision. No side effects. On a concurrent write the command is decided again against the new state
  * (the domain then refuses it if it no longer fits); after MAX_ATTEMPTS the conflict surfaces.
+ * A decider with snapshot support loads cold from its snapshot plus the events after it, and gets a
+ * new snapshot (written in the background) each time its stream grows past a multiple of the interval.
  */
 export class AggregateExecutor {
   /**
@@ -27,11 +39,16 @@ export class AggregateExecutor {
    */
   private readonly folded = new Map<string, { revision: number; state: unknown }>();
 
+  private readonly snapshots: SnapshotKeeper | null;
+
   constructor(
     private readonly store: EventStore,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
-  ) {}
+    options: AggregateExecutorOptions = {},
+  ) {
+    this.snapshots = options.snapshots ? new SnapshotKeeper(options.snapshots, clock, options.snapshotLog) : null;
+  }
 
   async execute<C, E extends DomainEvent, S>(
     streamId: string,
@@ -50,7 +67,11 @@ export class AggregateExecutor {
         const result = await this.store.append(streamId, events, {
           expectedRevision: revision === NO_STREAM_REVISION ? 'no_stream' : revision,
         });
-        this.remember(streamId, result.nextExpectedRevision, decided.reduce(decider.evolve, state));
+        const next = decided.reduce(decider.evolve, state);
+        this.remember(streamId, result.nextExpectedRevision, next);
+        if (decider.snapshots && crossesInterval(revision, result.nextExpectedRevision, decider.snapshots.everyEvents)) {
+          this.snapshots?.writeLater(streamId, result.nextExpectedRevision, next, decider.snapshots);
+        }
         return {
           streamId,
           eventTypes: decided.map((e) => e.type),
@@ -65,14 +86,41 @@ export class AggregateExecutor {
 
   /** Folds a stream into its current state (the store has already upcast old events). */
   async load<C, E extends DomainEvent, S>(streamId: string, decider: Decider<C, E, S>): Promise<{ state: S; revision: number }> {
-    const cached = this.folded.get(streamId) as { revision: number; state: S } | undefined;
-    const recorded = await this.store.readStream(streamId, cached ? { fromRevision: cached.revision + 1 } : {});
-    let state = cached ? cached.state : decider.initialState();
-    for (const event of recorded) state = decider.evolve(state, { type: event.type, data: event.data } as E);
-    const last = recorded[recorded.length - 1];
-    const revision = last ? last.revision : (cached?.revision ?? NO_STREAM_REVISION);
+    const cached = this.folded.get(streamId) as Folded<S> | undefined;
+    const { base, events } = cached
+      ? { base: cached, events: await this.store.readStream(streamId, { fromRevision: cached.revision + 1 }) }
+      : await this.readCold(streamId, decider.snapshots);
+    let state = base ? base.state : decider.initialState();
+    for (const event of events) state = decider.evolve(state, { type: event.type, data: event.data } as E);
+    const last = events[events.length - 1];
+    const revision = last ? last.revision : (base?.revision ?? NO_STREAM_REVISION);
     if (revision !== NO_STREAM_REVISION) this.remember(streamId, revision, state);
+    // A cold load that folded a whole interval or more (no snapshot yet, an unusable one, or a write
+    // lost to a crash) stores what it folded, so the next cold load is short again.
+    if (!cached && decider.snapshots && revision - (base?.revision ?? NO_STREAM_REVISION) >= decider.snapshots.everyEvents) {
+      this.snapshots?.writeLater(streamId, revision, state, decider.snapshots);
+    }
     return { state, revision };
+  }
+
+  /** Resolves once the snapshots asked for so far are written (or their failure logged). */
+  snapshotsSettled(): Promise<void> {
+    return this.snapshots ? this.snapshots.settled() : Promise.resolve();
+  }
+
+  /**
+   * A stream with nothing cached: its usable snapshot and the events after it, or all its events.
+   * The read starts at the snapshot's own revision, to check in the same query that the stream has
+   * that event; a snapshot the stream does not back (a log restored without it) is ignored.
+   */
+  private async readCold<S>(streamId: string, support: SnapshotSupport<S> | undefined): Promise<{ base: Folded<S> | null; events: RecordedEvent[] }> {
+    const snapshot = this.snapshots && support ? await this.snapshots.restore(streamId, support) : null;
+    if (snapshot) {
+      const events = await this.store.readStream(streamId, { fromRevision: snapshot.revision });
+      if (events[0]?.revision === snapshot.revision) return { base: snapshot, events: events.slice(1) };
+      this.snapshots!.discard(streamId, snapshot.revision);
+    }
+    return { base: null, events: await this.store.readStream(streamId) };
   }
 
   private remember(streamId: string, revision: number, state: unknown): void {
@@ -96,4 +144,9 @@ export class AggregateExecutor {
       },
     };
   }
+}
+
+/** Whether a stream going from revision `from` to `to` passed a multiple of `every` events. */
+function crossesInterval(from: number, to: number, every: number): boolean {
+  return Math.floor((from + 1) / every) < Math.floor((to + 1) / every);
 }
