@@ -82,7 +82,7 @@ describe('network API: subnets (the IPAM)', () => {
     expect(clash.status).toBe(409);
   });
 
-  it('given a subnet with a port, when the subnet or its network is deleted, then 409; after the port goes, both delete', async () => {
+  it('given a subnet with a port, when the subnet or its network is deleted, then 409; after the port goes, the network deletes with its subnet (as Neutron)', async () => {
     const net = await network(c.demo, 'in-use');
     const s = (await subnet(c.demo, { network_id: net.id, cidr: '10.70.0.0/24', ip_version: 4 })).json().subnet;
     const port = (await c.call('POST', PORTS, c.demo, { port: { network_id: net.id } })).json().port;
@@ -93,12 +93,18 @@ describe('network API: subnets (the IPAM)', () => {
     expect(networkInUse.status).toBe(409);
     expect(networkInUse.json().NeutronError.type).toBe('NetworkInUse');
     expect((await c.call('DELETE', `${PORTS}/${port.id}`, c.demo)).status).toBe(204);
-    const hasSubnets = await c.call('DELETE', `${NETWORKS}/${net.id}`, c.demo);
-    expect(hasSubnets.status).toBe(409);
-    expect(hasSubnets.json().NeutronError.type).toBe('NetworkHasSubnets');
+    expect((await c.call('DELETE', `${NETWORKS}/${net.id}`, c.demo)).status).toBe(204);
+    expect((await c.call('GET', `${SUBNETS}/${s.id}`, c.demo)).status).toBe(404);
+    expect((await c.call('GET', `${SUBNETS}?network_id=${net.id}`, c.admin)).json().subnets).toEqual([]);
+  });
+
+  it('given a subnet without ports, when deleted, then 204 and the network no longer lists it', async () => {
+    const net = await network(c.demo, 'subnet-delete');
+    const s = (await subnet(c.demo, { network_id: net.id, cidr: '10.71.0.0/24', ip_version: 4 })).json().subnet;
+    expect((await c.call('DELETE', `${SUBNETS}/${s.id}`, c.reader)).status).toBe(403);
     expect((await c.call('DELETE', `${SUBNETS}/${s.id}`, c.demo)).status).toBe(204);
     expect((await c.call('GET', `${NETWORKS}/${net.id}`, c.demo)).json().network.subnets).toEqual([]);
-    expect((await c.call('DELETE', `${NETWORKS}/${net.id}`, c.demo)).status).toBe(204);
+    expect((await c.call('DELETE', `${SUBNETS}/${s.id}`, c.demo)).status).toBe(404);
   });
 
   it('given subnets, when the admin asks for IP availability, then used and total per subnet and network; members are refused', async () => {
