@@ -43,7 +43,9 @@ export class IpAvailabilitiesController {
   private async availabilities(ctx: RequestContext, ipVersions: number[], networkId?: string): Promise<Record<string, unknown>[]> {
     const networks = await this.reads.networks(ctx, networkId ? { id: networkId } : {});
     const subnets = await this.reads.subnets(ctx, networkId ? { network_id: networkId } : {});
-    return networks.map(({ view }) => availability(view, subnets.map((s) => s.view).filter((s) => s.networkId === view.id && (ipVersions.length === 0 || ipVersions.includes(s.ipVersion)))));
+    // ip_version keeps the networks with a subnet of that version, and only those subnets (as Neutron).
+    const of = (network: NetworkView) => subnets.map((s) => s.view).filter((s) => s.networkId === network.id && (ipVersions.length === 0 || ipVersions.includes(s.ipVersion)));
+    return networks.filter(({ view }) => ipVersions.length === 0 || of(view).length > 0).map(({ view }) => availability(view, of(view)));
   }
 }
 

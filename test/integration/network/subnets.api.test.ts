@@ -120,6 +120,8 @@ describe('network API: subnets (the IPAM)', () => {
     });
     const listed = (await c.call('GET', `/network/v2.0/network-ip-availabilities?network_id=${net.id}`, c.admin)).json().network_ip_availabilities;
     expect(listed).toEqual([shown.json().network_ip_availability]);
+    const v6Only = (await c.call('GET', `/network/v2.0/network-ip-availabilities?network_id=${net.id}&ip_version=6`, c.admin)).json().network_ip_availabilities;
+    expect(v6Only).toEqual([]);
     expect((await c.call('GET', '/network/v2.0/network-ip-availabilities', c.demo)).status).toBe(403);
     expect((await c.call('GET', '/network/v2.0/network-ip-availabilities/00000000-0000-4000-8000-000000000000', c.admin)).status).toBe(404);
   });
