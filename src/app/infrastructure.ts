@@ -9,6 +9,8 @@ import { PermanentAdapterError } from '../adapters/adapter-errors.js';
 import { TemplateDomainResolver } from '../adapters/libvirt/domain-resolver.js';
 import type { HypervisorPort } from '../adapters/libvirt/hypervisor.port.js';
 import { LibvirtHypervisor } from '../adapters/libvirt/libvirt-hypervisor.js';
+import type { FabricPort } from '../adapters/ovs/fabric.port.js';
+import { SimulatedFabric } from '../adapters/ovs/simulated-fabric.js';
 import { startClusterSimulator, type ClusterSimulator } from '../cluster-simulator/cluster-simulator.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { openSimulation, parseSimNodes, type Simulation } from './simulation.js';
@@ -17,6 +19,11 @@ import { openSimulation, parseSimNodes, type Simulation } from './simulation.js'
 export interface Infrastructure {
   cluster: ClusterPort;
   hypervisor: HypervisorPort;
+  /**
+   * OVN's logical switches and ports for the NIC sagas. Simulated on every backend so far: the OVN
+   * adapter (src/adapters/ovs/ovn) needs its northbound endpoint in the configuration first.
+   */
+  fabric: FabricPort;
   /** CLUSTER_BACKEND=simulator: the simulated API server, whose control API injects faults. */
   simulator: ClusterSimulator | null;
   /** CLUSTER_BACKEND=in-process: the in-memory simulation. */
@@ -32,20 +39,22 @@ const LAUNCHER_LIBVIRT_URI = 'qemu+unix:///session?socket=/var/run/libvirt/virtq
 
 /** The infrastructure CLUSTER_BACKEND names. */
 export async function openInfrastructure(config: AppConfig): Promise<Infrastructure> {
+  const fabric = openFabric(config);
   switch (config.CLUSTER_BACKEND) {
     case 'in-process': {
       const simulation = openSimulation(config);
-      return { cluster: simulation.cluster, hypervisor: simulation.hypervisor, simulator: null, simulation, close: () => simulation.close() };
+      return { cluster: simulation.cluster, hypervisor: simulation.hypervisor, fabric, simulator: null, simulation, close: () => simulation.close() };
     }
     case 'kubeconfig': {
       const kube = onKubevirt(loadKubeConfig({ kind: 'default' }), config);
-      return { ...kube, simulator: null, simulation: null, close: async () => kube.hypervisor.close() };
+      return { ...kube, fabric, simulator: null, simulation: null, close: async () => kube.hypervisor.close() };
     }
     case 'simulator': {
       const simulator = await startEmbeddedSimulator(config);
       const kube = onKubevirt(loadKubeConfig({ kind: 'text', yaml: simulator.kubeconfig() }), config);
       return {
         ...kube,
+        fabric,
         simulator,
         simulation: null,
         async close() {
@@ -55,6 +64,13 @@ export async function openInfrastructure(config: AppConfig): Promise<Infrastruct
       };
     }
   }
+}
+
+/** The simulated OVN northbound, kept under DATA_DIR/simulation with the cluster when SIM_PERSIST. */
+function openFabric(config: AppConfig): FabricPort {
+  const dir = join(config.DATA_DIR, 'simulation');
+  if (config.SIM_PERSIST) mkdirSync(dir, { recursive: true });
+  return new SimulatedFabric(config.SIM_PERSIST ? { stateFile: join(dir, 'fabric.json') } : {});
 }
 
 /**

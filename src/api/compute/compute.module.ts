@@ -14,12 +14,14 @@ import { ServerActionsController } from './server-actions.controller.js';
 import { ServersController } from './servers.controller.js';
 import { OsMigrationsController } from './migrations/os-migrations.controller.js';
 import { ServerMigrationsController } from './migrations/server-migrations.controller.js';
+import { OsInterfaceController } from './interfaces/os-interface.controller.js';
+import { InterfaceAttachments } from './interfaces/interface-attachments.js';
 
 /** Nova's compute API v2.1 under /compute: versions, servers, server actions, instance actions. */
 @Module({
   imports: [ProjectionsModule],
-  controllers: [ComputeVersionsController, ServersController, ServerActionsController, InstanceActionsController, ServerMigrationsController, OsMigrationsController],
-  providers: [ComputeWrites],
+  controllers: [ComputeVersionsController, ServersController, ServerActionsController, InstanceActionsController, ServerMigrationsController, OsMigrationsController, OsInterfaceController],
+  providers: [ComputeWrites, InterfaceAttachments],
 })
 export class ComputeModule implements NestModule, OnModuleInit {
   constructor(

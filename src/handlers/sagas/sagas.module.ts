@@ -4,7 +4,9 @@ import type { EventStore } from '../../adapters/event-store/event-store.port.js'
 import type { ClusterPort } from '../../adapters/kubernetes/cluster.port.js';
 import type { JobQueue } from '../../adapters/queue/job-queue.port.js';
 import type { SqlDatabase } from '../../adapters/sql/sql-database.js';
-import { APP_CONFIG, CLUSTER, EVENT_STORE, HYPERVISOR, JOB_QUEUE, READ_MODEL_DB } from '../../app/tokens.js';
+import { APP_CONFIG, CLUSTER, EVENT_STORE, HYPERVISOR, INFRASTRUCTURE, JOB_QUEUE, READ_MODEL_DB } from '../../app/tokens.js';
+import type { Infrastructure } from '../../app/infrastructure.js';
+import { nicStepPortsFor } from './nic-step-ports.factory.js';
 import { supportsLiveChanges } from '../../adapters/kubernetes/vm-size-cluster.port.js';
 import type { HypervisorPort } from '../../adapters/libvirt/hypervisor.port.js';
 import type { AppConfig } from '../../config/config.schema.js';
@@ -47,8 +49,8 @@ const logger = new Logger('Sagas');
     },
     {
       provide: SagaJobProcessor,
-      inject: [APP_CONFIG, CommandBus, AggregateExecutor, CLUSTER, HYPERVISOR, Metrics],
-      useFactory: (config: AppConfig, bus: CommandBus, executor: AggregateExecutor, cluster: ClusterPort, hypervisor: HypervisorPort, metrics: Metrics) =>
+      inject: [APP_CONFIG, CommandBus, AggregateExecutor, CLUSTER, HYPERVISOR, Metrics, INFRASTRUCTURE],
+      useFactory: (config: AppConfig, bus: CommandBus, executor: AggregateExecutor, cluster: ClusterPort, hypervisor: HypervisorPort, metrics: Metrics, infrastructure: Infrastructure) =>
         new SagaJobProcessor({
           onStepAttempt: (step, outcome, seconds) => metrics.stepAttempts.observe({ step, outcome }, seconds),
           execute: (command, meta) => bus.execute(new ExecuteVmCommand(command, meta)),
@@ -59,6 +61,7 @@ const logger = new Logger('Sagas');
           // The simulator's launcher pod asks for exactly the guest's memory; a real cluster's
           // overhead belongs in configuration when the KubeVirt adapter becomes the default.
           live: supportsLiveChanges(cluster) ? { cluster, hypervisor, launcherMemoryOverheadMiB: 0 } : null,
+          nics: nicStepPortsFor({ cluster, fabric: infrastructure.fabric, bus, executor }),
         }),
     },
     {

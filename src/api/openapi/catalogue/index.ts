@@ -1,4 +1,5 @@
 import type { Catalogue } from '../operation-doc.js';
+import { computeInterfacesCatalogue } from './compute-interfaces.catalogue.js';
 import { computeMigrationsCatalogue } from './compute-migrations.catalogue.js';
 import { computeResourcesCatalogue } from './compute-resources.catalogue.js';
 import { computeServersCatalogue } from './compute-servers.catalogue.js';
@@ -11,6 +12,7 @@ const PARTS: readonly Catalogue[] = [
   identityCatalogue,
   computeServersCatalogue,
   computeMigrationsCatalogue,
+  computeInterfacesCatalogue,
   computeResourcesCatalogue,
   imageCatalogue,
   networkCatalogue,
