@@ -1,7 +1,8 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { SqlDatabase } from '../../../src/adapters/sql/sql-database.js';
 import type { HypervisorPort } from '../../../src/adapters/libvirt/hypervisor.port.js';
-import { HYPERVISOR, READ_MODEL_DB } from '../../../src/app/tokens.js';
+import { HYPERVISOR, INFRASTRUCTURE, READ_MODEL_DB } from '../../../src/app/tokens.js';
+import type { Infrastructure } from '../../../src/app/infrastructure.js';
 import { getInstanceAction, listInstanceActions } from '../../../src/projections/instance-actions/instance-actions.queries.js';
 import { listMigrations } from '../../../src/projections/migrations/migrations.queries.js';
 import { ServerDriver } from '../../support/server-driver.js';
@@ -71,6 +72,22 @@ describe('live changes on the cluster simulator through the KubeVirt and libvirt
     }, 20_000, 'the migration to end');
     expect({ status: after.status, moved: after.host !== active.host, errors: await why(vmId, 'live-migration') }).toEqual({ status: 'ACTIVE', moved: true, errors: '[]' });
     expect((await listMigrations(db, { instanceUuid: vmId }))[0]).toMatchObject({ status: 'completed', sourceCompute: active.host, destCompute: after.host });
+  });
+
+  it('given the migration fails mid-way in the cluster, then the VM is ACTIVE on its source, the migration error and the action failed with the reason', async () => {
+    const { vmId } = await servers.create('mig-fail-sim');
+    const active = await servers.settles(vmId, 'ACTIVE');
+    t.app.get<Infrastructure>(INFRASTRUCTURE).simulator!.control.failNextMigration({ reason: 'target node lost its network' });
+    await run({ type: 'LiveMigrateVM', data: { vmId, taskId: uuidv7(), targetHost: null } });
+    const after = await waitFor(async () => {
+      const s = await servers.server(vmId);
+      return s && s.taskState === null && s.status !== 'MIGRATING' ? s : undefined;
+    }, 20_000, 'the migration to end');
+    expect({ status: after.status, host: after.host }).toEqual({ status: 'ACTIVE', host: active.host });
+    expect((await listMigrations(db, { instanceUuid: vmId }))[0]?.status).toBe('error');
+    const action = await lastAction(vmId, 'live-migration');
+    expect(action?.message).toBe('Error');
+    expect(action?.events.find((e) => e.result === 'Error')?.details).toMatch(/target node lost its network/);
   });
 
   it('given an ACTIVE server, when resized to m1.small, then VERIFY_RESIZE with the new flavor, and reverted, ACTIVE with m1.tiny', async () => {
