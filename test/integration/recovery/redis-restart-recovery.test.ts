@@ -41,7 +41,8 @@ const installed = await shouldRunRedisServerTests();
     const port = await freeLoopbackPort();
     redis = await startPrivateRedis({ dataDir: redisDir, port });
     // A little cluster latency (each VMI transition 150 ms) keeps await-running jobs in flight.
-    harness = new ServiceHarness({ build: build!, redisUrl: redis.url, env: { SIM_LATENCY_MS: '150' } });
+    // The in-process simulation: its state file counts each side effect (client.effects), which the cluster simulator's does not.
+    harness = new ServiceHarness({ build: build!, redisUrl: redis.url, env: { CLUSTER_BACKEND: 'in-process', SIM_LATENCY_MS: '150' } });
     const service = await harness.start({}, 'service');
     phases.mark('ready');
     client = await ServiceClient.open(harness);

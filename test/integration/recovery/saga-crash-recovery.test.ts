@@ -47,7 +47,8 @@ const stalledScenariosRestarted = new Latch(3);
   /** A fresh installation (data dir, queue prefix) and the test's client on its stores, once it has started. */
   async function installation(firstRunEnv: Record<string, string>, label: string) {
     const phases = new Phases();
-    const harness = new ServiceHarness({ build: await build(), redisUrl: TEST_REDIS_URL });
+    // The in-process simulation: its state file counts each side effect (client.effects), which the cluster simulator's does not.
+    const harness = new ServiceHarness({ build: await build(), redisUrl: TEST_REDIS_URL, env: { CLUSTER_BACKEND: 'in-process' } });
     harnesses.push(harness);
     const first = await harness.start(firstRunEnv, `${label}: first run`);
     phases.mark('ready');

@@ -1,9 +1,13 @@
+import { CommandBus } from '@nestjs/cqrs';
 import type { ClusterPort } from '../../../src/adapters/kubernetes/cluster.port.js';
 import type { HypervisorPort } from '../../../src/adapters/libvirt/hypervisor.port.js';
 import type { Infrastructure } from '../../../src/app/infrastructure.js';
 import { CLUSTER, HYPERVISOR, INFRASTRUCTURE, READ_MODEL_DB } from '../../../src/app/tokens.js';
 import type { SimulatorControl } from '../../../src/cluster-simulator/cluster-simulator.js';
+import { DEFAULT_FLAVORS } from '../../../src/domain/flavor/default-flavors.js';
 import { PowerState } from '../../../src/domain/virtual-machine/nova-states.js';
+import { ExecuteFlavorCommand } from '../../../src/handlers/flavor/execute-flavor-command.command.js';
+import { SYSTEM_ACTOR } from '../../../src/handlers/shared/command-metadata.js';
 import { queryAuditLog } from '../../../src/projections/audit/audit-log.queries.js';
 import { getInstanceAction, listInstanceActions } from '../../../src/projections/instance-actions/instance-actions.queries.js';
 import { waitFor } from '../../support/redis.js';
@@ -48,6 +52,45 @@ describe('sagas on the embedded cluster simulator through the KubeVirt and libvi
     expect(requests('POST', `/virtualmachines`).filter((r) => (r.body as { metadata?: { name?: string } }).metadata?.name === `vm-${vmId}`)).toHaveLength(1);
     const vm = (await cluster.listVms()).find((v) => v.vmId === vmId);
     expect(vm).toMatchObject({ printableStatus: 'Running', node: active.host });
+  });
+
+  it('given an active server, when stopped, started, soft and hard rebooted, paused and unpaused, then each settles as Nova shows it', async () => {
+    const { vmId } = await servers.create('sim-life');
+    await servers.settles(vmId, 'ACTIVE');
+    await servers.act('StopVM', vmId);
+    expect((await servers.settles(vmId, 'SHUTOFF')).powerState).toBe(PowerState.SHUTDOWN);
+    await servers.act('StartVM', vmId);
+    await servers.settles(vmId, 'ACTIVE');
+    await servers.reboot(vmId, 'SOFT');
+    await servers.settles(vmId, 'ACTIVE');
+    await servers.reboot(vmId, 'HARD');
+    await servers.settles(vmId, 'ACTIVE');
+    expect(requests('PUT', `/virtualmachines/vm-${vmId}/restart`)).toHaveLength(2);
+    await servers.act('PauseVM', vmId);
+    expect((await servers.settles(vmId, 'PAUSED')).powerState).toBe(PowerState.PAUSED);
+    await servers.act('UnpauseVM', vmId);
+    await servers.settles(vmId, 'ACTIVE');
+    const actions = await listInstanceActions(t.app.get(READ_MODEL_DB), vmId);
+    expect(actions.map((a) => a.action).reverse()).toEqual(['create', 'stop', 'start', 'reboot', 'reboot', 'pause', 'unpause']);
+    expect(actions.every((a) => a.finishTime !== null && a.message === null)).toBe(true);
+  });
+
+  it('given an active server, when deleted, then it is DELETED and gone from the cluster', async () => {
+    const { vmId } = await servers.create('sim-delete');
+    await servers.settles(vmId, 'ACTIVE');
+    const { ref } = (await cluster.listVms()).find((v) => v.vmId === vmId)!;
+    await servers.act('DeleteVM', vmId);
+    await servers.settles(vmId, 'DELETED');
+    expect(await cluster.getVm(ref)).toBeNull();
+  });
+
+  it('given no node with room, when created, then the build fails with NoValidHost and nothing is left in the cluster', async () => {
+    const flavor = { ...DEFAULT_FLAVORS[0]!, id: 'sim-giant', name: 'sim-giant', vcpus: 512, maxVcpus: 512 };
+    await t.app.get(CommandBus).execute(new ExecuteFlavorCommand({ type: 'CreateFlavor', data: flavor }, { requestId: 'req-sim-giant', actor: SYSTEM_ACTOR }));
+    const { vmId } = await servers.create('sim-giant-1', 'sim-giant');
+    const failed = await servers.settles(vmId, 'ERROR');
+    expect(failed.fault?.message).toBe('No valid host was found. There are not enough hosts available.');
+    expect((await cluster.listVms()).some((v) => v.vmId === vmId)).toBe(false);
   });
 
   it('given an ACTIVE server, when hot resized, then the launcher pod and the guest (virsh through exec) have the new size', async () => {

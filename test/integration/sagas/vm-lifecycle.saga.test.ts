@@ -19,7 +19,9 @@ describe('VM lifecycle sagas end to end on the simulation', () => {
   let cluster: SimulatedCluster;
 
   beforeAll(async () => {
-    t = await startTestApp({ JOB_BACKOFF_BASE_MS: '10', JOB_BACKOFF_CAP_MS: '50', STEP_CONVERGENCE_TIMEOUT_MS: '2000', SIM_PERSIST: 'false', TASK_DEADLINE_SECONDS: '3' });
+    // The in-process simulation's port-level faults and effect counts; the same sagas on the cluster
+    // simulator (the default) are cluster-simulator-backend.saga.test.ts.
+    t = await startTestApp({ CLUSTER_BACKEND: 'in-process', JOB_BACKOFF_BASE_MS: '10', JOB_BACKOFF_CAP_MS: '50', STEP_CONVERGENCE_TIMEOUT_MS: '2000', SIM_PERSIST: 'false', TASK_DEADLINE_SECONDS: '3' });
     servers = new ServerDriver(t);
     cluster = t.app.get(CLUSTER);
   });
