@@ -3,6 +3,7 @@ import type { RecordedEvent } from '../../../src/adapters/event-store/event-enve
 import type { QueuedJob } from '../../../src/adapters/queue/job-queue.port.js';
 import { RetryableJobError } from '../../../src/adapters/queue/retryable-job.error.js';
 import { SimulatedHypervisor } from '../../../src/adapters/libvirt/simulated-hypervisor.js';
+import { SimulatedFabric } from '../../../src/adapters/ovs/simulated-fabric.js';
 import type { FlavorSnapshot } from '../../../src/domain/flavor/flavor-snapshot.js';
 import { virtualMachineDecider } from '../../../src/domain/virtual-machine/virtual-machine.decider.js';
 import type { VirtualMachineCommand } from '../../../src/domain/virtual-machine/virtual-machine.commands.js';
@@ -27,6 +28,7 @@ const meta = { requestId: 'req-1', correlationId: 'req-1', causationId: 'req-1',
 class SagaHarness {
   readonly hypervisor = new SimulatedHypervisor();
   readonly cluster = new FakeLiveCluster(this.hypervisor);
+  readonly fabric = new SimulatedFabric();
   readonly history: VirtualMachineEvent[] = [...events.built()];
   readonly ran: string[] = [];
   private readonly queue: SagaJob[] = [];
@@ -56,6 +58,15 @@ class SagaHarness {
       convergenceTimeoutMs: 40,
       pollIntervalMs: 2,
       live: options.live === false ? null : { cluster: this.cluster, hypervisor: this.hypervisor, launcherMemoryOverheadMiB: 0 },
+      // Only the fabric: the migration steps move the NICs' port bindings; the NIC steps do not run here.
+      nics: {
+        cluster: null,
+        fabric: this.fabric,
+        port: () => Promise.reject(new Error('not part of this harness')),
+        loadPort: () => Promise.reject(new Error('not part of this harness')),
+        deletePort: () => Promise.reject(new Error('not part of this harness')),
+        switchFor: () => Promise.reject(new Error('not part of this harness')),
+      },
     });
   }
 
@@ -305,6 +316,47 @@ describe('crashes and deadlines', () => {
     expect(vm).toMatchObject({ vmState: 'active', flavor: { vcpus: 1 } });
     expect(harness.cluster.vm(REF).pod?.applied).toEqual({ vcpus: 1, memoryMiB: 512 });
     expect(await harness.domain()).toMatchObject({ vcpus: { current: 1 } });
+  });
+});
+
+describe('live migration and the NICs\' ports (OVN requested-chassis)', () => {
+  const PORT = 'port-1';
+  async function withNic(h: SagaHarness) {
+    await h.fabric.ensureLogicalSwitch({ id: 'net-1', name: 'net-1', cidrs: ['10.0.0.0/24'], excludeIps: [] });
+    await h.fabric.ensurePort({ portId: PORT, switchId: 'net-1', mac: 'fa:16:3e:00:00:01', ips: ['10.0.0.5'], vmId: VM_ID, chassis: 'node-1' });
+    h.history.push({
+      type: 'VMInterfaceAttached',
+      data: {
+        vmId: VM_ID,
+        taskId: 'task-nic',
+        interface: { portId: PORT, networkId: 'net-1', networkName: 'net-1', macAddress: 'fa:16:3e:00:00:01', fixedIps: [{ subnetId: 's', ipAddress: '10.0.0.5', version: 4 }], vnicType: 'normal', autoCreated: false },
+      },
+    });
+  }
+
+  it('given a VM with a NIC on node-1, when live-migrated, then its port was bound to both nodes during the move and to node-2 alone after, with the same MAC and IP', async () => {
+    harness = new SagaHarness();
+    await withNic(harness);
+    await harness.run(migrate());
+    expect(harness.fabric.calls.count('beginPortMigration', PORT)).toBe(1);
+    expect(await harness.fabric.getPort(PORT)).toEqual({ portId: PORT, switchId: 'net-1', mac: 'fa:16:3e:00:00:01', ips: ['10.0.0.5'], vmId: VM_ID, chassis: 'node-2' });
+  });
+
+  it('given a migration aborted after the port began moving, then the port is bound to node-1 alone again', async () => {
+    harness = new SagaHarness();
+    await withNic(harness);
+    harness.cluster.migrationSteps = 1000;
+    harness.beforeStep = (step) => {
+      if (step === 'abort-migration') return;
+      if (step === 'follow-migration') harness.execute({ type: 'AbortLiveMigration', data: { vmId: VM_ID, taskId: 'task-mig' } });
+    };
+    // The abort arrives before the follow step's first look: make the port move begin by hand, as a
+    // follow step that saw the target would have.
+    await harness.fabric.beginPortMigration(PORT, 'node-2');
+    const vm = await harness.run(migrate());
+    expect(vm?.host).toBe('node-1');
+    expect(await harness.fabric.getPort(PORT)).toMatchObject({ chassis: 'node-1' });
+    expect((await harness.fabric.getPort(PORT))?.migratingTo).toBeUndefined();
   });
 });
 

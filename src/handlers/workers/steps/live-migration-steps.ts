@@ -2,6 +2,7 @@ import { PermanentAdapterError } from '../../../adapters/adapter-errors.js';
 import type { MigrationObservation, MigrationRef } from '../../../adapters/kubernetes/cluster.port.js';
 import { awaitCondition } from './await-condition.js';
 import { livePorts } from './live-change-context.js';
+import { beginPortMoves, settlePorts } from './migration-port-moves.js';
 import type { StepContext, StepRunner } from './step-context.js';
 
 /** The VirtualMachineInstanceMigration of a task: named after it, so a retried create finds the first. */
@@ -25,8 +26,16 @@ export const LIVE_MIGRATION_STEPS: Readonly<Record<string, StepRunner>> = {
     const cluster = livePorts(ctx).cluster;
     const ref = migrationRef(ctx);
     let reported = ctx.vm.migration?.progressPercent ?? -1;
+    let portsMoving = false;
     const look = async () => {
       const m = await cluster.getMigration(ref);
+      // Once the target is known, the NICs' ports are bound to both nodes, so the guest keeps its
+      // network through the switch-over (OVN takes the target's binding when the guest announces itself).
+      const target = m?.migrationState?.targetNode;
+      if (!portsMoving && target && m.phase !== 'Failed') {
+        await beginPortMoves(ctx, target);
+        portsMoving = true;
+      }
       if (m?.progressPercent !== null && m?.progressPercent !== undefined && m.progressPercent > reported && m.phase !== 'Succeeded') {
         reported = m.progressPercent;
         await ctx.reportMigrationProgress(m.progressPercent);
@@ -49,6 +58,7 @@ export const LIVE_MIGRATION_STEPS: Readonly<Record<string, StepRunner>> = {
     if (wanted && node && node !== wanted) {
       throw new PermanentAdapterError('MigrationWrongTarget', `migration ${ref.name} landed on ${node}, not on the requested host ${wanted}`);
     }
+    if (node) await settlePorts(ctx, node);
     return node ? { host: node } : {};
   },
   'abort-migration': async (ctx) => {
@@ -65,6 +75,8 @@ export const LIVE_MIGRATION_STEPS: Readonly<Record<string, StepRunner>> = {
       (m) => (m ? `${m.phase}${m.migrationState?.abortStatus ? `, abort ${m.migrationState.abortStatus}` : ''}` : 'gone'),
     );
     const vmi = await cluster.getVmi(ctx.ref);
+    // The ports follow the guest: back on the source after an abort, on the target if it switched over anyway.
+    if (vmi?.node) await settlePorts(ctx, vmi.node);
     return vmi?.node ? { host: vmi.node } : {};
   },
 };
