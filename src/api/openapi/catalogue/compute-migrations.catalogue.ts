@@ -36,6 +36,6 @@ export const computeMigrationsCatalogue: Catalogue = {
     description: 'Admin only; from 2.24 (404 before). The server stays on its source node with its IP.',
     params: IDS,
     success: { status: 202, description: 'Accepted: the abort runs in the background.', contentType: null },
-    errors: { 403: NOT_ADMIN, 404: 'No such server or migration of it; or a microversion before 2.24.', 409: 'The migration is not a live migration or is past the point it can be aborted.' },
+    errors: { 400: 'Nova\'s InvalidMigrationState: the migration is not a live migration, or it has ended (completed, failed or cancelled).', 403: NOT_ADMIN, 404: 'No such server or migration of it; or a microversion before 2.24.' },
   },
 };
