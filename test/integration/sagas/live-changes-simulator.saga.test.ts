@@ -105,3 +105,40 @@ describe('live changes on the cluster simulator through the KubeVirt and libvirt
     expect(reverted.flavor.name).toBe('m1.tiny');
   });
 });
+
+describe('hot resize on a node too small for it (cluster simulator)', () => {
+  let t: TestApp;
+  let servers: ServerDriver;
+
+  beforeAll(async () => {
+    t = await startTestApp({
+      CLUSTER_BACKEND: 'simulator',
+      SIM_PERSIST: 'false',
+      SIM_STEP_MS: '10',
+      SIM_NODES: 'node-1:4:1536',
+      JOB_BACKOFF_BASE_MS: '10',
+      JOB_BACKOFF_CAP_MS: '50',
+      POWER_SYNC_INTERVAL_SECONDS: '600',
+    });
+    servers = new ServerDriver(t);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('given 2048 MiB asked on a 1536 MiB node, then the pod resize fails as Infeasible, the pod is shrunk back and the server stays ACTIVE at 512 MiB', async () => {
+    const { vmId } = await servers.create('hot-too-big');
+    await servers.settles(vmId, 'ACTIVE', 20_000);
+    const result = await servers.execute({ type: 'HotResizeVM', data: { vmId, taskId: uuidv7(), ramMb: 2048 } });
+    if (result.lastPosition !== null) await servers.projections().waitForPosition(result.lastPosition, 5_000);
+    const after = await servers.settles(vmId, 'ACTIVE', 30_000);
+    expect(after.flavor.ramMb).toBe(512);
+    const db = t.app.get<SqlDatabase>(READ_MODEL_DB);
+    const listed = (await listInstanceActions(db, vmId, {})).find((a) => a.action === 'hotResize')!;
+    const action = await getInstanceAction(db, vmId, listed.requestId);
+    expect(action?.message).toBe('Error');
+    const failed = action?.events.find((e) => e.result === 'Error');
+    expect(failed?.traceback).toBe("PodResizeInfeasible");
+    expect(action?.events.map((e) => e.event)).toContain('shrink-launcher-pod');
+  });
+});
