@@ -45,9 +45,18 @@ export async function openstack(cli: string, creds: CliCredentials, args: string
   const json = options.json ?? true;
   try {
     const { stdout } = await run(cli, [...args, ...(json ? ['-f', 'json'] : [])], { env, timeout: 60_000, maxBuffer: 4 * 1024 * 1024 });
-    return json ? JSON.parse(stdout) : stdout;
+    return json ? JSON.parse(jsonPart(stdout)) : stdout;
   } catch (error) {
     const e = error as { stderr?: string; stdout?: string; message: string };
     throw new Error(`openstack ${args.join(' ')} failed: ${e.stderr?.trim() || e.stdout?.trim() || e.message}`);
   }
+}
+
+/**
+ * `--wait` commands print their progress ("Progress: 50", "Complete") on stdout before the JSON
+ * document; the document is what starts at the beginning of a line with { or [.
+ */
+function jsonPart(stdout: string): string {
+  const start = stdout.search(/^[[{]/m);
+  return start > 0 ? stdout.slice(start) : stdout;
 }
