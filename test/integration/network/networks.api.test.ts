@@ -31,10 +31,19 @@ describe('network API: networks (Neutron v2.0)', () => {
     expect(resources).toEqual(expect.arrayContaining(['networks', 'subnets', 'ports', 'network-ip-availabilities', 'quotas']));
   });
 
-  it('given no token, when networks are listed, then 401 in Neutron\'s body', async () => {
-    const res = await c.call('GET', NETWORKS, null);
-    expect(res.status).toBe(401);
-    expect(res.json().NeutronError.type).toBe('HTTPUnauthorized');
+  it('given no token, when any network route is called, then 401 in Neutron\'s body', async () => {
+    const routes: Array<[string, string]> = [
+      ['GET', NETWORKS], ['POST', NETWORKS], ['GET', `${NETWORKS}/${MISSING}`], ['PUT', `${NETWORKS}/${MISSING}`], ['DELETE', `${NETWORKS}/${MISSING}`],
+      ['GET', '/network/v2.0/subnets'], ['POST', '/network/v2.0/subnets'], ['GET', `/network/v2.0/subnets/${MISSING}`], ['PUT', `/network/v2.0/subnets/${MISSING}`],
+      ['DELETE', `/network/v2.0/subnets/${MISSING}`], ['GET', '/network/v2.0/ports'], ['POST', '/network/v2.0/ports'], ['GET', `/network/v2.0/ports/${MISSING}`],
+      ['PUT', `/network/v2.0/ports/${MISSING}`], ['DELETE', `/network/v2.0/ports/${MISSING}`], ['GET', '/network/v2.0/network-ip-availabilities'],
+      ['GET', `/network/v2.0/network-ip-availabilities/${MISSING}`], ['GET', '/network/v2.0/quotas/p'], ['GET', '/network/v2.0/quotas/p/details.json'],
+      ['GET', '/network/v2.0/quotas/p/default'], ['PUT', '/network/v2.0/quotas/p'], ['DELETE', '/network/v2.0/quotas/p'], ['GET', '/network/v2.0/extensions'],
+    ];
+    for (const [method, path] of routes) {
+      const res = await c.call(method, path, null, method === 'POST' || method === 'PUT' ? {} : undefined);
+      expect({ method, path, status: res.status, type: res.json().NeutronError?.type }).toEqual({ method, path, status: 401, type: 'HTTPUnauthorized' });
+    }
   });
 
   it('given a member, when a network is created, then 201 with Neutron\'s body, shown, listed, and the response carries a request id', async () => {
