@@ -12,6 +12,8 @@ WORKDIR /app
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=8774
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# swc compiles only .ts: the cluster simulator (the embedded default's cluster) needs its published schemas
+COPY --from=build /app/src/cluster-simulator/schemas ./dist/src/cluster-simulator/schemas
 COPY --from=build /app/migrations ./migrations
 COPY package.json ./
 EXPOSE 8774

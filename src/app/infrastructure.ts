@@ -96,8 +96,9 @@ function onKubevirt(kubeConfig: KubeConfig, config: AppConfig): { cluster: Kubev
     // Every command goes to one VM's launcher pod; there is no node-wide libvirt to reach.
     runner: { run: () => Promise.reject(new PermanentAdapterError('NotSupported', 'libvirt is reached through a VM\'s launcher pod only')) },
     runnerFor: (ref) => launchers.runnerFor(ref.vmId),
-    // KubeVirt's libvirt calls the domain <namespace>_<vmi>; inside its own launcher pod the guest
-    // model also knows it by the VMI's name, which is all the id gives without the project.
+    // KubeVirt's libvirt calls the domain <namespace>_<vmi>; the simulator's guest model also knows
+    // it by the VMI's name, which is all a DomainRef (id and node, no project) gives. A real launcher
+    // pod's libvirt does not: the kubeconfig backend's hot resize needs the namespace in the ref.
     resolver: new TemplateDomainResolver({ uriTemplate: LAUNCHER_LIBVIRT_URI, nameTemplate: 'vm-{vmId}' }),
   });
   return { cluster, hypervisor };

@@ -19,9 +19,10 @@ export function parseSimNodes(spec: string): SimulatedNode[] {
 }
 
 /**
- * The embedded default's infrastructure, like Nova's fake driver: a simulated cluster and hypervisor.
- * Their state is kept under DATA_DIR so that after a restart the cluster still holds the VMs the
- * event store says exist.
+ * CLUSTER_BACKEND=in-process, like Nova's fake driver: a simulated cluster and hypervisor in memory,
+ * without live changes. Kept only for the tests that count its side effects; the embedded default is
+ * the cluster simulator (infrastructure.ts). Its state is kept under DATA_DIR so that after a restart
+ * the cluster still holds the VMs the event store says exist.
  */
 export function openSimulation(config: AppConfig): Simulation {
   const dir = join(config.DATA_DIR, 'simulation');

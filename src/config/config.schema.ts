@@ -62,7 +62,7 @@ export const configSchema = z
      * cluster (KUBECONFIG, ~/.kube/config or the pod's service account); 'in-process': the older
      * in-memory simulation, kept while tests move over.
      */
-    CLUSTER_BACKEND: z.enum(['simulator', 'kubeconfig', 'in-process']).default('in-process'),
+    CLUSTER_BACKEND: z.enum(['simulator', 'kubeconfig', 'in-process']).default('simulator'),
     /** The cluster namespace of a project's namespace (vp-<project>): "{namespace}" exactly once. */
     NAMESPACE_TEMPLATE: z
       .string()
