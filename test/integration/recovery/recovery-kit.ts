@@ -121,6 +121,20 @@ export class ServiceClient {
   }
 }
 
+/**
+ * The uids of the VirtualMachine objects the cluster simulator (CLUSTER_BACKEND=simulator) holds for
+ * a VM, from its state file. Creating a VM is idempotent by name there (a second create is 409 and
+ * re-read), so one uid and no compensation in the stream mean the side effect happened once.
+ */
+export function simulatorVmUids(dataDir: string, vmId: string): string[] {
+  const path = join(dataDir, 'simulation', 'cluster-simulator.json');
+  if (!existsSync(path)) return [];
+  const state = JSON.parse(readFileSync(path, 'utf8')) as { store: { objects: Array<{ resource: string; object: { metadata: { uid: string; labels?: Record<string, string> } } }> } };
+  return state.store.objects
+    .filter(({ resource, object }) => resource === 'kubevirt.io/virtualmachines' && object.metadata.labels?.['virtplane.io/vm-id'] === vmId)
+    .map(({ object }) => object.metadata.uid);
+}
+
 export interface ClusterFile {
   vms: Array<{ spec: { vmId: string }; uid: string; runStrategy: string; vmi: { phase: string } | null }>;
   effects: Record<string, number>;
