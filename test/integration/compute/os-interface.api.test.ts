@@ -1,0 +1,159 @@
+import { INFRASTRUCTURE } from '../../../src/app/tokens.js';
+import type { Infrastructure } from '../../../src/app/infrastructure.js';
+import { vmRef } from '../../../src/handlers/workers/steps/vm-spec.js';
+import { waitFor } from '../../support/redis.js';
+import { startCatalogueApp, type CatalogueApp } from '../flavors/catalogue-app.js';
+
+const SERVERS = '/compute/v2.1/servers';
+
+/** A network with an IPv4 subnet, and an ACTIVE server, in the demo project. */
+async function setUp(c: CatalogueApp, name: string) {
+  const net = (await c.call('POST', '/network/v2.0/networks', c.demo, { network: { name: `${name}-net` } })).json().network as { id: string };
+  const subnet = (await c.call('POST', '/network/v2.0/subnets', c.demo, { subnet: { network_id: net.id, cidr: '10.30.0.0/24', ip_version: 4 } })).json().subnet as { id: string };
+  const created = await c.call('POST', SERVERS, c.demo, { server: { name, flavorRef: '1', imageRef: 'docker://quay.io/containerdisks/fedora:41', networks: 'none' } });
+  expect(created.status).toBe(202);
+  const id = created.json().server.id as string;
+  await waitFor(async () => ((await c.call('GET', `${SERVERS}/${id}`, c.demo)).json().server.status === 'ACTIVE' ? true : undefined), 30_000, `${name} ACTIVE`);
+  if (c.t.app.get<Infrastructure>(INFRASTRUCTURE).simulator) {
+    const server = (await c.call('GET', `${SERVERS}/${id}`, c.demo)).json().server;
+    await createNad(c, id, server.tenant_id, net.id);
+  }
+  return { net, subnet, id };
+}
+
+/**
+ * The network's Multus attachment in the server's namespace, as the operator (or the network create
+ * flow, once it drives the cluster) makes it: the cluster simulator, like Multus, plugs nothing without it.
+ */
+async function createNad(c: CatalogueApp, serverId: string, projectId: string, networkId: string): Promise<void> {
+  const simulator = c.t.app.get<Infrastructure>(INFRASTRUCTURE).simulator!;
+  const token = /token: (\S+)/.exec(simulator.kubeconfig())![1];
+  const namespace = vmRef({ id: serverId, projectId }).namespace;
+  const res = await fetch(`${simulator.url}/apis/k8s.cni.cncf.io/v1/namespaces/${namespace}/network-attachment-definitions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      apiVersion: 'k8s.cni.cncf.io/v1',
+      kind: 'NetworkAttachmentDefinition',
+      metadata: { name: `net-${networkId}`, namespace },
+      spec: { config: JSON.stringify({ cniVersion: '0.3.1', type: 'bridge' }) },
+    }),
+  });
+  if (res.status !== 201 && res.status !== 409) throw new Error(`NAD create: ${res.status} ${await res.text()}`);
+}
+
+const newPort = async (c: CatalogueApp, networkId: string, ip: string) =>
+  (await c.call('POST', '/network/v2.0/ports', c.demo, { port: { network_id: networkId, fixed_ips: [{ ip_address: ip }] } })).json().port as { id: string; mac_address: string };
+const neutronPort = async (c: CatalogueApp, id: string) => (await c.call('GET', `/network/v2.0/ports/${id}`, c.demo));
+const actions = async (c: CatalogueApp, id: string) =>
+  (await c.call('GET', `${SERVERS}/${id}/os-instance-actions`, c.demo)).json().instanceActions as Array<{ action: string; request_id: string; message: string | null }>;
+
+/**
+ * Nova's os-interface on the embedded default, CLUSTER_BACKEND=simulator: the KubeVirt adapter
+ * against the cluster simulator hot-plugs the NIC (the in-process cluster cannot: last describe).
+ */
+describe('os-interface on the cluster simulator (AttachNic / DetachNic)', () => {
+  let c: CatalogueApp;
+  beforeAll(async () => {
+    c = await startCatalogueApp({
+      CLUSTER_BACKEND: 'simulator',
+      SIM_STEP_MS: '10',
+      JOB_BACKOFF_BASE_MS: '10',
+      JOB_BACKOFF_CAP_MS: '50',
+      POWER_SYNC_INTERVAL_SECONDS: '600',
+      TASK_DEADLINE_SECONDS: '30',
+    });
+  });
+  afterAll(async () => {
+    await c?.close();
+  });
+  const fabric = () => c.t.app.get<Infrastructure>(INFRASTRUCTURE).fabric;
+
+  it('given an ACTIVE server and a free port, when attached and detached, then Nova\'s bodies, the port bound then free, addresses with the MAC, and both instance actions', async () => {
+    const { net, subnet, id } = await setUp(c, 'nic-1');
+    const port = await newPort(c, net.id, '10.30.0.40');
+
+    const attached = await c.call('POST', `${SERVERS}/${id}/os-interface`, c.demo, { interfaceAttachment: { port_id: port.id } }, '2.70');
+    expect(attached.status).toBe(200);
+    const body = { net_id: net.id, port_id: port.id, mac_addr: port.mac_address, port_state: 'ACTIVE', fixed_ips: [{ subnet_id: subnet.id, ip_address: '10.30.0.40' }], tag: null };
+    expect(attached.json()).toEqual({ interfaceAttachment: body });
+    expect((await c.call('GET', `${SERVERS}/${id}/os-interface`, c.demo, undefined, '2.70')).json()).toEqual({ interfaceAttachments: [body] });
+    expect((await c.call('GET', `${SERVERS}/${id}/os-interface/${port.id}`, c.demo)).json().interfaceAttachment).toMatchObject({ port_id: port.id, port_state: 'ACTIVE' });
+    expect((await neutronPort(c, port.id)).json().port).toMatchObject({ device_id: id, device_owner: 'compute:nova', status: 'ACTIVE', 'binding:vif_type': 'ovs' });
+    expect(await fabric().getPort(port.id)).toMatchObject({ switchId: net.id, mac: port.mac_address, ips: ['10.30.0.40'], vmId: id });
+    const server = (await c.call('GET', `${SERVERS}/${id}`, c.demo)).json().server;
+    expect(server.addresses).toEqual({ 'nic-1-net': [{ version: 4, addr: '10.30.0.40', 'OS-EXT-IPS:type': 'fixed', 'OS-EXT-IPS-MAC:mac_addr': port.mac_address }] });
+    expect(server.status).toBe('ACTIVE');
+
+    const detached = await c.call('DELETE', `${SERVERS}/${id}/os-interface/${port.id}`, c.demo);
+    expect(detached.status).toBe(202);
+    await waitFor(async () => ((await neutronPort(c, port.id)).json().port.device_id === '' ? true : undefined), 20_000, 'the port unbound');
+    expect((await neutronPort(c, port.id)).json().port).toMatchObject({ status: 'DOWN', 'binding:vif_type': 'unbound' });
+    expect(await fabric().getPort(port.id)).toBeNull();
+    await waitFor(async () => (Object.keys((await c.call('GET', `${SERVERS}/${id}`, c.demo)).json().server.addresses).length === 0 ? true : undefined), 5_000, 'addresses emptied');
+    expect((await c.call('GET', `${SERVERS}/${id}/os-interface`, c.demo)).json()).toEqual({ interfaceAttachments: [] });
+    const names = (await actions(c, id)).map((a) => [a.action, a.message]);
+    expect(names).toEqual(expect.arrayContaining([['attach_interface', null], ['detach_interface', null]]));
+  });
+
+  it('given net_id and a fixed IP, when attached, then a port is made with that IP and deleted again on detach', async () => {
+    const { net, id } = await setUp(c, 'nic-2');
+    const attached = await c.call('POST', `${SERVERS}/${id}/os-interface`, c.demo, { interfaceAttachment: { net_id: net.id, fixed_ips: [{ ip_address: '10.30.0.77' }] } });
+    expect(attached.status).toBe(200);
+    const portId = attached.json().interfaceAttachment.port_id as string;
+    expect(attached.json().interfaceAttachment).toMatchObject({ net_id: net.id, port_state: 'ACTIVE', fixed_ips: [{ ip_address: '10.30.0.77' }] });
+    expect((await c.call('DELETE', `${SERVERS}/${id}/os-interface/${portId}`, c.demo)).status).toBe(202);
+    await waitFor(async () => ((await neutronPort(c, portId)).status === 404 ? true : undefined), 20_000, 'the auto-created port deleted');
+    // Its address is free again.
+    expect((await newPort(c, net.id, '10.30.0.77')).id).toBeDefined();
+  });
+
+  it('given the cluster refuses the NIC edit, then 500, the port is free again, no fabric port is left and attach_interface failed', async () => {
+    const { net, id } = await setUp(c, 'nic-3');
+    const port = await newPort(c, net.id, '10.30.0.41');
+    c.t.app.get<Infrastructure>(INFRASTRUCTURE).simulator!.control.failNext({ verb: 'patch', resource: 'virtualmachines', status: 422, message: 'network-attachment-definition not found' });
+    const res = await c.call('POST', `${SERVERS}/${id}/os-interface`, c.demo, { interfaceAttachment: { port_id: port.id } });
+    expect(res.status).toBe(500);
+    expect(res.json().computeFault.message).toBe(`Failed to attach network adapter device to ${id}`);
+    expect((await neutronPort(c, port.id)).json().port).toMatchObject({ device_id: '', status: 'DOWN' });
+    expect(await fabric().getPort(port.id)).toBeNull();
+    const failed = (await actions(c, id)).find((a) => a.action === 'attach_interface');
+    expect(failed?.message).toBe('Error');
+    expect((await c.call('GET', `${SERVERS}/${id}`, c.demo)).json().server).toMatchObject({ status: 'ACTIVE', addresses: {} });
+  });
+
+  it('given Nova\'s refusals: another project\'s server 404, a bad body 400, a port in use 409, detaching a port it lacks 404', async () => {
+    const { net, id } = await setUp(c, 'nic-4');
+    const port = await newPort(c, net.id, '10.30.0.42');
+    expect((await c.call('POST', `${SERVERS}/${id}/os-interface`, c.demo2, { interfaceAttachment: { port_id: port.id } })).status).toBe(404);
+    expect((await c.call('GET', `${SERVERS}/${id}/os-interface`, c.demo2)).status).toBe(404);
+    expect((await c.call('POST', `${SERVERS}/${id}/os-interface`, c.demo, { interfaceAttachment: { port_id: port.id, net_id: net.id } })).status).toBe(400);
+    expect((await c.call('POST', `${SERVERS}/${id}/os-interface`, c.demo, { interfaceAttachment: { port_id: port.id, color: 'red' } })).status).toBe(400);
+    expect((await c.call('POST', `${SERVERS}/${id}/os-interface`, c.demo, { interfaceAttachment: { fixed_ips: [{ ip_address: '10.30.0.9' }] } })).status).toBe(400);
+    expect((await c.call('POST', `${SERVERS}/${id}/os-interface`, c.reader, { interfaceAttachment: { port_id: port.id } })).status).toBe(403);
+    expect((await c.call('DELETE', `${SERVERS}/${id}/os-interface/${port.id}`, c.demo)).json()).toEqual({ itemNotFound: { code: 404, message: `Port ${port.id} is not attached` } });
+    expect((await c.call('POST', `${SERVERS}/${id}/os-interface`, c.demo, { interfaceAttachment: { port_id: port.id } })).status).toBe(200);
+    const other = await setUp(c, 'nic-5');
+    const inUse = await c.call('POST', `${SERVERS}/${other.id}/os-interface`, c.demo, { interfaceAttachment: { port_id: port.id } });
+    expect(inUse.json()).toEqual({ conflictingRequest: { code: 409, message: `Port ${port.id} is still in use.` } });
+  });
+});
+
+describe('os-interface on CLUSTER_BACKEND=in-process (a cluster without NIC hotplug)', () => {
+  let c: CatalogueApp;
+  beforeAll(async () => {
+    c = await startCatalogueApp({ CLUSTER_BACKEND: 'in-process', JOB_BACKOFF_BASE_MS: '10', JOB_BACKOFF_CAP_MS: '50', POWER_SYNC_INTERVAL_SECONDS: '600', TASK_DEADLINE_SECONDS: '30' });
+  });
+  afterAll(async () => {
+    await c?.close();
+  });
+
+  it('given an ACTIVE server, when a port is attached, then 500 (NotSupported), the port is free and no fabric port is left', async () => {
+    const { net, id } = await setUp(c, 'nic-ip');
+    const port = await newPort(c, net.id, '10.30.0.43');
+    const res = await c.call('POST', `${SERVERS}/${id}/os-interface`, c.demo, { interfaceAttachment: { port_id: port.id } });
+    expect(res.status).toBe(500);
+    expect((await neutronPort(c, port.id)).json().port).toMatchObject({ device_id: '', status: 'DOWN' });
+    expect(await c.t.app.get<Infrastructure>(INFRASTRUCTURE).fabric.listPorts()).toEqual([]);
+  });
+});
