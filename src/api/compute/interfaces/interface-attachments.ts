@@ -20,6 +20,8 @@ export class InterfaceAttachFailedError extends HttpException {
   }
 }
 
+const MAX_ANSWER_WAIT_MS = 90_000;
+
 export interface AttachRequest {
   portId?: string;
   netId?: string;
@@ -79,6 +81,7 @@ export class InterfaceAttachments {
     }
     await this.awaitTask(server.id, taskId);
     const after = await getPort(this.compute.db, portId);
+    // Unbound or deleted by the compensation: the attach failed. Still binding: it outlasted the wait.
     if (!after || after.deleted || after.deviceId !== server.id) throw new InterfaceAttachFailedError(server.id);
     return after;
   }
@@ -88,9 +91,13 @@ export class InterfaceAttachments {
     await this.compute.execute(new ExecuteVmCommand({ type: 'DetachInterface', data: { vmId: server.id, taskId: uuidv7(), portId } }, this.compute.meta(ctx, requestId)));
   }
 
-  /** Until the server's task is no longer this one (bounded by the task's own deadline). */
+  /**
+   * Until the server's task is no longer this one: at most the task's own deadline, and never longer
+   * than Nova's RPC timeout (60 s) plus a margin; past that the answer shows the port as it is (BUILD)
+   * and the attach goes on.
+   */
   private async awaitTask(serverId: string, taskId: string): Promise<void> {
-    const deadline = Date.now() + this.config.TASK_DEADLINE_SECONDS * 1000 + 5_000;
+    const deadline = Date.now() + Math.min(this.config.TASK_DEADLINE_SECONDS * 1000 + 5_000, MAX_ANSWER_WAIT_MS);
     for (let pause = 5; Date.now() < deadline; pause = Math.min(pause * 2, 200)) {
       const server = await getServer(this.compute.db, serverId);
       if (!server || server.task?.taskId !== taskId) return;
