@@ -94,3 +94,13 @@ function assertCanChangeInterfaces(vm: VirtualMachine, method: string): void {
   if (!(INTERFACE_VM_STATES as readonly string[]).includes(vm.vmState)) throw new InstanceInvalidStateError(method, vm.id, 'vm_state', vm.vmState);
   if (vm.task) throw new InstanceInvalidStateError(method, vm.id, 'task_state', currentTaskState(vm));
 }
+
+/**
+ * A server deleted with ports plugged releases them after its VM object is gone (Nova unbinds them,
+ * and deletes those it made): the delete's plan gets a 'release-ports' step. A VM without ports
+ * keeps the plain plan.
+ */
+export function withPortRelease(task: TaskStarted, vm: VirtualMachine): TaskStarted {
+  if (vm.interfaces.length === 0 && !vm.nic) return task;
+  return { ...task, steps: [...task.steps, 'release-ports'], taskStates: [...task.taskStates, 'deleting'] };
+}

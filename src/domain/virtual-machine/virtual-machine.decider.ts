@@ -5,7 +5,7 @@ import { planTask } from './task-plans.js';
 import type { VirtualMachineCommand } from './virtual-machine.commands.js';
 import { syncPowerState } from './power-state-sync.js';
 import { decideHotResize } from './hot-resize.js';
-import { decideAttachInterface, decideDetachInterface, withInterface, withoutInterface } from './interface-attachment.js';
+import { decideAttachInterface, decideDetachInterface, withInterface, withoutInterface, withPortRelease } from './interface-attachment.js';
 import { decideAbortLiveMigration, decideLiveMigrate, decideMigrationProgress } from './live-migration.js';
 import { decideConfirmResize, decideResize, decideRevertResize } from './cold-resize.js';
 import { expireTask, stepFailed, stepSucceeded } from './task-results.js';
@@ -59,7 +59,7 @@ export function decide(command: VirtualMachineCommand, state: VirtualMachineStat
       return [
         {
           type: 'VMDeleteRequested',
-          data: { vmId: vm.id, task: planTask(command.data.taskId, 'delete'), supersededTaskId: vm.task?.taskId ?? null },
+          data: { vmId: vm.id, task: withPortRelease(planTask(command.data.taskId, 'delete'), vm), supersededTaskId: vm.task?.taskId ?? null },
         },
       ];
     }

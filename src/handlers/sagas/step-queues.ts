@@ -42,6 +42,7 @@ const STEP_QUEUES: Readonly<Record<string, SagaQueue>> = {
   'unbind-port': 'fabric',
   'delete-fabric-port': 'fabric',
   'confirm-port-unbinding': 'fabric',
+  'release-ports': 'fabric',
 };
 
 export class UnknownStepError extends Error {

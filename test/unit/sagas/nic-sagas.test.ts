@@ -44,6 +44,15 @@ class FakeHotplugCluster {
   detachCalls = 0;
   failAttach: Error | null = null;
   running = true;
+  vmDeleted = false;
+
+  async deleteVm(): Promise<void> {
+    this.vmDeleted = true;
+  }
+
+  async getVm(ref: VmRef): Promise<unknown> {
+    return this.vmDeleted ? null : { ref, vmId: VM_ID, exists: true, printableStatus: 'Running' };
+  }
 
   async attachNic(_ref: VmRef, nic: NicSpec): Promise<void> {
     this.attachCalls += 1;
@@ -278,6 +287,33 @@ describe('DetachNic saga', () => {
     await h.run(detach());
     expect(h.lastEvent().type).toBe('VMInterfaceDetached');
     expect(h.portHistory.map((e) => e.type)).toEqual(['PortCreated', 'PortBindingRequested', 'PortBound', 'PortUnbindingRequested', 'PortUnbound']);
+  });
+});
+
+describe('server delete with ports plugged', () => {
+  it('given an attached port, when the server is deleted, then after the VM object the port is unbound and its fabric port gone', async () => {
+    const h = new NicHarness();
+    await h.run(attach());
+    h.ran.length = 0;
+    await h.run({ type: 'DeleteVM', data: { vmId: VM_ID, taskId: 't-del' } });
+    expect(h.ran).toEqual(['cluster:delete-vm-object', 'fabric:release-ports']);
+    expect(h.lastEvent().type).toBe('VMDeleted');
+    expect(h.port()).toMatchObject({ phase: 'unbound', deviceId: '', deleted: false });
+    expect(await h.fabric.listPorts()).toEqual([]);
+  });
+
+  it('given a port the attach made, when the server is deleted, then the port is deleted too, once even if the step runs again', async () => {
+    const h = new NicHarness();
+    await h.run(attach({ ...NIC, autoCreated: true }));
+    h.loseFirstResultOf.add('release-ports');
+    await h.run({ type: 'DeleteVM', data: { vmId: VM_ID, taskId: 't-del' } });
+    expect(h.deletedPorts).toEqual([PORT_ID]);
+  });
+
+  it('given a server without ports, then its delete plan is unchanged', async () => {
+    const h = new NicHarness();
+    await h.run({ type: 'DeleteVM', data: { vmId: VM_ID, taskId: 't-del' } });
+    expect(h.ran).toEqual(['cluster:delete-vm-object']);
   });
 });
 

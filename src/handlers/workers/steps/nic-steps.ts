@@ -1,5 +1,6 @@
 import { PermanentAdapterError } from '../../../adapters/adapter-errors.js';
 import { PortNotFoundError } from '../../../domain/port/port.errors.js';
+import type { VmInterface } from '../../../domain/virtual-machine/interface-attachment.js';
 import { awaitCondition } from './await-condition.js';
 import { unlessGone } from './live-change-context.js';
 import { hotplugCluster, nicName, nicPorts, nicSpecFor, stepMeta, taskNic } from './nic-step-ports.js';
@@ -115,7 +116,31 @@ export const NIC_STEPS: Readonly<Record<string, StepRunner>> = {
     if (nic.autoCreated) await deleteAutoCreated(ctx);
     return {};
   },
+  // Server delete: every plugged port (and one an abandoned attach or detach held) is freed.
+  'release-ports': async (ctx) => {
+    const nics = [...(ctx.vm.interfaces ?? [])];
+    if (ctx.vm.nic && !nics.some((n) => n.portId === ctx.vm.nic!.portId)) nics.push(ctx.vm.nic);
+    for (const nic of nics) await releasePort(ctx, nic);
+    return {};
+  },
 };
+
+/** The port back to unbound from whatever phase it is in for this VM, its fabric port gone, and deleted if the attach made it. */
+async function releasePort(ctx: StepContext, nic: VmInterface): Promise<void> {
+  const ports = nicPorts(ctx);
+  const meta = stepMeta(ctx);
+  await ports.fabric.deletePort(nic.portId);
+  const port = await ports.loadPort(nic.portId);
+  if (!port || port.deleted) return;
+  if (port.deviceId === ctx.vm.id && port.phase === 'binding') {
+    await ports.port({ type: 'FailPortBinding', data: { portId: nic.portId, deviceId: ctx.vm.id, reason: 'the server was deleted' } }, meta);
+  } else if (port.deviceId === ctx.vm.id) {
+    await ports.port({ type: 'RequestPortUnbinding', data: { portId: nic.portId } }, meta);
+    await ports.port({ type: 'ConfirmPortUnbinding', data: { portId: nic.portId } }, meta);
+  }
+  // Another VM's now (this one let it go before): not ours to delete.
+  if (nic.autoCreated && (port.deviceId === ctx.vm.id || port.deviceId === '')) await ignoringDeleted(() => ports.deletePort(nic.portId, meta));
+}
 
 /** A port the attach made (Nova's net_id) goes with its interface: the port, its addresses, its MAC. */
 async function deleteAutoCreated(ctx: StepContext): Promise<void> {
