@@ -122,6 +122,15 @@ describe('os-interface on the cluster simulator (AttachNic / DetachNic)', () => 
     expect((await c.call('GET', `${SERVERS}/${id}`, c.demo)).json().server).toMatchObject({ status: 'ACTIVE', addresses: {} });
   });
 
+  it('given an attached port, when the server is deleted, then the port is free again and its OVN port gone', async () => {
+    const { net, id } = await setUp(c, 'nic-6');
+    const port = await newPort(c, net.id, '10.30.0.44');
+    expect((await c.call('POST', `${SERVERS}/${id}/os-interface`, c.demo, { interfaceAttachment: { port_id: port.id } })).status).toBe(200);
+    expect((await c.call('DELETE', `${SERVERS}/${id}`, c.demo)).status).toBe(204);
+    await waitFor(async () => ((await neutronPort(c, port.id)).json().port.device_id === '' ? true : undefined), 20_000, 'the port freed');
+    expect(await fabric().getPort(port.id)).toBeNull();
+  });
+
   it('given Nova\'s refusals: another project\'s server 404, a bad body 400, a port in use 409, detaching a port it lacks 404', async () => {
     const { net, id } = await setUp(c, 'nic-4');
     const port = await newPort(c, net.id, '10.30.0.42');
