@@ -63,6 +63,13 @@ export class ServersController {
     }
     const s = parseBody(createServerFields, outer.server);
     if (isAtLeast(version, '2.37') && s.networks === undefined) throw new BadRequestException("'networks' is a required property");
+    // 'auto' is the cluster's pod network, which every VM has; specific networks and ports at boot
+    // are not honoured yet, so they are refused rather than ignored.
+    if (Array.isArray(s.networks) && s.networks.length > 0) {
+      throw new BadRequestException(
+        "Booting with specific networks or ports is not supported by this cloud yet: create the server with networks 'auto' or 'none', then attach ports with os-interface.",
+      );
+    }
     if (s.description !== undefined && s.description !== null) throw new BadRequestException('Server descriptions are not supported by this cloud yet.');
     const min = s.min_count ?? 1;
     const max = s.max_count ?? min;
