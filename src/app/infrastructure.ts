@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { ClusterPort } from '../adapters/kubernetes/cluster.port.js';
@@ -11,6 +11,7 @@ import type { HypervisorPort } from '../adapters/libvirt/hypervisor.port.js';
 import { LibvirtHypervisor } from '../adapters/libvirt/libvirt-hypervisor.js';
 import type { FabricPort } from '../adapters/ovs/fabric.port.js';
 import { SimulatedFabric } from '../adapters/ovs/simulated-fabric.js';
+import { OvnFabric } from '../adapters/ovs/ovn/ovn-fabric.js';
 import { startClusterSimulator, type ClusterSimulator } from '../cluster-simulator/cluster-simulator.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { openSimulation, parseSimNodes, type Simulation } from './simulation.js';
@@ -19,10 +20,7 @@ import { openSimulation, parseSimNodes, type Simulation } from './simulation.js'
 export interface Infrastructure {
   cluster: ClusterPort;
   hypervisor: HypervisorPort;
-  /**
-   * OVN's logical switches and ports for the NIC sagas. Simulated on every backend so far: the OVN
-   * adapter (src/adapters/ovs/ovn) needs its northbound endpoint in the configuration first.
-   */
+  /** OVN's logical switches and ports for the NIC sagas: OVN_NB_URL's database, else simulated. */
   fabric: FabricPort;
   /** CLUSTER_BACKEND=simulator: the simulated API server, whose control API injects faults. */
   simulator: ClusterSimulator | null;
@@ -39,7 +37,18 @@ const LAUNCHER_LIBVIRT_URI = 'qemu+unix:///session?socket=/var/run/libvirt/virtq
 
 /** The infrastructure CLUSTER_BACKEND names. */
 export async function openInfrastructure(config: AppConfig): Promise<Infrastructure> {
-  const fabric = openFabric(config);
+  const fabric = await openFabric(config);
+  const infrastructure = await openCluster(config, fabric);
+  return {
+    ...infrastructure,
+    async close() {
+      await infrastructure.close();
+      if (fabric instanceof OvnFabric) fabric.close();
+    },
+  };
+}
+
+async function openCluster(config: AppConfig, fabric: FabricPort): Promise<Infrastructure> {
   switch (config.CLUSTER_BACKEND) {
     case 'in-process': {
       const simulation = openSimulation(config);
@@ -66,8 +75,18 @@ export async function openInfrastructure(config: AppConfig): Promise<Infrastruct
   }
 }
 
-/** The simulated OVN northbound, kept under DATA_DIR/simulation with the cluster when SIM_PERSIST. */
-function openFabric(config: AppConfig): FabricPort {
+/**
+ * OVN's northbound database at OVN_NB_URL; without one, the simulated northbound, kept under
+ * DATA_DIR/simulation with the cluster when SIM_PERSIST.
+ */
+async function openFabric(config: AppConfig): Promise<FabricPort> {
+  if (config.OVN_NB_URL) {
+    const file = (path: string | undefined) => (path ? readFileSync(path) : undefined);
+    return OvnFabric.connect({
+      endpoint: config.OVN_NB_URL,
+      tls: { ca: file(config.OVN_NB_CA_FILE), cert: file(config.OVN_NB_CERT_FILE), key: file(config.OVN_NB_KEY_FILE) },
+    });
+  }
   const dir = join(config.DATA_DIR, 'simulation');
   if (config.SIM_PERSIST) mkdirSync(dir, { recursive: true });
   return new SimulatedFabric(config.SIM_PERSIST ? { stateFile: join(dir, 'fabric.json') } : {});

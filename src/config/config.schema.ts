@@ -63,6 +63,18 @@ export const configSchema = z
      * in-memory simulation, kept while tests move over.
      */
     CLUSTER_BACKEND: z.enum(['simulator', 'kubeconfig', 'in-process']).default('simulator'),
+    /**
+     * OVN's northbound database for the NICs' logical switches and ports (unix:PATH, tcp:HOST:PORT or
+     * ssl:HOST:PORT); unset: the fabric is simulated in process.
+     */
+    OVN_NB_URL: z
+      .string()
+      .regex(/^(unix:\/.+|tcp:[^:]+:\d+|ssl:[^:]+:\d+)$/, 'must be unix:/path, tcp:host:port or ssl:host:port')
+      .optional(),
+    /** For an ssl: OVN_NB_URL: PEM files of the CA, this client's certificate and its key. */
+    OVN_NB_CA_FILE: z.string().min(1).optional(),
+    OVN_NB_CERT_FILE: z.string().min(1).optional(),
+    OVN_NB_KEY_FILE: z.string().min(1).optional(),
     /** The cluster namespace of a project's namespace (vp-<project>): "{namespace}" exactly once. */
     NAMESPACE_TEMPLATE: z
       .string()
