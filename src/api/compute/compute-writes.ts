@@ -3,48 +3,34 @@ import { checkQuota } from '../../domain/quota/check-quota.js';
 import { effectiveQuotas } from '../../domain/quota/quota-resources.js';
 import { getFlavor } from '../../projections/flavors/flavors.queries.js';
 import { computeUsage, getProjectQuotas } from '../../projections/quotas/quota-usage.queries.js';
-import { CommandBus, type Command } from '@nestjs/cqrs';
+import { CommandBus } from '@nestjs/cqrs';
 import type { SqlDatabase } from '../../adapters/sql/sql-database.js';
 import { APP_CONFIG, EVENT_STORE, READ_MODEL_DB } from '../../app/tokens.js';
 import type { EventStore } from '../../adapters/event-store/event-store.port.js';
 import type { AppConfig } from '../../config/config.schema.js';
-import type { CommandMetadata } from '../../handlers/shared/command-metadata.js';
-import type { CommandResult } from '../../handlers/shared/command-result.js';
+import { IdGenerator } from '../../handlers/shared/clock.js';
 import { ProjectionRunner } from '../../projections/projection-runner.js';
+import { CommandWriter } from '../shared/command-writer.js';
 import { getServer } from '../../projections/servers/servers.queries.js';
 import type { ServerView } from '../../projections/servers/server-view.js';
 import type { RequestContext } from '../auth/request-context.js';
 import { publicUrl } from '../auth/public-url.js';
 
-/** What the compute controllers share: commands with the caller as actor, read-your-writes, tenant-scoped reads. */
+/** What the compute controllers share: the command writer's commands, plus tenant-scoped reads and the quota check. */
 @Injectable()
-export class ComputeWrites {
+export class ComputeWrites extends CommandWriter {
   readonly base: string;
 
   constructor(
-    private readonly bus: CommandBus,
-    private readonly runner: ProjectionRunner,
+    bus: CommandBus,
+    runner: ProjectionRunner,
+    ids: IdGenerator,
+    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(EVENT_STORE) store: EventStore,
     @Inject(READ_MODEL_DB) readonly db: SqlDatabase,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {
+    super(bus, runner, ids, config, store);
     this.base = publicUrl(config);
-  }
-
-  meta(ctx: RequestContext, requestId: string): CommandMetadata {
-    return { requestId, actor: { userId: ctx.userId, projectId: ctx.projectId, roles: [...ctx.roles] } };
-  }
-
-  /** Runs a command, then waits (bounded) until the projections have folded what it appended. */
-  async execute(command: Command<CommandResult>): Promise<CommandResult> {
-    const result = await this.bus.execute(command);
-    if (result.lastPosition !== null) await this.runner.waitForPosition(result.lastPosition, this.config.READ_YOUR_WRITES_TIMEOUT_MS);
-    return result;
-  }
-
-  /** True once the stream has an event: the event store, not a read model that may still lag. */
-  async streamExists(streamId: string): Promise<boolean> {
-    return (await this.store.readStream(streamId, { maxCount: 1 })).length > 0;
   }
 
   /**

@@ -3,6 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { APP_CONFIG } from '../../app/tokens.js';
 import type { AppConfig } from '../../config/config.schema.js';
+import { HandlersModule } from '../../handlers/handlers.module.js';
 import { ProjectionsModule } from '../../projections/projections.module.js';
 import { publicUrl } from '../auth/public-url.js';
 import { ComputeVersionsController } from './compute-versions.controller.js';
@@ -19,7 +20,7 @@ import { InterfaceAttachments } from './interfaces/interface-attachments.js';
 
 /** Nova's compute API v2.1 under /compute: versions, servers, server actions, instance actions. */
 @Module({
-  imports: [ProjectionsModule],
+  imports: [HandlersModule, ProjectionsModule],
   controllers: [ComputeVersionsController, ServersController, ServerActionsController, InstanceActionsController, ServerMigrationsController, OsMigrationsController, OsInterfaceController],
   providers: [ComputeWrites, InterfaceAttachments],
 })

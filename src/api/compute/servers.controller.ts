@@ -82,7 +82,7 @@ export class ServersController {
     const vmId = newId.id;
     // A retry of a create that already took effect (its id derived from the request) answers with
     // the server it made; it must not count that server against the quota a second time.
-    const retried = newId.derived && (await this.compute.streamExists(vmStreamId(vmId)));
+    const retried = await this.compute.createdByEarlierAttempt(newId, vmStreamId(vmId));
     if (!retried) await this.createServer(ctx, requestId, vmId, { ...s, imageRef: s.imageRef });
     const links = resourceLinks(this.compute.base, 'servers', vmId);
 

@@ -12,7 +12,7 @@ import { requireAdmin } from '../auth/policy.js';
 import { Public } from '../auth/public.decorator.js';
 import { publicUrl } from '../auth/public-url.js';
 import type { RequestContext } from '../auth/request-context.js';
-import { CatalogueWriter } from '../compute/flavors/catalogue-writer.js';
+import { CommandWriter } from '../shared/command-writer.js';
 import { parseBody } from '../compute/flavors/flavor-requests.schema.js';
 import { RequestId } from '../compute/request-state.js';
 import { parseQuery } from '../validation/parse-query.js';
@@ -51,7 +51,7 @@ export class ImageVersionsController {
 export class ImagesController {
   constructor(
     @Inject(READ_MODEL_DB) private readonly db: SqlDatabase,
-    private readonly writer: CatalogueWriter,
+    private readonly writer: CommandWriter,
   ) {}
 
   @Get()

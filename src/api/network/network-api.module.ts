@@ -20,7 +20,7 @@ import { NetworkQuotasController } from './network-quotas.controller.js';
 import { NetworkReads } from './network-reads.js';
 import { NetworkResourcesController, NetworkVersionsController } from './network-versions.controller.js';
 import { networkV20Document, networkVersionsDocument } from './network-versions.js';
-import { NetworkWriter } from './network-writer.js';
+import { CommandWriter } from '../shared/command-writer.js';
 import { NetworksController } from './networks.controller.js';
 import { PortsController } from './ports.controller.js';
 import { SubnetsController } from './subnets.controller.js';
@@ -41,7 +41,7 @@ const COMMAND_HANDLERS = [
 @Module({
   imports: [HandlersModule, ProjectionsModule],
   controllers: [NetworkVersionsController, NetworkResourcesController, NetworksController, SubnetsController, PortsController, IpAvailabilitiesController, NetworkQuotasController],
-  providers: [NetworkingStreams, NetworkReads, NetworkWriter, NetworkQuotas, ...COMMAND_HANDLERS],
+  providers: [NetworkingStreams, NetworkReads, CommandWriter, NetworkQuotas, ...COMMAND_HANDLERS],
 })
 export class NetworkApiModule implements OnModuleInit {
   constructor(

@@ -1,5 +1,6 @@
 import { canWrite } from '../auth/policy.js';
 import type { RequestContext } from '../auth/request-context.js';
+import { projectOf } from './neutron-body.js';
 import { NeutronPolicyRefused } from './neutron-errors.js';
 
 /** 403 in Neutron's words for a caller who can only read. */
@@ -9,4 +10,11 @@ export function requireNetworkWriter(ctx: RequestContext, rule: string): void {
 
 export function requireNetworkAdmin(ctx: RequestContext, rule: string): void {
   if (!ctx.isAdmin) throw new NeutronPolicyRefused(rule);
+}
+
+/** The project a create is for (project_id / tenant_id, else the caller's); another project's needs admin. */
+export function createdForProject(given: { project_id?: string; tenant_id?: string }, ctx: RequestContext, rule: string): string {
+  const projectId = projectOf(given, ctx.projectId);
+  if (projectId !== ctx.projectId && !ctx.isAdmin) throw new NeutronPolicyRefused(`${rule}:project_id`);
+  return projectId;
 }

@@ -10,7 +10,7 @@ import { NeutronPolicyRefused } from './neutron-errors.js';
 import { requireNetworkAdmin } from './network-policy.js';
 import { NetworkQuotas } from './network-quotas.js';
 import { quotaSchema } from './network-requests.schema.js';
-import { NetworkWriter } from './network-writer.js';
+import { CommandWriter } from '../shared/command-writer.js';
 
 /**
  * Neutron's quotas: what `openstack quota show` reads when the catalog lists a network service.
@@ -21,7 +21,7 @@ import { NetworkWriter } from './network-writer.js';
 export class NetworkQuotasController {
   constructor(
     private readonly quotas: NetworkQuotas,
-    private readonly writer: NetworkWriter,
+    private readonly writer: CommandWriter,
   ) {}
 
   @Get(':projectId')

@@ -5,16 +5,16 @@ import { DeleteNetworkCommand } from '../../handlers/networking/networking-flows
 import { Ctx } from '../auth/ctx.decorator.js';
 import type { RequestContext } from '../auth/request-context.js';
 import { RequestId } from '../compute/request-state.js';
-import { NetworkWriter } from './network-writer.js';
+import { CommandWriter } from '../shared/command-writer.js';
 import { NewResourceId, type NewResourceIdValue } from '../idempotency/new-resource-id.decorator.js';
 import { NoReplyBody } from '../idempotency/no-reply-body.decorator.js';
 import { networkBody } from './neutron-bodies.js';
-import { projectOf, resourceBody } from './neutron-body.js';
+import { resourceBody } from './neutron-body.js';
 import { neutronList, pick, values, type RawQuery } from './neutron-list.js';
 import { NeutronPolicyRefused } from './neutron-errors.js';
 import { NetworkQuotas } from './network-quotas.js';
 import { NetworkReads } from './network-reads.js';
-import { requireNetworkWriter } from './network-policy.js';
+import { createdForProject, requireNetworkWriter } from './network-policy.js';
 import { createNetworkSchema, updateNetworkSchema } from './network-requests.schema.js';
 
 const FILTERABLE = [
@@ -26,7 +26,7 @@ const FILTERABLE = [
 export class NetworksController {
   constructor(
     private readonly reads: NetworkReads,
-    private readonly writer: NetworkWriter,
+    private readonly writer: CommandWriter,
     private readonly quotas: NetworkQuotas,
   ) {}
 
@@ -47,12 +47,11 @@ export class NetworksController {
   async create(@Ctx() ctx: RequestContext, @RequestId() requestId: string, @Body() body: unknown, @NewResourceId() newId: NewResourceIdValue) {
     requireNetworkWriter(ctx, 'create_network');
     const n = resourceBody(body, 'network', createNetworkSchema);
-    const projectId = projectOf(n, ctx.projectId);
-    if (projectId !== ctx.projectId && !ctx.isAdmin) throw new NeutronPolicyRefused('create_network:project_id');
+    const projectId = createdForProject(n, ctx, 'create_network');
     if (n.shared && !ctx.isAdmin) throw new NeutronPolicyRefused('create_network:shared');
     if (n['router:external'] && !ctx.isAdmin) throw new NeutronPolicyRefused('create_network:router:external');
     const networkId = newId.id;
-    const retried = newId.derived && (await this.writer.streamExists(networkStreamId(networkId)));
+    const retried = await this.writer.createdByEarlierAttempt(newId, networkStreamId(networkId));
     if (!retried) {
       await this.quotas.assertRoom(projectId, 'network');
       await this.writer.execute(

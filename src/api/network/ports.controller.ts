@@ -10,14 +10,14 @@ import { RequestId } from '../compute/request-state.js';
 import { NewResourceId, type NewResourceIdValue } from '../idempotency/new-resource-id.decorator.js';
 import { NoReplyBody } from '../idempotency/no-reply-body.decorator.js';
 import { portBody, VNIC_FROM_NEUTRON } from './neutron-bodies.js';
-import { projectOf, resourceBody } from './neutron-body.js';
-import { NeutronBadRequest, NeutronConflict, NeutronPolicyRefused } from './neutron-errors.js';
+import { resourceBody } from './neutron-body.js';
+import { NeutronBadRequest, NeutronConflict } from './neutron-errors.js';
 import { neutronList, pick, values, type RawQuery } from './neutron-list.js';
-import { requireNetworkWriter } from './network-policy.js';
+import { createdForProject, requireNetworkWriter } from './network-policy.js';
 import { NetworkQuotas } from './network-quotas.js';
 import { NetworkReads } from './network-reads.js';
 import { createPortSchema, updatePortSchema } from './network-requests.schema.js';
-import { NetworkWriter } from './network-writer.js';
+import { CommandWriter } from '../shared/command-writer.js';
 
 const FILTERABLE = [
   'id', 'name', 'description', 'network_id', 'mac_address', 'fixed_ips', 'device_id', 'device_owner', 'status', 'admin_state_up', 'binding:vnic_type',
@@ -35,7 +35,7 @@ const vnicType = (neutron: string | undefined): string | undefined => (neutron =
 export class PortsController {
   constructor(
     private readonly reads: NetworkReads,
-    private readonly writer: NetworkWriter,
+    private readonly writer: CommandWriter,
     private readonly quotas: NetworkQuotas,
   ) {}
 
@@ -56,12 +56,11 @@ export class PortsController {
   async create(@Ctx() ctx: RequestContext, @RequestId() requestId: string, @Body() body: unknown, @NewResourceId() newId: NewResourceIdValue) {
     requireNetworkWriter(ctx, 'create_port');
     const p = resourceBody(body, 'port', createPortSchema);
-    const projectId = projectOf(p, ctx.projectId);
-    if (projectId !== ctx.projectId && !ctx.isAdmin) throw new NeutronPolicyRefused('create_port:project_id');
+    const projectId = createdForProject(p, ctx, 'create_port');
     if (p.device_id) throw new NeutronConflict(ATTACH_THROUGH_SERVER, 'HTTPConflict');
     await this.reads.network(ctx, p.network_id);
     const portId = newId.id;
-    const retried = newId.derived && (await this.writer.streamExists(portStreamId(portId)));
+    const retried = await this.writer.createdByEarlierAttempt(newId, portStreamId(portId));
     if (!retried) {
       await this.quotas.assertRoom(projectId, 'port');
       await this.writer.execute(

@@ -8,14 +8,14 @@ import { RequestId } from '../compute/request-state.js';
 import { NewResourceId, type NewResourceIdValue } from '../idempotency/new-resource-id.decorator.js';
 import { NoReplyBody } from '../idempotency/no-reply-body.decorator.js';
 import { subnetBody } from './neutron-bodies.js';
-import { projectOf, resourceBody } from './neutron-body.js';
+import { resourceBody } from './neutron-body.js';
 import { NeutronPolicyRefused } from './neutron-errors.js';
 import { neutronList, pick, values, type RawQuery } from './neutron-list.js';
-import { requireNetworkWriter } from './network-policy.js';
+import { createdForProject, requireNetworkWriter } from './network-policy.js';
 import { NetworkQuotas } from './network-quotas.js';
 import { NetworkReads } from './network-reads.js';
 import { createSubnetSchema, updateSubnetSchema } from './network-requests.schema.js';
-import { NetworkWriter } from './network-writer.js';
+import { CommandWriter } from '../shared/command-writer.js';
 
 const FILTERABLE = [
   'id', 'name', 'description', 'network_id', 'ip_version', 'cidr', 'gateway_ip', 'enable_dhcp', 'ipv6_ra_mode', 'ipv6_address_mode', 'subnetpool_id',
@@ -27,7 +27,7 @@ const FILTERABLE = [
 export class SubnetsController {
   constructor(
     private readonly reads: NetworkReads,
-    private readonly writer: NetworkWriter,
+    private readonly writer: CommandWriter,
     private readonly quotas: NetworkQuotas,
   ) {}
 
@@ -48,13 +48,12 @@ export class SubnetsController {
   async create(@Ctx() ctx: RequestContext, @RequestId() requestId: string, @Body() body: unknown, @NewResourceId() newId: NewResourceIdValue) {
     requireNetworkWriter(ctx, 'create_subnet');
     const s = resourceBody(body, 'subnet', createSubnetSchema);
-    const projectId = projectOf(s, ctx.projectId);
-    if (projectId !== ctx.projectId && !ctx.isAdmin) throw new NeutronPolicyRefused('create_subnet:project_id');
+    const projectId = createdForProject(s, ctx, 'create_subnet');
     const network = await this.reads.network(ctx, s.network_id);
     // Only the network's owner (or admin) puts subnets on it, shared or not (Neutron's create_subnet policy).
     if (!ctx.isAdmin && network.view.projectId !== ctx.projectId) throw new NeutronPolicyRefused('create_subnet');
     const subnetId = newId.id;
-    const retried = newId.derived && (await this.writer.streamExists(subnetStreamId(subnetId)));
+    const retried = await this.writer.createdByEarlierAttempt(newId, subnetStreamId(subnetId));
     if (!retried) {
       await this.quotas.assertRoom(projectId, 'subnet');
       await this.writer.execute(

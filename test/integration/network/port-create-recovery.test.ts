@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { NetworkWriter } from '../../../src/api/network/network-writer.js';
+import { CommandWriter } from '../../../src/api/shared/command-writer.js';
 import { generatedMac } from '../../../src/domain/ip/mac-address.js';
 import { CreatePortCommand, DeletePortCommand } from '../../../src/handlers/networking/networking-flows.command.js';
 import { NetworkingStreams } from '../../../src/handlers/networking/networking-streams.js';
@@ -12,13 +12,13 @@ const meta = { requestId: 'req-00000000-0000-4000-8000-0000000000aa', actor: SYS
 describe('port create and delete cut short', () => {
   let c: CatalogueApp;
   let streams: NetworkingStreams;
-  let writer: NetworkWriter;
+  let writer: CommandWriter;
   let net: { id: string; project_id: string };
   let sub: { id: string };
   beforeAll(async () => {
     c = await startCatalogueApp();
     streams = c.t.app.get(NetworkingStreams);
-    writer = c.t.app.get(NetworkWriter);
+    writer = c.t.app.get(CommandWriter);
     net = (await c.call('POST', '/network/v2.0/networks', c.demo, { network: { name: 'recovery' } })).json().network;
     sub = (await c.call('POST', '/network/v2.0/subnets', c.demo, { subnet: { network_id: net.id, cidr: '10.90.0.0/24', ip_version: 4 } })).json().subnet;
   });

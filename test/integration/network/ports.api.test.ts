@@ -1,6 +1,6 @@
 import { ExecutePortCommand } from '../../../src/handlers/networking/execute-port-command.command.js';
 import { SYSTEM_ACTOR } from '../../../src/handlers/shared/command-metadata.js';
-import { NetworkWriter } from '../../../src/api/network/network-writer.js';
+import { CommandWriter } from '../../../src/api/shared/command-writer.js';
 import { startCatalogueApp, type CatalogueApp } from '../flavors/catalogue-app.js';
 
 const NETWORKS = '/network/v2.0/networks';
@@ -131,7 +131,7 @@ describe('network API: ports (NicPorts)', () => {
 
   it('given a port bound to a server, when deleted, then 409 (detach first); unbound, it deletes and its addresses are free again', async () => {
     const p = (await create(c.demo, { network_id: net.id, fixed_ips: [{ ip_address: '10.20.0.120' }] })).json().port;
-    const writer = c.t.app.get(NetworkWriter);
+    const writer = c.t.app.get(CommandWriter);
     const meta = { requestId: 'req-00000000-0000-4000-8000-000000000001', actor: SYSTEM_ACTOR };
     const device = '6f0e0d39-5d5b-4c1e-9a7e-4b0f6d3c2a11';
     await writer.execute(new ExecutePortCommand({ type: 'RequestPortBinding', data: { portId: p.id, deviceId: device, deviceOwner: 'compute:nova', hostId: null } }, meta));

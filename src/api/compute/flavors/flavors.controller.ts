@@ -12,7 +12,7 @@ import { requireAdmin } from '../../auth/policy.js';
 import type { RequestContext } from '../../auth/request-context.js';
 import { publicUrl } from '../../auth/public-url.js';
 import { parseQuery } from '../../validation/parse-query.js';
-import { CatalogueWriter } from './catalogue-writer.js';
+import { CommandWriter } from '../../shared/command-writer.js';
 import { FlavorExtraSpecNotFoundError, FlavorNameExistsError } from './flavor-api.errors.js';
 import { isAtLeast, type Microversion } from '../microversion.js';
 import { ApiVersion, RequestId } from '../request-state.js';
@@ -26,7 +26,7 @@ export class FlavorsController {
 
   constructor(
     @Inject(READ_MODEL_DB) private readonly db: SqlDatabase,
-    private readonly writer: CatalogueWriter,
+    private readonly writer: CommandWriter,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.baseUrl = publicUrl(config);

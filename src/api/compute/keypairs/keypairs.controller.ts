@@ -17,7 +17,7 @@ import { requireWriter } from '../../auth/policy.js';
 import type { RequestContext } from '../../auth/request-context.js';
 import { publicUrl } from '../../auth/public-url.js';
 import { parseQuery } from '../../validation/parse-query.js';
-import { CatalogueWriter } from '../flavors/catalogue-writer.js';
+import { CommandWriter } from '../../shared/command-writer.js';
 import { parseBody } from '../flavors/flavor-requests.schema.js';
 import { isAtLeast, type Microversion } from '../microversion.js';
 import { ApiVersion, RequestId } from '../request-state.js';
@@ -49,7 +49,7 @@ export class KeypairsController {
 
   constructor(
     @Inject(READ_MODEL_DB) private readonly db: SqlDatabase,
-    private readonly writer: CatalogueWriter,
+    private readonly writer: CommandWriter,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.baseUrl = publicUrl(config);

@@ -10,7 +10,7 @@ import { Ctx } from '../../auth/ctx.decorator.js';
 import { PolicyNotAuthorizedError } from '../../auth/policy-not-authorized.error.js';
 import { requireAdmin } from '../../auth/policy.js';
 import type { RequestContext } from '../../auth/request-context.js';
-import { CatalogueWriter } from '../flavors/catalogue-writer.js';
+import { CommandWriter } from '../../shared/command-writer.js';
 import { parseBody } from '../flavors/flavor-requests.schema.js';
 import type { Microversion } from '../microversion.js';
 import { ApiVersion, RequestId } from '../request-state.js';
@@ -29,7 +29,7 @@ export function updateSchema(version: Microversion) {
 export class QuotaSetsController {
   constructor(
     @Inject(READ_MODEL_DB) private readonly db: SqlDatabase,
-    private readonly writer: CatalogueWriter,
+    private readonly writer: CommandWriter,
   ) {}
 
   @Get(':projectId/defaults')
