@@ -32,5 +32,5 @@ if (shouldRunOvsdbTests()) {
   fabricContract('OVN northbound over a unix socket', () => harness(() => servers.socket('nb')));
   fabricContract('OVN northbound over TCP', () => harness(() => servers.tcp('nb')));
 } else {
-  it.skip('OVN fabric contract: ovsdb-server is not installed (see the warning above)', () => undefined);
+  it.skip('OVN fabric contract: ovsdb-server or ovn-nbctl is not installed, skipped only outside CI (under CI=true it runs and fails)', () => undefined);
 }
