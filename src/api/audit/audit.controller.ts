@@ -10,7 +10,7 @@ import { PolicyNotAuthorizedError } from '../auth/policy-not-authorized.error.js
 import type { RequestContext } from '../auth/request-context.js';
 import { auditEntryView } from './audit-entry-view.js';
 import { auditQuerySchema, stateAtQuerySchema } from './audit-query.schema.js';
-import { parseQuery } from '../validation/parse-query.js';
+import { parseQuery } from '../validation/parse-request.js';
 
 /**
  * The audit trail: every event, who caused it under which request, newest first; and what a server

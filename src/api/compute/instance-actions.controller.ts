@@ -7,7 +7,7 @@ import { instanceActionEventJson, instanceActionJson } from './instance-action-j
 import { isAtLeast, type Microversion } from './microversion.js';
 import { ApiVersion } from './request-state.js';
 import { listInstanceActionsQuerySchema } from './schemas/list-instance-actions.query.schema.js';
-import { parseQueryParams } from './validation.js';
+import { parseQuery } from '../validation/parse-request.js';
 
 /** A server's history in Nova's words: GET /servers/{id}/os-instance-actions[/{request_id}]. */
 @Controller('compute/v2.1/servers/:id/os-instance-actions')
@@ -17,7 +17,7 @@ export class InstanceActionsController {
   @Get()
   async list(@Ctx() ctx: RequestContext, @ApiVersion() version: Microversion, @Param('id') id: string, @Query() query: Record<string, unknown>) {
     // Paging and changes-since arrived in 2.58, changes-before in 2.66; earlier, parameters are ignored.
-    const q = isAtLeast(version, '2.58') ? parseQueryParams(listInstanceActionsQuerySchema, query) : {};
+    const q = isAtLeast(version, '2.58') ? parseQuery(listInstanceActionsQuerySchema, query) : {};
     if ('changes-before' in q && q['changes-before'] !== undefined) {
       if (!isAtLeast(version, '2.66')) throw new BadRequestException("Additional properties are not allowed ('changes-before' was unexpected)");
     }

@@ -11,7 +11,7 @@ import { getFlavor } from '../../projections/flavors/flavors.queries.js';
 import type { ServerView } from '../../projections/servers/server-view.js';
 import { isAtLeast, type Microversion } from './microversion.js';
 import { hotResizeActionSchema, migrateLiveActionSchema, resizeActionSchema } from './schemas/live-change-actions.schema.js';
-import { parseBody } from './validation.js';
+import { parseBody } from '../validation/parse-request.js';
 import { requireAdmin } from '../auth/policy.js';
 import type { RequestContext } from '../auth/request-context.js';
 

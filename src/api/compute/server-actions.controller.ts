@@ -15,7 +15,7 @@ import { ComputeWrites } from './compute-writes.js';
 import { ApiVersion, RequestId } from './request-state.js';
 import { isAtLeast, type Microversion } from './microversion.js';
 import { rebootActionSchema } from './schemas/reboot-action.schema.js';
-import { parseBody } from './validation.js';
+import { parseBody } from '../validation/parse-request.js';
 import { assertNotLocked } from './server-lock.js';
 import { lockActionSchema } from './schemas/lock-action.schema.js';
 

@@ -23,7 +23,7 @@ import { vmStreamId } from '../../domain/virtual-machine/virtual-machine.events.
 import { listServersQuerySchema } from './schemas/list-servers.query.schema.js';
 import { updateServerSchema } from './schemas/update-server.schema.js';
 import { resourceLinks, serverJson, serverSummaryJson } from './server-json.js';
-import { parseBody, parseQueryParams } from './validation.js';
+import { parseBody, parseQuery } from '../validation/parse-request.js';
 
 /** Nova's server list filters this cloud does not apply yet: refused, never silently ignored. */
 const UNSUPPORTED_FILTERS = [
@@ -195,7 +195,7 @@ export class ServersController {
     const known = isAtLeast(version, '2.75')
       ? query
       : Object.fromEntries(Object.entries(query).filter(([k]) => k in listServersQuerySchema.shape));
-    const q = parseQueryParams(listServersQuerySchema, known);
+    const q = parseQuery(listServersQuerySchema, known);
 
     const filter: ServerListFilter = {};
     const allTenants = q.all_tenants !== undefined && !FALSE_WORDS.has(q.all_tenants.toLowerCase());

@@ -8,7 +8,7 @@ import { summarizeEvent } from '../../projections/audit/event-summary.js';
 import { getServer } from '../../projections/servers/servers.queries.js';
 import { Ctx } from '../auth/ctx.decorator.js';
 import type { RequestContext } from '../auth/request-context.js';
-import { parseQuery } from '../validation/parse-query.js';
+import { parseQuery } from '../validation/parse-request.js';
 import { ServerProjects, serverIdOf } from './event-visibility.js';
 import { eventsQuerySchema } from './events-query.schema.js';
 

@@ -1,4 +1,3 @@
-import { BadRequestException } from '@nestjs/common';
 import { z } from 'zod';
 
 const MAX_INT = 2_147_483_647;
@@ -53,15 +52,6 @@ export const listFlavorsQuerySchema = z.object({
   limit: z.coerce.number().int().min(0).optional(),
   marker: z.string().min(1).optional(),
 });
-
-/** Parses a request body; a bad one is a 400 naming each field, as Nova's schema validation does. */
-export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
-  const parsed = schema.safeParse(body ?? null);
-  if (parsed.success) return parsed.data;
-  throw new BadRequestException(
-    `Invalid input for field/attribute ${parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`,
-  );
-}
 
 /** Nova's is_public filter: true/false, or none for every flavor (admin). */
 export function isPublicFilter(value: string | undefined): boolean | undefined {

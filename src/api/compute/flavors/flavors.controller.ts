@@ -11,13 +11,13 @@ import { Ctx } from '../../auth/ctx.decorator.js';
 import { requireAdmin } from '../../auth/policy.js';
 import type { RequestContext } from '../../auth/request-context.js';
 import { publicUrl } from '../../auth/public-url.js';
-import { parseQuery } from '../../validation/parse-query.js';
+import { parseBody, parseQuery } from '../../validation/parse-request.js';
 import { CommandWriter } from '../../shared/command-writer.js';
 import { FlavorExtraSpecNotFoundError, FlavorNameExistsError } from './flavor-api.errors.js';
 import { isAtLeast, type Microversion } from '../microversion.js';
 import { ApiVersion, RequestId } from '../request-state.js';
 import { flavorDetail, flavorSummary, HEADROOM_SPECS, visibleExtraSpecs } from './flavor-body.js';
-import { createFlavorSchema, extraSpecsSchema, isPublicFilter, listFlavorsQuerySchema, oneExtraSpecSchema, parseBody } from './flavor-requests.schema.js';
+import { createFlavorSchema, extraSpecsSchema, isPublicFilter, listFlavorsQuerySchema, oneExtraSpecSchema } from './flavor-requests.schema.js';
 
 /** Nova's flavors and their extra specs. Anyone with a token reads; only admin changes the catalogue. */
 @Controller('compute/v2.1/flavors')

@@ -9,7 +9,7 @@ import { ComputeWrites } from '../compute-writes.js';
 import type { Microversion } from '../microversion.js';
 import { ApiVersion, RequestId } from '../request-state.js';
 import { assertNotLocked } from '../server-lock.js';
-import { parseBody } from '../validation.js';
+import { parseBody } from '../../validation/parse-request.js';
 import { interfaceAttachmentJson } from './interface-attachment-json.js';
 import { attachInterfaceSchema } from './interface-attachment.schema.js';
 import { InterfaceAttachments, attachRequestOf } from './interface-attachments.js';

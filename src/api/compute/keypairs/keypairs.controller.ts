@@ -16,9 +16,8 @@ import { PolicyNotAuthorizedError } from '../../auth/policy-not-authorized.error
 import { requireWriter } from '../../auth/policy.js';
 import type { RequestContext } from '../../auth/request-context.js';
 import { publicUrl } from '../../auth/public-url.js';
-import { parseQuery } from '../../validation/parse-query.js';
 import { CommandWriter } from '../../shared/command-writer.js';
-import { parseBody } from '../flavors/flavor-requests.schema.js';
+import { parseBody, parseQuery } from '../../validation/parse-request.js';
 import { isAtLeast, type Microversion } from '../microversion.js';
 import { ApiVersion, RequestId } from '../request-state.js';
 

@@ -7,7 +7,7 @@ import { computeUsage, getProjectQuotas } from '../../../projections/quotas/quot
 import { Ctx } from '../../auth/ctx.decorator.js';
 import { PolicyNotAuthorizedError } from '../../auth/policy-not-authorized.error.js';
 import type { RequestContext } from '../../auth/request-context.js';
-import { parseQuery } from '../../validation/parse-query.js';
+import { parseQuery } from '../../validation/parse-request.js';
 import { isAtLeast, type Microversion } from '../microversion.js';
 import { ApiVersion } from '../request-state.js';
 

@@ -6,7 +6,7 @@ import type { RequestContext } from '../../auth/request-context.js';
 import { ComputeWrites } from '../compute-writes.js';
 import { isAtLeast, type Microversion } from '../microversion.js';
 import { ApiVersion } from '../request-state.js';
-import { parseQueryParams } from '../validation.js';
+import { parseQuery } from '../../validation/parse-request.js';
 import { migrationsQuerySchema } from './migrations.query.schema.js';
 import { osMigrationJson } from './migration-json.js';
 
@@ -21,7 +21,7 @@ export class OsMigrationsController {
   @Get()
   async index(@Ctx() ctx: RequestContext, @ApiVersion() version: Microversion, @Query() query: Record<string, unknown>) {
     requireAdmin(ctx, 'os_compute_api:os-migrations:index');
-    const q = parseQueryParams(migrationsQuerySchema, query);
+    const q = parseQuery(migrationsQuerySchema, query);
     const since = (min: string, name: string, value: unknown) => {
       if (value !== undefined && !isAtLeast(version, min)) throw new BadRequestException(`Additional properties are not allowed ('${name}' was unexpected)`);
       return value !== undefined;

@@ -11,7 +11,7 @@ import { PolicyNotAuthorizedError } from '../../auth/policy-not-authorized.error
 import { requireAdmin } from '../../auth/policy.js';
 import type { RequestContext } from '../../auth/request-context.js';
 import { CommandWriter } from '../../shared/command-writer.js';
-import { parseBody } from '../flavors/flavor-requests.schema.js';
+import { parseBody } from '../../validation/parse-request.js';
 import type { Microversion } from '../microversion.js';
 import { ApiVersion, RequestId } from '../request-state.js';
 import { quotaResourcesAt, quotaSetBody, quotaSetDetailBody } from './quota-set-body.js';

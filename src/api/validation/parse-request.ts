@@ -15,7 +15,7 @@ function describe(issue: z.core.$ZodIssue): string {
   return `Invalid input for field/attribute ${where || 'body'}. ${issue.message}`;
 }
 
-/** Parses a request body (or query) with a zod schema; a mismatch is Nova's 400 naming each problem. */
+/** Parses a request body with a zod schema; a mismatch is Nova's 400 naming each problem. */
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
   if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw new BadRequestException('The request body must be a JSON object.');
@@ -26,7 +26,7 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infe
 }
 
 /** Query parameters: the same words, for parameters. */
-export function parseQueryParams<S extends z.ZodType>(schema: S, query: unknown): z.infer<S> {
+export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.infer<S> {
   const parsed = schema.safeParse(query ?? {});
   if (parsed.success) return parsed.data;
   throw new BadRequestException(
