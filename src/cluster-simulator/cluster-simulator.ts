@@ -19,6 +19,9 @@ import type { ExecBackend } from './exec/exec-backend.js';
 import { ExecServer } from './exec/exec-server.js';
 import { GuestDomains } from './exec/guest-domains.js';
 import { GuestModelExecBackend } from './exec/guest-model.js';
+import { RealGuestExecBackend } from './exec/real-guest-exec-backend.js';
+import { RealGuestLauncher } from './exec/real-guest-launcher.js';
+import type { RealGuestOptions } from './exec/real-guest-options.js';
 import { SimulatorHttpServer } from './http/http-server.js';
 import { KubeVirtActions } from './http/kubevirt-actions.js';
 import { ResourceHandler } from './http/resource-handler.js';
@@ -34,6 +37,7 @@ import { SchemaValidator } from './validation/schema-validator.js';
 
 export type { SimulatorNode } from './controllers/cluster-context.js';
 export type { ExecBackend } from './exec/exec-backend.js';
+export type { RealGuestOptions } from './exec/real-guest-options.js';
 export { SimulatorControl } from './control/simulator-control.js';
 export type { FailRule, DelayRule, Verb } from './control/fault-rules.js';
 export type { LoggedRequest } from './control/request-log.js';
@@ -48,6 +52,8 @@ export interface ClusterSimulatorOptions {
   stateFile?: string;
   /** Runs exec commands in a launcher pod's compute container (default: the built-in guest model, see exec/guest-model.ts). */
   exec?: ExecBackend;
+  /** VMs on this node run as real QEMU guests under a real libvirtd, which their launcher pods' virsh reaches. */
+  realGuest?: RealGuestOptions;
   /** Changes a watch can resume across before 410 Gone (default 1000; small in tests). */
   watchHistorySize?: number;
   /** How often a watch with allowWatchBookmarks=true gets a BOOKMARK (default 1000 ms). */
@@ -146,7 +152,9 @@ export async function startClusterSimulator(options: ClusterSimulatorOptions): P
   const faults = new FaultRules();
   const log = new RequestLog();
   const token = `sim-${randomBytes(16).toString('hex')}`;
-  const execServer = new ExecServer(service, options.exec ?? new GuestModelExecBackend(domains));
+  const execBackend = options.exec ?? new GuestModelExecBackend(domains);
+  const realGuest = options.realGuest ? new RealGuestLauncher(service, options.realGuest) : undefined;
+  const execServer = new ExecServer(service, options.realGuest ? new RealGuestExecBackend(options.realGuest, execBackend) : execBackend);
   let httpServer: SimulatorHttpServer;
   const control = new SimulatorControl({
     faults, log,
@@ -193,6 +201,7 @@ export async function startClusterSimulator(options: ClusterSimulatorOptions): P
   address = `${host}:${port}`;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   loop.start();
+  realGuest?.start();
 
   return {
     url,
@@ -207,6 +216,7 @@ export async function startClusterSimulator(options: ClusterSimulatorOptions): P
     ].join('\n'),
     close: async () => {
       loop.stop();
+      await realGuest?.stop();
       hub.dropAll();
       execServer.close();
       persistence?.saveNow();

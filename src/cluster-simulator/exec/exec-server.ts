@@ -4,7 +4,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { ApiError, badRequest, notFound } from '../api-errors.js';
 import { types } from '../controllers/cluster-context.js';
 import type { ResourceService } from '../store/resource-service.js';
-import type { ExecBackend } from './exec-backend.js';
+import type { ExecBackend, ExecPod } from './exec-backend.js';
 
 /** Subprotocols in the order the server prefers them (client-node 2 offers v5 first). */
 const supported = ['v5.channel.k8s.io', 'v4.channel.k8s.io', 'v3.channel.k8s.io', 'v2.channel.k8s.io', 'channel.k8s.io'];
@@ -46,7 +46,7 @@ export class ExecServer {
     if (!offered.some((p) => supported.includes(p))) throw new ApiError(400, 'BadRequest', 'unable to upgrade connection: no supported subprotocol');
     const wantsStdin = url.searchParams.get('stdin') === 'true' || url.searchParams.get('stdin') === '1';
     this.wss.handleUpgrade(request, socket, head, (ws) => {
-      this.session(ws, { namespace, name: podName, labels: pod.metadata.labels ?? {} }, container, command, wantsStdin);
+      this.session(ws, { namespace, name: podName, labels: pod.metadata.labels ?? {}, nodeName: pod.spec.nodeName }, container, command, wantsStdin);
     });
   }
 
@@ -55,7 +55,7 @@ export class ExecServer {
     this.wss.close();
   }
 
-  private session(ws: WebSocket, pod: { namespace: string; name: string; labels: Record<string, string> }, container: string, command: string[], wantsStdin: boolean): void {
+  private session(ws: WebSocket, pod: ExecPod, container: string, command: string[], wantsStdin: boolean): void {
     const protocol = ws.protocol;
     const statusJson = protocol === 'v4.channel.k8s.io' || protocol === 'v5.channel.k8s.io';
     const chunks: Buffer[] = [];
