@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { ClusterPort } from '../adapters/kubernetes/cluster.port.js';
@@ -97,14 +97,28 @@ async function openFabric(config: AppConfig): Promise<FabricPort> {
  * DATA_DIR/simulation when SIM_PERSIST, so that after a restart the cluster still holds the VMs the
  * event store says exist.
  */
-function startEmbeddedSimulator(config: AppConfig): Promise<ClusterSimulator> {
+async function startEmbeddedSimulator(config: AppConfig): Promise<ClusterSimulator> {
   const dir = join(config.DATA_DIR, 'simulation');
   if (config.SIM_PERSIST) mkdirSync(dir, { recursive: true });
-  return startClusterSimulator({
+  const simulator = await startClusterSimulator({
     nodes: parseSimNodes(config.SIM_NODES).map(({ name, cpu, memoryMiB }) => ({ name, cpu, memoryMiB })),
     stepMs: config.SIM_STEP_MS,
     ...(config.SIM_PERSIST ? { stateFile: join(dir, 'cluster-simulator.json') } : {}),
+    // the schema requires the other SIM_REAL_GUEST_* with the URI
+    ...(config.SIM_REAL_GUEST_URI
+      ? {
+          realGuest: {
+            uri: config.SIM_REAL_GUEST_URI,
+            node: config.SIM_REAL_GUEST_NODE!,
+            kernel: config.SIM_REAL_GUEST_KERNEL!,
+            initrd: config.SIM_REAL_GUEST_INITRD!,
+            serialDir: config.SIM_REAL_GUEST_SERIAL_DIR!,
+          },
+        }
+      : {}),
   });
+  if (config.SIM_KUBECONFIG) writeFileSync(config.SIM_KUBECONFIG, simulator.kubeconfig(), { mode: 0o600 });
+  return simulator;
 }
 
 /** The KubeVirt adapter, and libvirt reached by exec into each VM's launcher pod. */

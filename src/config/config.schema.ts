@@ -91,6 +91,19 @@ export const configSchema = z
     SIM_STEP_MS: z.coerce.number().int().min(1).default(20),
     /** Keep the simulation's state in DATA_DIR/simulation across restarts (off for benchmarks: it rewrites a file per change). */
     SIM_PERSIST: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+    /** Write the embedded cluster simulator's kubeconfig to this file (for kubectl, or a test, to reach it). */
+    SIM_KUBECONFIG: z.string().min(1).optional(),
+    /**
+     * A real guest behind the cluster simulator (README "Real guest"): VMs it places on
+     * SIM_REAL_GUEST_NODE boot as QEMU guests under the libvirtd at SIM_REAL_GUEST_URI (from
+     * scripts/real-guest/guest.sh start), with its kernel and initramfs, their serial consoles in
+     * SIM_REAL_GUEST_SERIAL_DIR. Unset: every VM is the simulator's model.
+     */
+    SIM_REAL_GUEST_URI: z.string().min(1).optional(),
+    SIM_REAL_GUEST_NODE: z.string().min(1).optional(),
+    SIM_REAL_GUEST_KERNEL: z.string().min(1).optional(),
+    SIM_REAL_GUEST_INITRD: z.string().min(1).optional(),
+    SIM_REAL_GUEST_SERIAL_DIR: z.string().min(1).optional(),
 
     /** Users, projects and role assignments (JSON); unset: the built-in admin/demo layout. */
     IDENTITY_FILE: z.string().min(1).optional(),
@@ -112,6 +125,11 @@ export const configSchema = z
   .superRefine((c, ctx) => {
     if (c.EVENT_STORE === 'postgres' && !c.DATABASE_URL) {
       ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'is required when EVENT_STORE=postgres' });
+    }
+    if (c.SIM_REAL_GUEST_URI) {
+      for (const key of ['SIM_REAL_GUEST_NODE', 'SIM_REAL_GUEST_KERNEL', 'SIM_REAL_GUEST_INITRD', 'SIM_REAL_GUEST_SERIAL_DIR'] as const) {
+        if (!c[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when SIM_REAL_GUEST_URI is set' });
+      }
     }
   });
 
