@@ -281,3 +281,42 @@ export interface VmiObservation {
   /** status.memory, in MiB. */
   memoryMiB: { guestAtBoot: number | null; guestRequested: number | null; guestCurrent: number | null } | null;
 }
+
+/**
+ * What a Neutron network needs in the cluster for NICs on it (kubevirt-api.md §1, §7): a Multus
+ * NetworkAttachmentDefinition of type kube-ovn, provider `<nad>.<namespace>.ovn`, and the cluster-scoped
+ * Kube-OVN Subnet with that provider holding the network's CIDRs (IPv4, IPv6 or both), gateways and
+ * excluded addresses. Only the KubeVirt adapter implements it.
+ *
+ * Contract: both calls are idempotent. `ensureNetworkAttachment` creates what is missing and replaces
+ * what differs from the spec (a subnet added later widens the Kube-OVN Subnet to dual stack); a spec
+ * without subnets removes the Kube-OVN Subnet and keeps the NAD. `deleteNetworkAttachment` removes
+ * both (absent: done). Objects not labelled as ours are never replaced or deleted ('AlreadyExists').
+ */
+export interface NetworkAttachmentClusterPort {
+  ensureNetworkAttachment(spec: NetworkAttachmentSpec): Promise<void>;
+  deleteNetworkAttachment(ref: NetworkAttachmentRef): Promise<void>;
+}
+
+/** The NAD's namespace and name; the Kube-OVN Subnet (cluster-scoped) has the same name. */
+export interface NetworkAttachmentRef {
+  namespace: string;
+  name: string;
+}
+
+export interface NetworkAttachmentSpec {
+  ref: NetworkAttachmentRef;
+  /** Our network id, kept as a label on both objects. */
+  networkId: string;
+  /** One entry per IP family (Neutron subnet); none: no Kube-OVN Subnet yet. */
+  subnets: { cidr: string; gatewayIp: string | null; excludeIps: string[] }[];
+}
+
+/** Whether a cluster adapter can make networks' attachments (the KubeVirt adapter can). */
+export function supportsNetworkAttachments(cluster: object): cluster is NetworkAttachmentClusterPort {
+  const c = cluster as Record<string, unknown>;
+  return typeof c.ensureNetworkAttachment === 'function' && typeof c.deleteNetworkAttachment === 'function';
+}
+
+/** The Kube-OVN provider of a NAD of type kube-ovn (kubevirt-api.md §1, "Kube-OVN annotations, precisely"). */
+export const kubeOvnProvider = (ref: NetworkAttachmentRef): string => `${ref.name}.${ref.namespace}.ovn`;

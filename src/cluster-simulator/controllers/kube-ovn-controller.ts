@@ -54,7 +54,7 @@ export class KubeOvnController {
   private allocate(pod: KubeObject): void {
     const annotations = { ...(pod.metadata.annotations ?? {}) };
     const owner = ownerOf(pod);
-    const providers: Array<{ provider: string; subnet: { cidr: string; gateway: string; name: string } }> = [{ provider: 'ovn', subnet: this.podSubnet(pod) }];
+    const providers: Array<{ provider: string; subnet: SubnetView }> = [{ provider: 'ovn', subnet: this.podSubnet(pod) }];
     for (const network of podNetworks(pod)) {
       const provider = providerOf(this.context.service.find(types.nad, network.namespace, network.name));
       if (provider) providers.push({ provider, subnet: this.providerSubnet(provider) });
@@ -63,7 +63,7 @@ export class KubeOvnController {
       if (annotations[`${provider}.kubernetes.io/allocated`] === 'true') continue;
       const fixedIp = annotations[`${provider}.kubernetes.io/ip_address`];
       const fixedMac = annotations[`${provider}.kubernetes.io/mac_address`];
-      const allocation = this.ipam.allocate(owner, provider, subnet.cidr, fixedIp, fixedMac);
+      const allocation = this.ipam.allocate(owner, provider, subnet.cidr, fixedIp, fixedMac, subnet.excludeIps);
       Object.assign(annotations, {
         [`${provider}.kubernetes.io/ip_address`]: allocation.ip,
         [`${provider}.kubernetes.io/mac_address`]: allocation.mac,
@@ -78,20 +78,33 @@ export class KubeOvnController {
     }
   }
 
-  private podSubnet(pod: KubeObject): { cidr: string; gateway: string; name: string } {
+  private podSubnet(pod: KubeObject): SubnetView {
     const all = this.context.service.list(subnets);
     const named = pod.metadata.annotations?.['ovn.kubernetes.io/logical_switch'];
     const subnet = all.find((s) => s.metadata.name === named) ?? all.find((s) => ((s.spec?.namespaces ?? []) as string[]).includes(pod.metadata.namespace!));
-    if (subnet?.spec?.cidrBlock) return { cidr: subnet.spec.cidrBlock, gateway: subnet.spec.gateway ?? '', name: subnet.metadata.name };
-    return { cidr: '10.16.0.0/16', gateway: '10.16.0.1', name: 'ovn-default' };
+    if (subnet?.spec?.cidrBlock) return subnetView(subnet);
+    return { cidr: '10.16.0.0/16', gateway: '10.16.0.1', name: 'ovn-default', excludeIps: [] };
   }
 
-  private providerSubnet(provider: string): { cidr: string; gateway: string; name: string } {
+  /** The Kube-OVN Subnet whose provider is this NAD's (its CIDRs, gateways and excludeIps); a made-up /16 when there is none. */
+  private providerSubnet(provider: string): SubnetView {
     const subnet = this.context.service.list(subnets).find((s) => s.spec?.provider === provider);
-    if (subnet?.spec?.cidrBlock) return { cidr: subnet.spec.cidrBlock, gateway: subnet.spec.gateway ?? '', name: subnet.metadata.name };
+    if (subnet?.spec?.cidrBlock) return subnetView(subnet);
     const second = 100 + (hash(provider) % 100);
-    return { cidr: `10.${second}.0.0/16`, gateway: `10.${second}.0.1`, name: provider };
+    return { cidr: `10.${second}.0.0/16`, gateway: `10.${second}.0.1`, name: provider, excludeIps: [] };
   }
+}
+
+interface SubnetView {
+  /** Kube-OVN's cidrBlock: "v4", "v6" or "v4,v6". */
+  cidr: string;
+  gateway: string;
+  name: string;
+  excludeIps: string[];
+}
+
+function subnetView(subnet: KubeObject): SubnetView {
+  return { cidr: subnet.spec.cidrBlock, gateway: subnet.spec.gateway ?? '', name: subnet.metadata.name, excludeIps: (subnet.spec.excludeIps ?? []) as string[] };
 }
 
 /** The network-status Multus would write for a pod given its attachments and Kube-OVN's annotations. */

@@ -47,15 +47,18 @@ export class KubeOvnIpam {
     return this.allocations.find((a) => a.owner === owner && a.provider === provider);
   }
 
-  /** The address for owner on provider: the fixed one when given, the one it holds, or the next free one in cidr. */
-  allocate(owner: string, provider: string, cidr: string, fixedIp?: string, fixedMac?: string): Allocation {
+  /**
+   * The address for owner on provider: the fixed one when given, the one it holds, or the next free
+   * IPv4 one in the cidrBlock ("v4", or "v4,v6" of a dual-stack Subnet) outside excludeIps.
+   */
+  allocate(owner: string, provider: string, cidr: string, fixedIp?: string, fixedMac?: string, excludeIps: string[] = []): Allocation {
     const held = this.find(owner, provider);
     if (held && (!fixedIp || held.ip === fixedIp)) {
       if (fixedMac) held.mac = fixedMac;
       return { ...held };
     }
     if (held) this.allocations = this.allocations.filter((a) => a !== held);
-    const ip = fixedIp ?? this.nextFree(provider, cidr);
+    const ip = fixedIp ?? this.nextFree(provider, cidr, excludeIps);
     const allocation = { owner, provider, ip, mac: fixedMac ?? this.randomMac() };
     this.allocations.push(allocation);
     return { ...allocation };
@@ -75,7 +78,7 @@ export class KubeOvnIpam {
       if (!m) continue;
       const provider = m[1]!;
       for (const ip of value.split(',')) {
-        const holder = this.allocations.find((a) => a.provider === provider && a.ip === ip && a.owner !== owner);
+        const holder = this.allocations.find((a) => a.provider === provider && a.ip.split(',').includes(ip) && a.owner !== owner);
         if (holder) {
           throw new ApiError(403, 'Forbidden', `admission webhook "pod-ip-validating.kube-ovn.io" denied the request: annotation ip address ${ip} is conflict with ip crd ${holder.owner.replace(/^(vm|pod):([^/]+)\/(.+)$/, '$3.$2')}, ip ${ip}`);
         }
@@ -83,15 +86,22 @@ export class KubeOvnIpam {
     }
   }
 
-  private nextFree(provider: string, cidr: string): string {
+  private nextFree(provider: string, cidrBlock: string, excludeIps: string[]): string {
+    const cidr = cidrBlock.split(',').find((c) => !c.includes(':'));
+    if (!cidr) throw new Error(`subnet ${cidrBlock} of ${provider} has no IPv4 block to pick from; give the address`);
     const [base, bits] = cidr.split('/');
     const size = 2 ** (32 - Number(bits));
     const start = toInt(base!);
-    const used = new Set(this.allocations.filter((a) => a.provider === provider).map((a) => a.ip));
+    const used = new Set(this.allocations.filter((a) => a.provider === provider).flatMap((a) => a.ip.split(',')));
+    const excluded = excludeIps.filter((e) => !e.includes(':')).map((e) => {
+      const [from, to] = e.split('..');
+      return [toInt(from!), toInt(to ?? from!)] as const;
+    });
     // skip the network address and the gateway (.1)
     for (let offset = 2; offset < size - 1; offset++) {
-      const candidate = toIp(start + offset);
-      if (!used.has(candidate)) return candidate;
+      const n = start + offset;
+      const candidate = toIp(n);
+      if (!used.has(candidate) && !excluded.some(([from, to]) => n >= from && n <= to)) return candidate;
     }
     throw new Error(`subnet ${cidr} of ${provider} is full`);
   }

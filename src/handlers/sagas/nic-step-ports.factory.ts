@@ -12,6 +12,8 @@ import { DeletePortCommand } from '../networking/networking-flows.command.js';
 import { ExecutePortCommand } from '../networking/execute-port-command.command.js';
 import type { AggregateExecutor } from '../shared/aggregate-executor.js';
 import type { NicStepPorts } from '../workers/steps/nic-step-ports.js';
+import type { NetworkAttachmentReconciler } from '../networking/network-attachment-reconciler.js';
+import { networkAttachmentRef } from '../networking/network-attachment-spec.js';
 
 const HOTPLUG_OPERATIONS = ['attachNic', 'detachNic', 'getVmi'] as const;
 
@@ -20,10 +22,28 @@ export function supportsNicHotplug(cluster: object): cluster is LiveChangeCluste
   return HOTPLUG_OPERATIONS.every((op) => typeof (cluster as Record<string, unknown>)[op] === 'function');
 }
 
-/** The NIC steps' ports on the app's command bus (the networking handlers), its event store and its fabric. */
-export function nicStepPortsFor(deps: { cluster: ClusterPort; fabric: FabricPort; bus: CommandBus; executor: AggregateExecutor }): NicStepPorts {
+/**
+ * The NIC steps' ports on the app's command bus (the networking handlers), its event store and its
+ * fabric. `attachments` makes a network's NAD and Kube-OVN Subnet (null where the cluster adapter
+ * cannot: the NAD's ref is then only named, for an operator to make).
+ */
+export function nicStepPortsFor(deps: {
+  cluster: ClusterPort;
+  fabric: FabricPort;
+  bus: CommandBus;
+  executor: AggregateExecutor;
+  attachments?: NetworkAttachmentReconciler | null;
+}): NicStepPorts {
   const { bus, executor } = deps;
+  const loadNetwork = async (networkId: string) => (await executor.load(networkStreamId(networkId), networkDecider)).state;
   return {
+    networkAttachment: async (networkId) => {
+      const ref = deps.attachments ? await deps.attachments.reconcile(networkId) : null;
+      if (ref) return ref;
+      const network = await loadNetwork(networkId);
+      if (!network) throw new NetworkNotFoundError(networkId);
+      return networkAttachmentRef(network);
+    },
     cluster: supportsNicHotplug(deps.cluster) ? deps.cluster : null,
     fabric: deps.fabric,
     port: (command, meta) => bus.execute(new ExecutePortCommand(command, meta)),

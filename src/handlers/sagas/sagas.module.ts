@@ -1,7 +1,12 @@
 import { Inject, Logger, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { EventStore } from '../../adapters/event-store/event-store.port.js';
-import type { ClusterPort } from '../../adapters/kubernetes/cluster.port.js';
+import { supportsNetworkAttachments, type ClusterPort } from '../../adapters/kubernetes/cluster.port.js';
+import { NetworkAttachmentReconciler } from '../networking/network-attachment-reconciler.js';
+import { networkDecider } from '../../domain/network/network.decider.js';
+import { networkStreamId } from '../../domain/network/network.events.js';
+import { subnetDecider } from '../../domain/subnet/subnet.decider.js';
+import { subnetStreamId } from '../../domain/subnet/subnet.events.js';
 import type { JobQueue } from '../../adapters/queue/job-queue.port.js';
 import type { SqlDatabase } from '../../adapters/sql/sql-database.js';
 import { APP_CONFIG, CLUSTER, EVENT_STORE, HYPERVISOR, INFRASTRUCTURE, JOB_QUEUE, READ_MODEL_DB } from '../../app/tokens.js';
@@ -48,9 +53,36 @@ const logger = new Logger('Sagas');
         }),
     },
     {
+      // Each network's NAD and Kube-OVN Subnet, where the cluster adapter can make them.
+      provide: NetworkAttachmentReconciler,
+      inject: [EVENT_STORE, READ_MODEL_DB, CLUSTER, AggregateExecutor],
+      useFactory: (store: EventStore, db: SqlDatabase, cluster: ClusterPort, executor: AggregateExecutor) =>
+        supportsNetworkAttachments(cluster)
+          ? new NetworkAttachmentReconciler({
+              store,
+              db,
+              cluster,
+              sources: {
+                loadNetwork: async (networkId) => (await executor.load(networkStreamId(networkId), networkDecider)).state,
+                loadSubnet: async (subnetId) => (await executor.load(subnetStreamId(subnetId), subnetDecider)).state,
+              },
+              onError: (error) => logger.warn(`network attachments: ${String(error)}; retrying`),
+            })
+          : null,
+    },
+    {
       provide: SagaJobProcessor,
-      inject: [APP_CONFIG, CommandBus, AggregateExecutor, CLUSTER, HYPERVISOR, Metrics, INFRASTRUCTURE],
-      useFactory: (config: AppConfig, bus: CommandBus, executor: AggregateExecutor, cluster: ClusterPort, hypervisor: HypervisorPort, metrics: Metrics, infrastructure: Infrastructure) =>
+      inject: [APP_CONFIG, CommandBus, AggregateExecutor, CLUSTER, HYPERVISOR, Metrics, INFRASTRUCTURE, NetworkAttachmentReconciler],
+      useFactory: (
+        config: AppConfig,
+        bus: CommandBus,
+        executor: AggregateExecutor,
+        cluster: ClusterPort,
+        hypervisor: HypervisorPort,
+        metrics: Metrics,
+        infrastructure: Infrastructure,
+        attachments: NetworkAttachmentReconciler | null,
+      ) =>
         new SagaJobProcessor({
           onStepAttempt: (step, outcome, seconds) => metrics.stepAttempts.observe({ step, outcome }, seconds),
           execute: (command, meta) => bus.execute(new ExecuteVmCommand(command, meta)),
@@ -61,7 +93,7 @@ const logger = new Logger('Sagas');
           // The simulator's launcher pod asks for exactly the guest's memory; a real cluster's
           // overhead belongs in configuration when the KubeVirt adapter becomes the default.
           live: supportsLiveChanges(cluster) ? { cluster, hypervisor, launcherMemoryOverheadMiB: 0 } : null,
-          nics: nicStepPortsFor({ cluster, fabric: infrastructure.fabric, bus, executor }),
+          nics: nicStepPortsFor({ cluster, fabric: infrastructure.fabric, bus, executor, attachments }),
         }),
     },
     {
@@ -88,6 +120,7 @@ export class SagasModule implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(ProcessManagerRunner) private readonly runner: ProcessManagerRunner<VirtualMachineState>,
     @Inject(SagaJobProcessor) private readonly processor: SagaJobProcessor,
     @Inject(PowerStateObserver) private readonly observer: PowerStateObserver,
+    @Inject(NetworkAttachmentReconciler) private readonly attachments: NetworkAttachmentReconciler | null,
     @Inject(JOB_QUEUE) private readonly queue: JobQueue,
     @Inject(READ_MODEL_DB) private readonly db: SqlDatabase,
   ) {}
@@ -105,6 +138,7 @@ export class SagasModule implements OnApplicationBootstrap, OnModuleDestroy {
       },
     });
     await this.runner.start();
+    await this.attachments?.start();
     this.observer.start();
     await this.reconcile();
     this.reconcileTimer = setInterval(() => void this.reconcile(), this.config.RECONCILE_INTERVAL_SECONDS * 1000);
@@ -114,6 +148,7 @@ export class SagasModule implements OnApplicationBootstrap, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     if (this.reconcileTimer) clearInterval(this.reconcileTimer);
     this.observer.stop();
+    await this.attachments?.stop();
     await this.runner.stop();
   }
 

@@ -1,6 +1,7 @@
-import { INFRASTRUCTURE } from '../../../src/app/tokens.js';
-import type { Infrastructure } from '../../../src/app/infrastructure.js';
+import { CLUSTER, INFRASTRUCTURE } from '../../../src/app/tokens.js';
+import type { LiveChangeClusterPort } from '../../../src/adapters/kubernetes/cluster.port.js';
 import { vmRef } from '../../../src/handlers/workers/steps/vm-spec.js';
+import type { Infrastructure } from '../../../src/app/infrastructure.js';
 import { waitFor } from '../../support/redis.js';
 import { startCatalogueApp, type CatalogueApp } from '../flavors/catalogue-app.js';
 
@@ -14,32 +15,7 @@ async function setUp(c: CatalogueApp, name: string) {
   expect(created.status).toBe(202);
   const id = created.json().server.id as string;
   await waitFor(async () => ((await c.call('GET', `${SERVERS}/${id}`, c.demo)).json().server.status === 'ACTIVE' ? true : undefined), 30_000, `${name} ACTIVE`);
-  if (c.t.app.get<Infrastructure>(INFRASTRUCTURE).simulator) {
-    const server = (await c.call('GET', `${SERVERS}/${id}`, c.demo)).json().server;
-    await createNad(c, id, server.tenant_id, net.id);
-  }
   return { net, subnet, id };
-}
-
-/**
- * The network's Multus attachment in the server's namespace, as the operator (or the network create
- * flow, once it drives the cluster) makes it: the cluster simulator, like Multus, plugs nothing without it.
- */
-async function createNad(c: CatalogueApp, serverId: string, projectId: string, networkId: string): Promise<void> {
-  const simulator = c.t.app.get<Infrastructure>(INFRASTRUCTURE).simulator!;
-  const token = /token: (\S+)/.exec(simulator.kubeconfig())![1];
-  const namespace = vmRef({ id: serverId, projectId }).namespace;
-  const res = await fetch(`${simulator.url}/apis/k8s.cni.cncf.io/v1/namespaces/${namespace}/network-attachment-definitions`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      apiVersion: 'k8s.cni.cncf.io/v1',
-      kind: 'NetworkAttachmentDefinition',
-      metadata: { name: `net-${networkId}`, namespace },
-      spec: { config: JSON.stringify({ cniVersion: '0.3.1', type: 'bridge' }) },
-    }),
-  });
-  if (res.status !== 201 && res.status !== 409) throw new Error(`NAD create: ${res.status} ${await res.text()}`);
 }
 
 const newPort = async (c: CatalogueApp, networkId: string, ip: string) =>
@@ -84,6 +60,10 @@ describe('os-interface on the cluster simulator (AttachNic / DetachNic)', () => 
     const server = (await c.call('GET', `${SERVERS}/${id}`, c.demo)).json().server;
     expect(server.addresses).toEqual({ 'nic-1-net': [{ version: 4, addr: '10.30.0.40', 'OS-EXT-IPS:type': 'fixed', 'OS-EXT-IPS-MAC:mac_addr': port.mac_address }] });
     expect(server.status).toBe('ACTIVE');
+    // The network's NAD was made by the service (nobody made it by hand), and the guest got the port's
+    // address and MAC through Kube-OVN's annotations on the live launcher pod.
+    const vmi = await c.t.app.get<LiveChangeClusterPort>(CLUSTER).getVmi(vmRef({ id, projectId: server.tenant_id }));
+    expect(vmi!.interfaces.find((i) => i.mac === port.mac_address)).toMatchObject({ ipAddress: '10.30.0.40' });
 
     const detached = await c.call('DELETE', `${SERVERS}/${id}/os-interface/${port.id}`, c.demo);
     expect(detached.status).toBe(202);

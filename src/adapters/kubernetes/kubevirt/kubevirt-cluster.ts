@@ -5,6 +5,9 @@ import {
   type LiveChangeClusterPort,
   type MigrationObservation,
   type MigrationRef,
+  type NetworkAttachmentClusterPort,
+  type NetworkAttachmentRef,
+  type NetworkAttachmentSpec,
   type NicSpec,
   type NodeInfo,
   type PodResizeObservation,
@@ -24,6 +27,7 @@ import { namespaceManifest, userDataSecretManifest, userDataSecretName, virtualM
 import { observeVirtualMachine, observeVmi } from './kubevirt-observations.js';
 import { listNodeInfos } from './node-infos.js';
 import { attachNic, detachNic } from './nic-edits.js';
+import { deleteNetworkAttachment, ensureNetworkAttachment } from './network-attachments.js';
 import { abortMigration, getMigration, startMigration } from './migrations.js';
 import { getPodResize, resizeLauncherPod } from './pod-resize.js';
 import { NamespaceMapping } from './namespace-mapping.js';
@@ -46,7 +50,7 @@ export interface KubevirtClusterOptions {
  * objects for VMs, KubeVirt's action subresources for start/stop/restart/pause/unpause, pod resize,
  * NIC edits of the VM spec, VirtualMachineInstanceMigrations, and watches that resume.
  */
-export class KubevirtCluster implements LiveChangeClusterPort, VmSizeClusterPort {
+export class KubevirtCluster implements LiveChangeClusterPort, VmSizeClusterPort, NetworkAttachmentClusterPort {
   readonly api: KubeApi;
   private readonly namespaces: NamespaceMapping;
   private readonly attempts: number;
@@ -190,6 +194,21 @@ export class KubevirtCluster implements LiveChangeClusterPort, VmSizeClusterPort
     );
   }
 
+  async ensureNetworkAttachment(spec: NetworkAttachmentSpec): Promise<void> {
+    const ref = this.toClusterAttachment(spec.ref);
+    await this.guard(`ensure network attachment ${ref.namespace}/${ref.name}`, async () => {
+      await this.ensureNamespace(ref.namespace);
+      await retryOnConflict(this.attempts, () => ensureNetworkAttachment(this.api.config, this.options.requestTimeoutMs ?? 10_000, { ...spec, ref }));
+    });
+  }
+
+  async deleteNetworkAttachment(ref: NetworkAttachmentRef): Promise<void> {
+    const cluster = this.toClusterAttachment(ref);
+    await this.guard(`delete network attachment ${cluster.namespace}/${cluster.name}`, () =>
+      deleteNetworkAttachment(this.api.config, this.options.requestTimeoutMs ?? 10_000, cluster),
+    );
+  }
+
   async setVmSize(ref: VmRef, size: VmTemplateSize): Promise<void> {
     const cluster = this.toCluster(ref);
     await this.guard(`set the size of VirtualMachine ${cluster.namespace}/${cluster.name}`, () =>
@@ -228,6 +247,10 @@ export class KubevirtCluster implements LiveChangeClusterPort, VmSizeClusterPort
   }
 
   // --- helpers -----------------------------------------------------------------------------------
+
+  private toClusterAttachment(ref: NetworkAttachmentRef): NetworkAttachmentRef {
+    return { namespace: this.namespaces.toCluster(ref.namespace), name: ref.name };
+  }
 
   private toCluster(ref: VmRef): VmRef {
     return { namespace: this.namespaces.toCluster(ref.namespace), name: ref.name };

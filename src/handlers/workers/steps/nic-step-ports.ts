@@ -1,10 +1,11 @@
 import { PermanentAdapterError } from '../../../adapters/adapter-errors.js';
-import type { LiveChangeClusterPort, NicSpec, VmRef } from '../../../adapters/kubernetes/cluster.port.js';
+import { kubeOvnProvider, type LiveChangeClusterPort, type NetworkAttachmentRef, type NicSpec } from '../../../adapters/kubernetes/cluster.port.js';
 import type { FabricPort, LogicalSwitchSpec } from '../../../adapters/ovs/fabric.port.js';
 import type { PortCommand } from '../../../domain/port/port.commands.js';
 import type { PortState } from '../../../domain/port/port.state.js';
 import type { VmInterface } from '../../../domain/virtual-machine/interface-attachment.js';
 import type { CommandMetadata } from '../../shared/command-metadata.js';
+import { networkAttachmentRef } from '../../networking/network-attachment-spec.js';
 import type { StepContext } from './step-context.js';
 
 /**
@@ -22,6 +23,12 @@ export interface NicStepPorts {
   deletePort(portId: string, meta: CommandMetadata): Promise<unknown>;
   /** The network's logical switch as its subnets define it. */
   switchFor(networkId: string): Promise<LogicalSwitchSpec>;
+  /**
+   * Makes sure the network's NetworkAttachmentDefinition and Kube-OVN Subnet are in the cluster (the
+   * reconciler does it when the network changes; a NIC plugged right after must not wait for it) and
+   * says where the NAD is. Absent: the NAD is only named (in the network's project's namespace).
+   */
+  networkAttachment?(networkId: string): Promise<NetworkAttachmentRef>;
 }
 
 export function nicPorts(ctx: StepContext): NicStepPorts {
@@ -47,19 +54,27 @@ export function stepMeta(ctx: StepContext): CommandMetadata {
   return ctx.meta;
 }
 
+/** Where the network's NAD is, made sure of where the deployment can. */
+export async function attachmentFor(ctx: StepContext, nic: VmInterface): Promise<NetworkAttachmentRef> {
+  const ports = nicPorts(ctx);
+  if (ports.networkAttachment) return ports.networkAttachment(nic.networkId);
+  return networkAttachmentRef({ networkId: nic.networkId, projectId: ctx.vm.projectId });
+}
+
 /**
- * The VM's interface for a port: one Multus network per Neutron network (a Kube-OVN NAD named after
- * it in the VM's namespace, provider `<nad>.<namespace>.ovn`), the port's MAC, and its IPv4 (else
- * first) address as the Kube-OVN fixed-IP annotation (kubevirt-api.md §7).
+ * The VM's interface for a port: one Multus network per Neutron network (the network's Kube-OVN NAD,
+ * "<namespace>/<nad>", provider `<nad>.<namespace>.ovn`), the port's MAC, and its addresses (IPv4
+ * first, "v4,v6" when dual stack, as Kube-OVN reads them) as the Kube-OVN fixed-IP annotation
+ * (kubevirt-api.md §1, §7).
  */
-export function nicSpecFor(nic: VmInterface, ref: VmRef): NicSpec {
-  const nad = `net-${nic.networkId}`.toLowerCase();
-  const ip = nic.fixedIps.find((f) => f.version === 4) ?? nic.fixedIps[0];
+export function nicSpecFor(nic: VmInterface, attachment: NetworkAttachmentRef): NicSpec {
+  const ips = [...nic.fixedIps].sort((a, b) => a.version - b.version).map((f) => f.ipAddress);
   return {
     name: nicName(nic.portId),
-    networkName: nad,
+    networkName: `${attachment.namespace}/${attachment.name}`,
     macAddress: nic.macAddress,
-    ...(ip ? { ipAddress: ip.ipAddress, provider: `${nad}.${ref.namespace}.ovn` } : {}),
+    provider: kubeOvnProvider(attachment),
+    ...(ips.length > 0 ? { ipAddress: ips.join(',') } : {}),
   };
 }
 

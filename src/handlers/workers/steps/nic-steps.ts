@@ -3,7 +3,7 @@ import { PortNotFoundError } from '../../../domain/port/port.errors.js';
 import type { VmInterface } from '../../../domain/virtual-machine/interface-attachment.js';
 import { awaitCondition } from './await-condition.js';
 import { unlessGone } from './live-change-context.js';
-import { hotplugCluster, nicName, nicPorts, nicSpecFor, stepMeta, taskNic } from './nic-step-ports.js';
+import { attachmentFor, hotplugCluster, nicName, nicPorts, nicSpecFor, stepMeta, taskNic } from './nic-step-ports.js';
 import type { StepContext, StepRunner } from './step-context.js';
 
 /** Neutron's device_owner for a port a server uses. */
@@ -36,7 +36,10 @@ export const NIC_STEPS: Readonly<Record<string, StepRunner>> = {
     return {};
   },
   'attach-nic': async (ctx) => {
-    await hotplugCluster(ctx).attachNic(ctx.ref, nicSpecFor(taskNic(ctx), ctx.ref));
+    const nic = taskNic(ctx);
+    const cluster = hotplugCluster(ctx);
+    const attachment = await attachmentFor(ctx, nic);
+    await cluster.attachNic(ctx.ref, nicSpecFor(nic, attachment));
     return {};
   },
   'await-nic': async (ctx) => {

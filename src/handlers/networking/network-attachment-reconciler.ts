@@ -1,0 +1,92 @@
+import type { RecordedEvent } from '../../adapters/event-store/event-envelope.js';
+import type { EventStore } from '../../adapters/event-store/event-store.port.js';
+import { ResubscribingSubscription } from '../../adapters/event-store/resubscribing-subscription.js';
+import type { NetworkAttachmentClusterPort, NetworkAttachmentRef } from '../../adapters/kubernetes/cluster.port.js';
+import type { SqlDatabase } from '../../adapters/sql/sql-database.js';
+import { NETWORK_STREAM_PREFIX } from '../../domain/network/network.events.js';
+import { SUBNET_STREAM_PREFIX } from '../../domain/subnet/subnet.events.js';
+import { ensureCheckpoints, readCheckpoints, writeCheckpoint } from '../../projections/projection-checkpoints.js';
+import { networkAttachmentFor, type NetworkAttachmentSources } from './network-attachment-spec.js';
+
+const CHECKPOINT = 'network-attachments';
+
+/** The events that change what a network needs in the cluster. */
+const NETWORK_EVENTS = new Set(['NetworkCreated', 'NetworkSubnetAdded', 'NetworkSubnetRemoved', 'NetworkDeleted']);
+const SUBNET_EVENTS = new Set(['SubnetCreated', 'SubnetUpdated', 'SubnetDeleted']);
+
+export interface NetworkAttachmentReconcilerOptions {
+  store: EventStore;
+  db: SqlDatabase;
+  cluster: NetworkAttachmentClusterPort;
+  sources: NetworkAttachmentSources;
+  retryDelayMs?: number;
+  onError?(error: unknown): void;
+}
+
+/**
+ * Keeps each network's NetworkAttachmentDefinition and Kube-OVN Subnet as its streams say (created
+ * with the network, widened as subnets come, removed with it). It reads $all from its own checkpoint
+ * and, for every network a batch touches, asks the cluster for the whole end state from the current
+ * streams, so it is idempotent and a crash re-running a batch does no harm; the checkpoint moves only
+ * after the cluster took the batch, and a failed batch is retried (the cluster was unreachable).
+ */
+export class NetworkAttachmentReconciler {
+  private readonly subscription: ResubscribingSubscription;
+  private checkpoint = 0;
+
+  constructor(private readonly options: NetworkAttachmentReconcilerOptions) {
+    this.subscription = new ResubscribingSubscription({
+      store: options.store,
+      after: () => this.checkpoint,
+      onEvents: (events) => this.handle(events),
+      batchSize: 200,
+      retryDelayMs: options.retryDelayMs ?? 1_000,
+      onError: options.onError,
+    });
+  }
+
+  get position(): number {
+    return this.checkpoint;
+  }
+
+  async start(): Promise<void> {
+    const { db } = this.options;
+    await db.transaction((tx) => ensureCheckpoints(tx, [CHECKPOINT]));
+    this.checkpoint = (await readCheckpoints(db, [CHECKPOINT])).get(CHECKPOINT) ?? 0;
+    this.subscription.start();
+  }
+
+  stop(): Promise<void> {
+    return this.subscription.stop();
+  }
+
+  /**
+   * One network now, from its streams (the NIC steps call it before they plug into the network, so
+   * an attach right after a create does not wait for the subscription). The NAD's ref; null for a
+   * network that never existed.
+   */
+  async reconcile(networkId: string): Promise<NetworkAttachmentRef | null> {
+    const { spec, ref } = await networkAttachmentFor(this.options.sources, networkId);
+    if (spec) await this.options.cluster.ensureNetworkAttachment(spec);
+    else if (ref) await this.options.cluster.deleteNetworkAttachment(ref);
+    return ref;
+  }
+
+  private async handle(events: RecordedEvent[]): Promise<void> {
+    const networks = new Set<string>();
+    for (const event of events) {
+      const data = event.data as { networkId?: string; subnetId?: string };
+      if (event.streamId.startsWith(NETWORK_STREAM_PREFIX) && NETWORK_EVENTS.has(event.type)) {
+        networks.add(event.streamId.slice(NETWORK_STREAM_PREFIX.length));
+      } else if (event.streamId.startsWith(SUBNET_STREAM_PREFIX) && SUBNET_EVENTS.has(event.type)) {
+        const networkId = data.networkId ?? (await this.options.sources.loadSubnet(event.streamId.slice(SUBNET_STREAM_PREFIX.length)))?.definition.networkId;
+        if (networkId) networks.add(networkId);
+      }
+    }
+    for (const networkId of networks) await this.reconcile(networkId);
+    const last = events[events.length - 1];
+    if (!last) return;
+    await writeCheckpoint(this.options.db, CHECKPOINT, last.position);
+    this.checkpoint = last.position;
+  }
+}
