@@ -46,7 +46,7 @@ describe('KubevirtCluster network attachments: the exact requests (golden fixtur
       excludeIps: ['10.20.0.1', '10.20.0.2..10.20.0.9', 'fd00:20::1'],
     });
     const nad = server.get(`/apis/k8s.cni.cncf.io/v1/namespaces/${NAMESPACE}/network-attachment-definitions/${ref.name}`)!;
-    expect(JSON.parse(nad.spec.config)).toMatchObject({ type: 'kube-ovn', provider: `${ref.name}.${NAMESPACE}.ovn` });
+    expect(JSON.parse((nad.spec as { config: string }).config)).toMatchObject({ type: 'kube-ovn', provider: `${ref.name}.${NAMESPACE}.ovn` });
   });
 
   it('given a network with both, when deleted (twice), then the NAD and the Kube-OVN Subnet go and the second delete does nothing', async () => {
@@ -84,7 +84,7 @@ describe('KubevirtCluster network attachments: the exact requests (golden fixtur
     const pod = server.get(`/api/v1/namespaces/${NAMESPACE}/pods/virt-launcher-web-01-abcde`)!;
     expect(pod.metadata.annotations).toEqual({ [`${provider}.kubernetes.io/ip_address`]: '10.20.0.50,fd00:20::50', [`${provider}.kubernetes.io/mac_address`]: 'fa:16:3e:00:00:01' });
     const vm = server.get(`/apis/kubevirt.io/v1/namespaces/${NAMESPACE}/virtualmachines/web-01`)!;
-    expect(vm.spec.template.metadata.annotations).toMatchObject({ [`${provider}.kubernetes.io/ip_address`]: '10.20.0.50,fd00:20::50' });
-    expect(vm.spec.template.spec.networks).toContainEqual({ name: 'pport1', multus: { networkName: `${NAMESPACE}/${ref.name}` } });
+    expect((vm.spec as any).template.metadata.annotations) // eslint-disable-line @typescript-eslint/no-explicit-any.toMatchObject({ [`${provider}.kubernetes.io/ip_address`]: '10.20.0.50,fd00:20::50' });
+    expect((vm.spec as any).template.spec.networks) // eslint-disable-line @typescript-eslint/no-explicit-any.toContainEqual({ name: 'pport1', multus: { networkName: `${NAMESPACE}/${ref.name}` } });
   });
 });
