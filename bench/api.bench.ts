@@ -9,19 +9,12 @@ import { EVENT_STORE } from '../src/app/tokens.js';
 import type { AppConfig } from '../src/config/config.schema.js';
 import { CreateServerCommand } from '../src/handlers/virtual-machine/create-server.command.js';
 import { ProjectionRunner } from '../src/projections/projection-runner.js';
-import { fmt, percentile, pool } from './support/measure.js';
+import { httpLoad, type HttpLoadResult } from './support/http-load.js';
+import { fmt, pool } from './support/measure.js';
 import { BENCH_REDIS_URL, benchRedisPrefix, deleteRedisKeys } from './support/redis.js';
 import { freshConfig, type StoreKind } from './support/stores.js';
 
-export interface LatencyRun {
-  requests: number;
-  concurrency: number;
-  seconds: number;
-  perSecond: number;
-  p50: number;
-  p99: number;
-  max: number;
-}
+export type LatencyRun = HttpLoadResult;
 
 export interface ApiBenchResult {
   workers: boolean;
@@ -36,8 +29,9 @@ export interface ApiBenchResult {
 const IMAGE = 'docker://quay.io/containerdisks/cirros:0.6';
 
 /**
- * The API over real HTTP (the service on a loopback port, keep-alive clients), on its own store and
- * Redis prefix, sagas running as in production so the creates compete with the work they cause.
+ * The API over real HTTP (the service on a loopback port, keep-alive clients in a worker thread so
+ * they do not share the service's event loop), on its own store and Redis prefix, sagas running as in
+ * production so the creates compete with the work they cause.
  * 1. `creates` POST /servers with `concurrency` clients: accepted per second and latency.
  * 2. The read model is filled up to `servers` (through the command bus: the same events, faster than
  *    HTTP), then GET /servers/detail?limit=1000 is timed `detailReads` times.
@@ -80,20 +74,28 @@ export async function benchApi(kind: StoreKind, options: ApiBenchOptions): Promi
       }),
     );
 
-    const createBody = (i: number) => JSON.stringify({ server: { name: `bench-${i}`, flavorRef: '1', imageRef: IMAGE, networks: 'none' } });
-    const creates = await measure(options.creates, options.concurrency, async (i) => {
-      await expectStatus(await fetch(`${url}/compute/v2.1/servers`, { method: 'POST', headers, body: createBody(i) }), 202);
+    const creates = await httpLoad({
+      url: `${url}/compute/v2.1/servers`,
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ server: { name: 'bench-{{i}}', flavorRef: '1', imageRef: IMAGE, networks: 'none' } }),
+      requests: options.creates,
+      concurrency: options.concurrency,
+      expectStatus: 202,
     });
 
     await seed(app, projectId, options.servers - options.creates);
     const runner = app.get(ProjectionRunner);
     await runner.waitForPosition(await app.get<EventStore>(EVENT_STORE).headPosition(), 600_000);
 
-    const detail = await measure(options.detailReads, 1, async () => {
-      const res = await fetch(`${url}/compute/v2.1/servers/detail?limit=1000`, { headers });
-      await expectStatus(res, 200);
-      const body = (await res.json()) as { servers: unknown[] };
-      if (body.servers.length !== 1000) throw new Error(`expected a full page of 1000, got ${body.servers.length}`);
+    const detail = await httpLoad({
+      url: `${url}/compute/v2.1/servers/detail?limit=1000`,
+      method: 'GET',
+      headers,
+      requests: options.detailReads,
+      concurrency: 1,
+      expectStatus: 200,
+      expectItems: { key: 'servers', count: 1000 },
     });
     return { workers: options.workers, creates, servers: options.servers, detail };
   } finally {
@@ -131,19 +133,6 @@ async function seed(app: NestFastifyApplication, projectId: string, count: numbe
       ),
     );
   });
-}
-
-async function measure(requests: number, concurrency: number, call: (i: number) => Promise<void>): Promise<LatencyRun> {
-  const latencies: number[] = [];
-  const started = performance.now();
-  await pool(requests, concurrency, async (i) => {
-    const t0 = performance.now();
-    await call(i);
-    latencies.push(performance.now() - t0);
-  });
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  return { requests, concurrency, seconds, perSecond: requests / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies[latencies.length - 1] ?? 0 };
 }
 
 async function expectStatus(res: Response, status: number): Promise<void> {
