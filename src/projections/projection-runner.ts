@@ -4,7 +4,7 @@ import { ResubscribingSubscription } from '../adapters/event-store/resubscribing
 import type { SqlDatabase } from '../adapters/sql/sql-database.js';
 import { restoreDeferredIndexes } from './deferred-indexes.js';
 import type { Projection } from './projection.js';
-import { ensureCheckpoints, readCheckpoints, writeCheckpoint } from './projection-checkpoints.js';
+import { ensureCheckpoints, readCheckpoints, writeCheckpoints } from './projection-checkpoints.js';
 
 export interface ProjectionRunnerOptions {
   /** The read-model database (holds projection_checkpoints and the projections' tables). */
@@ -164,9 +164,9 @@ export class ProjectionRunner {
         if (checkpoint >= last) continue;
         const mine = events[0]!.position > checkpoint ? events : events.filter((e) => e.position > checkpoint);
         if (mine.length > 0) await projection.apply(mine, tx);
-        await writeCheckpoint(tx, projection.name, last);
         moved.set(projection.name, last);
       }
+      await writeCheckpoints(tx, [...moved.keys()], last);
     });
     for (const [name, position] of moved) this.positions.set(name, position);
     this.notifyWaiters();
