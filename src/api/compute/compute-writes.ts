@@ -1,8 +1,7 @@
 import { ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { checkQuota } from '../../domain/quota/check-quota.js';
 import { effectiveQuotas } from '../../domain/quota/quota-resources.js';
-import { getFlavor } from '../../projections/flavors/flavors.queries.js';
-import { computeUsage, getProjectQuotas } from '../../projections/quotas/quota-usage.queries.js';
+import { createQuotaInputs } from '../../projections/quotas/quota-usage.queries.js';
 import { CommandBus } from '@nestjs/cqrs';
 import type { SqlDatabase } from '../../adapters/sql/sql-database.js';
 import { APP_CONFIG, EVENT_STORE, READ_MODEL_DB } from '../../app/tokens.js';
@@ -65,9 +64,9 @@ export class ComputeWrites extends CommandWriter {
    * counts from its database; an unknown flavor is left for the create to refuse.
    */
   async assertWithinQuota(ctx: RequestContext, flavorId: string): Promise<void> {
-    const flavor = await getFlavor(this.db, flavorId);
-    if (!flavor) return;
-    const [usage, overrides] = await Promise.all([computeUsage(this.db, ctx.projectId), getProjectQuotas(this.db, ctx.projectId)]);
+    const inputs = await createQuotaInputs(this.db, ctx.projectId, flavorId);
+    if (!inputs) return;
+    const { flavor, usage, overrides } = inputs;
     const limits = effectiveQuotas(overrides);
     const check = checkQuota(usage, { instances: 1, cores: flavor.vcpus, ram: flavor.ramMb }, { instances: limits.instances, cores: limits.cores, ram: limits.ram });
     if (!check.ok) throw new ForbiddenException(check.message);
