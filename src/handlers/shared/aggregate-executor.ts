@@ -56,9 +56,16 @@ export class AggregateExecutor {
     command: C,
     meta: CommandMetadata,
     schemaVersions: Readonly<Record<E['type'], number>>,
+    options: { likelyNewStream?: boolean } = {},
   ): Promise<CommandResult> {
     for (let attempt = 1; ; attempt++) {
-      const { state, revision } = await this.load(streamId, decider);
+      // A stream the caller just named (a create's fresh id) is decided against the initial state
+      // without reading it: the append's 'no_stream' expectation is the check, and if the stream did
+      // exist the conflict sends this loop back through a real load, as for any concurrent writer.
+      const { state, revision } =
+        attempt === 1 && options.likelyNewStream && !this.folded.has(streamId)
+          ? { state: decider.initialState(), revision: NO_STREAM_REVISION }
+          : await this.load(streamId, decider);
       const now = this.clock.now();
       const decided = decider.decide(command, state, { now });
       if (decided.length === 0) return { streamId, eventTypes: [], lastPosition: null, revision };
@@ -79,7 +86,8 @@ export class AggregateExecutor {
           revision: result.nextExpectedRevision,
         };
       } catch (error) {
-        if (!(error instanceof WrongExpectedVersionError) || attempt >= MAX_ATTEMPTS) throw error;
+        // The unread first attempt of a likely-new stream does not count against the retries.
+        if (!(error instanceof WrongExpectedVersionError) || attempt >= MAX_ATTEMPTS + (options.likelyNewStream ? 1 : 0)) throw error;
       }
     }
   }

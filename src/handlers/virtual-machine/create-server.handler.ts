@@ -28,6 +28,9 @@ export class CreateServerHandler implements ICommandHandler<CreateServerCommand>
       { type: 'CreateVM', data: { ...rest, flavor: snapshotOf(flavor), imageSource } },
       meta,
       VIRTUAL_MACHINE_EVENT_VERSIONS,
+      // The id is fresh (or derived from a request whose earlier attempt made nothing), so the
+      // stream is almost always new: no need to read it first.
+      { likelyNewStream: true },
     );
   }
 

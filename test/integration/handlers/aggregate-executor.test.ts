@@ -4,7 +4,7 @@ import { flavorDecider } from '../../../src/domain/flavor/flavor.decider.js';
 import { FlavorNotFoundError } from '../../../src/domain/flavor/flavor.errors.js';
 import { FLAVOR_EVENT_VERSIONS, flavorStreamId } from '../../../src/domain/flavor/flavor.events.js';
 import { virtualMachineDecider } from '../../../src/domain/virtual-machine/virtual-machine.decider.js';
-import { InstanceInvalidStateError } from '../../../src/domain/virtual-machine/virtual-machine.errors.js';
+import { InstanceExistsError, InstanceInvalidStateError } from '../../../src/domain/virtual-machine/virtual-machine.errors.js';
 import { VIRTUAL_MACHINE_EVENT_VERSIONS, vmStreamId } from '../../../src/domain/virtual-machine/virtual-machine.events.js';
 import { DEFAULT_IMAGES } from '../../../src/domain/image/default-images.js';
 import { imageDecider } from '../../../src/domain/image/image.decider.js';
@@ -114,6 +114,35 @@ describe('AggregateExecutor and the CreateServer handler', () => {
   it('given no such image, when a server is created, then ImageNotFound and nothing is appended', async () => {
     const head = await store.headPosition();
     await expect(createServer('vm-8', '2', '00000000-0000-5000-8000-000000000000')).rejects.toBeInstanceOf(ImageNotFoundError);
+    expect(await store.headPosition()).toBe(head);
+  });
+
+  it('given a new server id, when it is created, then its VM stream is not read first (the append expects no stream)', async () => {
+    const reads: string[] = [];
+    const counting = new Proxy(store, {
+      get: (target, key, receiver) =>
+        key === 'readStream'
+          ? (streamId: string, options?: object) => {
+              reads.push(streamId);
+              return target.readStream(streamId, options);
+            }
+          : Reflect.get(target, key, receiver),
+    });
+    executor = new AggregateExecutor(counting, new SystemClock(), new UuidV7Generator());
+
+    await createServer('vm-9');
+
+    expect(reads).not.toContain(vmStreamId('vm-9'));
+    expect((await store.readStream(vmStreamId('vm-9'))).map((e) => e.type)).toEqual(['VMCreated']);
+  });
+
+  it('given a server another writer made, when a create names its id again, then the conflict makes a real load and the domain refuses it, nothing appended', async () => {
+    await createServer('vm-10');
+    executor = new AggregateExecutor(store, new SystemClock(), new UuidV7Generator()); // knows nothing of vm-10
+    const head = await store.headPosition();
+
+    await expect(createServer('vm-10')).rejects.toBeInstanceOf(InstanceExistsError);
+
     expect(await store.headPosition()).toBe(head);
   });
 });
