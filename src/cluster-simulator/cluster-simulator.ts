@@ -12,7 +12,9 @@ import { NetworkController } from './controllers/network-controller.js';
 import { nodeLabels, Scheduler } from './controllers/scheduler.js';
 import { VmController } from './controllers/vm-controller.js';
 import { VmiController } from './controllers/vmi-controller.js';
+import { EffectLog } from './control/effect-log.js';
 import { FaultRules } from './control/fault-rules.js';
+import { HeldRequests } from './control/held-requests.js';
 import { RequestLog } from './control/request-log.js';
 import { SimulatorControl } from './control/simulator-control.js';
 import type { ExecBackend } from './exec/exec-backend.js';
@@ -39,7 +41,10 @@ export type { SimulatorNode } from './controllers/cluster-context.js';
 export type { ExecBackend } from './exec/exec-backend.js';
 export type { RealGuestOptions } from './exec/real-guest-options.js';
 export { SimulatorControl } from './control/simulator-control.js';
-export type { FailRule, DelayRule, Verb } from './control/fault-rules.js';
+export type { FailRule, DelayRule, DropRule, Verb } from './control/fault-rules.js';
+export type { HangRule, HangRelease } from './control/held-requests.js';
+export type { Effect, EffectMatch } from './control/effect-log.js';
+export type { HangHandle } from './control/simulator-control.js';
 export type { LoggedRequest } from './control/request-log.js';
 
 export interface ClusterSimulatorOptions {
@@ -96,10 +101,11 @@ export async function startClusterSimulator(options: ClusterSimulatorOptions): P
   const service = new ResourceService(store, validator, random);
   const domains = new GuestDomains();
   const ipam = new KubeOvnIpam(random);
+  const effects = new EffectLog();
   const context: ClusterContext = { service, nodes: options.nodes, domains, random, migrationFailures: { remaining: 0, reason: '' } };
 
   const persistence = options.stateFile
-    ? new StatePersistence(options.stateFile, (): SimulatorState => ({ version: 1, store: store.snapshot(), domains: domains.all(), addresses: ipam.all() }))
+    ? new StatePersistence(options.stateFile, (): SimulatorState => ({ version: 1, store: store.snapshot(), domains: domains.all(), addresses: ipam.all(), effects: effects.all() }))
     : undefined;
   const saved = persistence?.load();
   const typeOf = (key: string) => resourceTypes.find((t) => resourceKey(t) === key);
@@ -107,6 +113,7 @@ export async function startClusterSimulator(options: ClusterSimulatorOptions): P
     store.restore(saved.store, typeOf);
     domains.restore(saved.domains);
     ipam.restore(saved.addresses);
+    effects.restore(saved.effects ?? []);
     // history before the restart is gone: resuming from an older resourceVersion is 410
     hub.markCompacted(store.currentRevision);
   }
@@ -150,6 +157,7 @@ export async function startClusterSimulator(options: ClusterSimulatorOptions): P
   ], stepMs);
 
   const faults = new FaultRules();
+  const hangs = new HeldRequests();
   const log = new RequestLog();
   const token = `sim-${randomBytes(16).toString('hex')}`;
   const execBackend = options.exec ?? new GuestModelExecBackend(domains);
@@ -157,7 +165,7 @@ export async function startClusterSimulator(options: ClusterSimulatorOptions): P
   const execServer = new ExecServer(service, options.realGuest ? new RealGuestExecBackend(options.realGuest, execBackend) : execBackend);
   let httpServer: SimulatorHttpServer;
   const control = new SimulatorControl({
-    faults, log,
+    faults, hangs, effects, log,
     dropWatches: () => hub.dropAll(),
     makeUnreachable: (durationMs) => {
       hub.dropAll();
@@ -187,7 +195,9 @@ export async function startClusterSimulator(options: ClusterSimulatorOptions): P
   const actions = new KubeVirtActions(context);
   let address = '';
   httpServer = new SimulatorHttpServer({
-    token, control, faults, log, resources,
+    token, control, faults, hangs, effects, log, resources,
+    // on disk before the client hears of it: a client killed right after its write still finds it counted
+    onEffect: () => persistence?.saveNow(),
     actions: (request, path) => actions.handle(request, path),
     exec: (req, socket, head, path, url) => execServer.handleUpgrade(req, socket, head, path.namespace!, path.name!, url),
   }, () => address);
@@ -217,6 +227,7 @@ export async function startClusterSimulator(options: ClusterSimulatorOptions): P
     close: async () => {
       loop.stop();
       await realGuest?.stop();
+      hangs.releaseAll();
       hub.dropAll();
       execServer.close();
       persistence?.saveNow();

@@ -1,14 +1,17 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import type { Effect } from './control/effect-log.js';
 import type { Allocation } from './controllers/kube-ovn-ipam.js';
 import type { GuestDomain } from './exec/guest-domains.js';
 import type { StoreSnapshot } from './store/object-store.js';
 
-/** Everything the simulator keeps across a restart: the objects, the domains in the launchers, Kube-OVN's addresses. */
+/** Everything the simulator keeps across a restart: the objects, the domains in the launchers, Kube-OVN's addresses, the effect log. */
 export interface SimulatorState {
   version: 1;
   store: StoreSnapshot;
   domains: GuestDomain[];
   addresses: Allocation[];
+  /** The client writes carried out (absent in files from before the effect log). */
+  effects?: Effect[];
 }
 
 /** The state as one JSON file, written through a temporary file and a rename so a crash leaves the previous one whole. */

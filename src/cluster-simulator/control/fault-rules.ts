@@ -18,6 +18,17 @@ export interface FailRule extends RequestMatch {
   /** metav1.Status reason (default from the status: InternalError, ServiceUnavailable, Conflict ...). */
   reason?: string;
   message?: string;
+  /**
+   * 'before' (default): the request is refused and nothing happens. 'after': the request is carried
+   * out, then answered with the error (a misleading answer: the client cannot know it took effect);
+   * only requests that succeed use the rule up.
+   */
+  when?: 'before' | 'after';
+}
+
+/** The next `count` matching requests that succeed are carried out, then their connection is cut unanswered (a lost reply). */
+export interface DropRule extends RequestMatch {
+  count?: number;
 }
 
 export interface DelayRule extends RequestMatch {
@@ -43,7 +54,7 @@ const defaultReasons: Record<number, string> = {
 };
 export const defaultReason = (status: number): string => defaultReasons[status] ?? 'InternalError';
 
-const matches = (rule: RequestMatch, facts: RequestFacts) =>
+export const matches = (rule: RequestMatch, facts: RequestFacts) =>
   (rule.verb === '*' || rule.verb === facts.verb) && rule.resource === facts.resource &&
   (rule.name === undefined || rule.name === facts.name) && (rule.namespace === undefined || rule.namespace === facts.namespace);
 
@@ -51,6 +62,7 @@ const matches = (rule: RequestMatch, facts: RequestFacts) =>
 export class FaultRules {
   private failures: Array<Armed<FailRule>> = [];
   private delays: Array<Armed<DelayRule>> = [];
+  private drops: Array<Armed<DropRule>> = [];
 
   armFailure(rule: FailRule): void {
     this.failures.push({ rule, remaining: rule.count ?? 1 });
@@ -60,8 +72,17 @@ export class FaultRules {
     this.delays.push({ rule, remaining: rule.count ?? 1 });
   }
 
-  takeFailure(facts: RequestFacts): FailRule | undefined {
-    return this.take(this.failures, facts);
+  armDrop(rule: DropRule): void {
+    this.drops.push({ rule, remaining: rule.count ?? 1 });
+  }
+
+  /** A failure armed for `when` ('before' the request is carried out, or 'after' it succeeded). */
+  takeFailure(facts: RequestFacts, when: 'before' | 'after' = 'before'): FailRule | undefined {
+    return this.take(this.failures, facts, (rule) => (rule.when ?? 'before') === when);
+  }
+
+  takeDrop(facts: RequestFacts): DropRule | undefined {
+    return this.take(this.drops, facts);
   }
 
   takeDelay(facts: RequestFacts): DelayRule | undefined {
@@ -71,17 +92,16 @@ export class FaultRules {
   clear(): void {
     this.failures = [];
     this.delays = [];
+    this.drops = [];
   }
 
-  pending(): { failures: FailRule[]; delays: DelayRule[] } {
-    return {
-      failures: this.failures.map((a) => ({ ...a.rule, count: a.remaining })),
-      delays: this.delays.map((a) => ({ ...a.rule, count: a.remaining })),
-    };
+  pending(): { failures: FailRule[]; delays: DelayRule[]; drops: DropRule[] } {
+    const left = <T extends RequestMatch>(armed: Array<Armed<T>>) => armed.map((a) => ({ ...a.rule, count: a.remaining }));
+    return { failures: left(this.failures), delays: left(this.delays), drops: left(this.drops) };
   }
 
-  private take<T extends RequestMatch>(armed: Array<Armed<T>>, facts: RequestFacts): T | undefined {
-    const found = armed.find((a) => a.remaining > 0 && matches(a.rule, facts));
+  private take<T extends RequestMatch>(armed: Array<Armed<T>>, facts: RequestFacts, applies: (rule: T) => boolean = () => true): T | undefined {
+    const found = armed.find((a) => a.remaining > 0 && applies(a.rule) && matches(a.rule, facts));
     if (!found) return undefined;
     found.remaining--;
     if (found.remaining === 0) armed.splice(armed.indexOf(found), 1);

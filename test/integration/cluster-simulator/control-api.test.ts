@@ -79,6 +79,90 @@ describe('cluster simulator: control API', () => {
     expect((await control('nope', 'GET')).status).toBe(404);
   });
 
+  it('given a failure armed after the write, when the create comes, then the object exists, the client gets the error and the effect is logged once', async () => {
+    expect((await control('faults/fail', 'POST', { verb: 'create', resource: 'virtualmachines', status: 422, message: 'denied after the fact', when: 'after' })).status).toBe(200);
+    const refused = await fixture.api(vmPath, { method: 'POST', json: halted('a') });
+    expect(refused.status).toBe(422);
+    expect((await refused.json()).message).toBe('denied after the fact');
+    expect((await fixture.api(`${vmPath}/a`)).status).toBe(200);
+    // a second create is the API server's own 409: not an effect, and the used-up rule does not fire
+    expect((await fixture.api(vmPath, { method: 'POST', json: halted('a') })).status).toBe(409);
+    expect(fixture.simulator.control.effects({ resource: 'virtualmachines' })).toEqual([{ verb: 'create', resource: 'virtualmachines', namespace: ns, name: 'a', status: 201 }]);
+  });
+
+  it('given a failure armed after the write, when the write fails on its own, then the rule waits for one that succeeds', async () => {
+    fixture.simulator.control.failNext({ verb: 'delete', resource: 'virtualmachines', name: 'a', status: 500, when: 'after' });
+    expect((await fixture.api(`${vmPath}/a`, { method: 'DELETE' })).status).toBe(404);
+    await fixture.api(vmPath, { method: 'POST', json: halted('a') });
+    expect((await fixture.api(`${vmPath}/a`, { method: 'DELETE' })).status).toBe(500);
+    expect(fixture.simulator.control.effectCount({ verb: 'delete', resource: 'virtualmachines', name: 'a' })).toBe(1);
+    expect(fixture.simulator.control.pendingFaults().failures).toEqual([]);
+  });
+
+  it('given a dropped reply armed over HTTP, when the write comes, then it is carried out and the connection closes unanswered', async () => {
+    expect((await control('faults/drop', 'POST', { verb: 'create', resource: 'virtualmachines' })).status).toBe(200);
+    await expect(fixture.api(vmPath, { method: 'POST', json: halted('lost') })).rejects.toThrow();
+    expect((await fixture.api(`${vmPath}/lost`)).status).toBe(200);
+    const effects = (await (await control('effects?verb=create&resource=virtualmachines', 'GET')).json()).items;
+    expect(effects).toEqual([{ verb: 'create', resource: 'virtualmachines', namespace: ns, name: 'lost', status: 201 }]);
+  });
+
+  it('given a hang, when the request comes, then it is neither carried out nor answered until released, and then answered 504', async () => {
+    await fixture.api(vmPath, { method: 'POST', json: vmManifest('h', { runStrategy: 'Manual' }) });
+    const { id } = await (await control('faults/hang', 'POST', { verb: 'update', resource: 'virtualmachines/start', name: 'h' })).json();
+    let answered = false;
+    const start = fixture.api(`/apis/subresources.kubevirt.io/v1/namespaces/${ns}/virtualmachines/h/start`, { method: 'PUT', json: {} }).then((r) => ((answered = true), r));
+    await eventually(() => fixture.simulator.control.pendingFaults().hangs[0]?.held === 1, 5000, 'the start held');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(answered).toBe(false);
+    expect(fixture.simulator.control.effectCount({ resource: 'virtualmachines/start' })).toBe(0);
+    expect((await control(`faults/hang/${id}/release`, 'POST', {})).status).toBe(200);
+    const response = await start;
+    expect(response.status).toBe(504);
+    expect(await response.json()).toMatchObject({ reason: 'Timeout', code: 504 });
+    expect(fixture.simulator.control.effectCount({ resource: 'virtualmachines/start' })).toBe(0);
+    expect((await (await fixture.api(`${vmPath}/h`)).json()).status?.printableStatus).toBe('Stopped');
+    expect((await control(`faults/hang/${id}/release`, 'POST', {})).status).toBe(404);
+  });
+
+  it('given a hang released to proceed, when it is released, then the request is carried out and answered as usual', async () => {
+    const hang = fixture.simulator.control.hangNext({ verb: 'create', resource: 'virtualmachines' });
+    const created = fixture.api(vmPath, { method: 'POST', json: halted('late') });
+    await eventually(() => fixture.simulator.control.pendingFaults().hangs[0]?.held === 1, 5000, 'the create held');
+    expect((await fixture.api(`${vmPath}/late`)).status).toBe(404);
+    hang.release({ proceed: true });
+    expect((await created).status).toBe(201);
+    expect(fixture.simulator.control.effectCount({ verb: 'create', name: 'late' })).toBe(1);
+  });
+
+  it('given a hung request whose client gives up, when released to proceed, then it is never carried out', async () => {
+    const hang = fixture.simulator.control.hangNext({ verb: 'create', resource: 'virtualmachines' });
+    const abort = new AbortController();
+    const created = fixture.api(vmPath, { method: 'POST', json: halted('gone'), signal: abort.signal });
+    await eventually(() => fixture.simulator.control.pendingFaults().hangs[0]?.held === 1, 5000, 'the create held');
+    abort.abort();
+    await expect(created).rejects.toThrow();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    hang.release({ proceed: true });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await fixture.api(`${vmPath}/gone`)).status).toBe(404);
+    expect(fixture.simulator.control.effectCount({ name: 'gone' })).toBe(0);
+  });
+
+  it('given reads, dry runs and refused writes, then only carried-out writes are effects; actions and patches name their object', async () => {
+    await fixture.api(vmPath, { method: 'POST', json: halted('e') });
+    await fixture.api(`${vmPath}?dryRun=All`, { method: 'POST', json: halted('dry') });
+    await fixture.api(vmPath);
+    await fixture.api(`${vmPath}/e`, { method: 'PATCH', headers: { 'Content-Type': 'application/merge-patch+json' }, body: '{"spec":{"runStrategy":"Manual"}}' });
+    await fixture.api(`/apis/subresources.kubevirt.io/v1/namespaces/${ns}/virtualmachines/e/start`, { method: 'PUT', json: {} });
+    await fixture.api(`/apis/subresources.kubevirt.io/v1/namespaces/${ns}/virtualmachines/e/start`, { method: 'PUT', json: {} }); // 409: already running
+    expect(fixture.simulator.control.effects().map((e) => `${e.verb} ${e.resource} ${e.name}`)).toEqual([
+      `create namespaces ${ns}`, 'create virtualmachines e', 'patch virtualmachines e', 'update virtualmachines/start e',
+    ]);
+    expect((await control('effects', 'DELETE')).status).toBe(200);
+    expect(fixture.simulator.control.effects()).toEqual([]);
+  });
+
   it('given a failure armed over HTTP for migrations, when migrating, then the migration fails', async () => {
     await fixture.api(vmPath, { method: 'POST', json: vmManifest('web-01') });
     await eventually(async () => (await (await fixture.api(`${vmPath}/web-01`)).json()).status?.printableStatus === 'Running', 10000, 'Running');
@@ -113,6 +197,7 @@ describe('cluster simulator: persistence', () => {
       try {
         const after = await (await call2(`${vmPath}/web-01`)).json();
         expect(after.metadata.uid).toBe(before.metadata.uid);
+        expect(second.control.effectCount({ verb: 'create', resource: 'virtualmachines', name: 'web-01' })).toBe(1);
         expect(Number(after.metadata.resourceVersion)).toBeGreaterThanOrEqual(Number(before.metadata.resourceVersion));
         expect(after.status.printableStatus).toBe('Running');
         const relisted = await (await call2(vmPath)).json();
