@@ -1,35 +1,54 @@
-import type { SimulatedCluster } from '../../../src/adapters/kubernetes/simulated-cluster.js';
-import { TransientAdapterError, PermanentAdapterError } from '../../../src/adapters/adapter-errors.js';
-import { CLUSTER } from '../../../src/app/tokens.js';
-import { PowerState } from '../../../src/domain/virtual-machine/nova-states.js';
-import { listInstanceActions, getInstanceAction } from '../../../src/projections/instance-actions/instance-actions.queries.js';
-import { queryAuditLog } from '../../../src/projections/audit/audit-log.queries.js';
-import { READ_MODEL_DB } from '../../../src/app/tokens.js';
 import { CommandBus } from '@nestjs/cqrs';
+import type { ClusterPort } from '../../../src/adapters/kubernetes/cluster.port.js';
+import type { Infrastructure } from '../../../src/app/infrastructure.js';
+import { CLUSTER, INFRASTRUCTURE, READ_MODEL_DB } from '../../../src/app/tokens.js';
+import type { Effect, SimulatorControl } from '../../../src/cluster-simulator/cluster-simulator.js';
 import { DEFAULT_FLAVORS } from '../../../src/domain/flavor/default-flavors.js';
+import { PowerState } from '../../../src/domain/virtual-machine/nova-states.js';
 import { ExecuteFlavorCommand } from '../../../src/handlers/flavor/execute-flavor-command.command.js';
 import { SYSTEM_ACTOR } from '../../../src/handlers/shared/command-metadata.js';
+import { queryAuditLog } from '../../../src/projections/audit/audit-log.queries.js';
+import { getInstanceAction, listInstanceActions } from '../../../src/projections/instance-actions/instance-actions.queries.js';
+import { waitFor } from '../../support/redis.js';
 import { ServerDriver } from '../../support/server-driver.js';
 import { startTestApp, type TestApp } from '../../support/test-app.js';
-import { waitFor } from '../../support/redis.js';
 
-describe('VM lifecycle sagas end to end on the simulation', () => {
+/**
+ * The lifecycle sagas' faults and side-effect counts on the embedded default: the KubeVirt adapter
+ * over HTTP against the cluster simulator, whose control API injects the faults at the API server
+ * (refuse, answer an error after the write, drop the reply, hang) and logs every client write it
+ * carried out, so "created exactly once" is counted where it happens. The happy paths on the same
+ * backend, with hot resize and the watch, are cluster-simulator-backend.saga.test.ts.
+ */
+describe('VM lifecycle sagas: faults and side effects at the cluster simulator', () => {
   let t: TestApp;
   let servers: ServerDriver;
-  let cluster: SimulatedCluster;
+  let cluster: ClusterPort;
+  let control: SimulatorControl;
+
+  /** Client writes the API server carried out on the VM's VirtualMachine (resource: 'virtualmachines', or an action such as 'virtualmachines/stop'). */
+  const effects = (vmId: string, verb: Effect['verb'], resource = 'virtualmachines') => control.effectCount({ verb, resource, name: `vm-${vmId}` });
 
   beforeAll(async () => {
-    // The in-process simulation's port-level faults and effect counts; the same sagas on the cluster
-    // simulator (the default) are cluster-simulator-backend.saga.test.ts.
-    t = await startTestApp({ CLUSTER_BACKEND: 'in-process', JOB_BACKOFF_BASE_MS: '10', JOB_BACKOFF_CAP_MS: '50', STEP_CONVERGENCE_TIMEOUT_MS: '2000', SIM_PERSIST: 'false', TASK_DEADLINE_SECONDS: '3' });
+    t = await startTestApp({
+      CLUSTER_BACKEND: 'simulator',
+      SIM_PERSIST: 'false',
+      SIM_STEP_MS: '10',
+      JOB_BACKOFF_BASE_MS: '10',
+      JOB_BACKOFF_CAP_MS: '50',
+      STEP_CONVERGENCE_TIMEOUT_MS: '2000',
+      POWER_SYNC_INTERVAL_SECONDS: '600',
+      TASK_DEADLINE_SECONDS: '3',
+    });
     servers = new ServerDriver(t);
     cluster = t.app.get(CLUSTER);
+    control = t.app.get<Infrastructure>(INFRASTRUCTURE).simulator!.control;
   });
   afterAll(async () => {
     await t?.close();
   });
 
-  it('given a create, when the saga runs, then the server goes BUILD to ACTIVE on a host and the action has its steps', async () => {
+  it('given a create, when the saga runs, then the server goes BUILD to ACTIVE on a host, the VM is created once and the action has its steps', async () => {
     const { vmId } = await servers.create('web-1');
     const building = await servers.server(vmId);
     expect(building?.status ?? 'BUILD').toBe('BUILD');
@@ -37,7 +56,7 @@ describe('VM lifecycle sagas end to end on the simulation', () => {
     const active = await servers.settles(vmId, 'ACTIVE');
     expect(active.powerState).toBe(PowerState.RUNNING);
     expect(active.host).toMatch(/^node-/);
-    expect(cluster.effects.count('createVm', vmId)).toBe(1);
+    expect(effects(vmId, 'create')).toBe(1);
 
     const db = t.app.get(READ_MODEL_DB);
     const [action] = await listInstanceActions(db, vmId);
@@ -50,7 +69,7 @@ describe('VM lifecycle sagas end to end on the simulation', () => {
     ]);
   });
 
-  it('given an active server, when stopped, started, soft and hard rebooted, paused and unpaused, then each settles as Nova shows it', async () => {
+  it('given an active server, when stopped, started, soft and hard rebooted, paused and unpaused, then each settles and each action reached the cluster once', async () => {
     const { vmId } = await servers.create('web-2');
     await servers.settles(vmId, 'ACTIVE');
 
@@ -62,41 +81,48 @@ describe('VM lifecycle sagas end to end on the simulation', () => {
     await servers.settles(vmId, 'ACTIVE');
     await servers.reboot(vmId, 'HARD');
     await servers.settles(vmId, 'ACTIVE');
-    expect(cluster.effects.count('restartVm', vmId)).toBe(2);
     await servers.act('PauseVM', vmId);
     expect((await servers.settles(vmId, 'PAUSED')).powerState).toBe(PowerState.PAUSED);
     await servers.act('UnpauseVM', vmId);
     await servers.settles(vmId, 'ACTIVE');
 
+    expect(effects(vmId, 'update', 'virtualmachines/stop')).toBe(1);
+    expect(effects(vmId, 'update', 'virtualmachines/start')).toBe(1);
+    expect(effects(vmId, 'update', 'virtualmachines/restart')).toBe(2);
+    expect(effects(vmId, 'update', 'virtualmachineinstances/pause')).toBe(1);
+    expect(effects(vmId, 'update', 'virtualmachineinstances/unpause')).toBe(1);
     const actions = await listInstanceActions(t.app.get(READ_MODEL_DB), vmId);
     expect(actions.map((a) => a.action).reverse()).toEqual(['create', 'stop', 'start', 'reboot', 'reboot', 'pause', 'unpause']);
     expect(actions.every((a) => a.finishTime !== null)).toBe(true);
   });
 
-  it('given an active server, when deleted, then it is DELETED and gone from the cluster', async () => {
-    const { vmId } = await servers.create('web-3');
-    const { ref } = (await waitFor(async () => (await cluster.listVms()).find((v) => v.vmId === vmId), 5000, 'vm object'))!;
-    await servers.settles(vmId, 'ACTIVE');
-    await servers.act('DeleteVM', vmId);
-    await servers.settles(vmId, 'DELETED');
-    expect(await cluster.getVm(ref)).toBeNull();
-  });
-
-  it('given a create step that fails transiently twice, when the saga runs, then it is retried and succeeds', async () => {
-    cluster.faults.failNext('ensureVm', 2, new TransientAdapterError('Unavailable', 'the API server is restarting'));
+  it('given a create refused twice by the API server (503), when the saga runs, then it is retried and the VM is created once', async () => {
+    control.failNext({ verb: 'create', resource: 'virtualmachines', count: 2, status: 503, message: 'the API server is restarting' });
     const { vmId } = await servers.create('retry-1');
     await servers.settles(vmId, 'ACTIVE');
-    expect(cluster.effects.count('createVm', vmId)).toBe(1);
+    expect(effects(vmId, 'create')).toBe(1);
+    expect(control.pendingFaults().failures).toEqual([]);
   });
 
-  it('given a create whose VM object is made but answered with a permanent error, when the saga runs, then the object is removed again and the server is ERROR with a fault', async () => {
-    // failAfterNext: the effect happens, the caller sees an error (a lost or misleading response).
-    cluster.faults.failAfterNext('ensureVm', 1, new PermanentAdapterError('Invalid', 'admission webhook denied the request'));
+  it('given the reply to the create is lost (the object is made, the connection cut), when the saga retries, then it finds its VM and creates nothing twice', async () => {
+    control.dropReplyNext({ verb: 'create', resource: 'virtualmachines' });
+    const { vmId } = await servers.create('lost-1');
+    await servers.settles(vmId, 'ACTIVE');
+    expect(effects(vmId, 'create')).toBe(1);
+    expect(control.pendingFaults().drops).toEqual([]);
+    expect((await cluster.listVms()).filter((v) => v.vmId === vmId)).toHaveLength(1);
+  });
+
+  it('given a create whose VM object is made but answered 422, when the saga runs, then the object is removed again and the server is ERROR with the server\'s message', async () => {
+    // when: 'after': the effect happens, the caller sees a permanent error (a misleading response).
+    control.failNext({ verb: 'create', resource: 'virtualmachines', status: 422, message: 'admission webhook denied the request', when: 'after' });
     const { vmId } = await servers.create('doomed-1');
     const failed = await servers.settles(vmId, 'ERROR');
-    expect(failed.fault).toMatchObject({ code: 500, message: 'admission webhook denied the request' });
-    expect(cluster.effects.count('createVm', vmId)).toBe(1);
-    expect(cluster.effects.count('deleteVm', vmId)).toBe(1);
+    const [created] = control.effects({ verb: 'create', resource: 'virtualmachines', name: `vm-${vmId}` });
+    expect(created).toBeDefined();
+    expect(failed.fault).toMatchObject({ code: 500, message: `ensure VirtualMachine ${created!.namespace}/vm-${vmId}: admission webhook denied the request` });
+    expect(effects(vmId, 'create')).toBe(1);
+    expect(effects(vmId, 'delete')).toBe(1);
     const db = t.app.get(READ_MODEL_DB);
     const [action] = await listInstanceActions(db, vmId);
     expect(action!.message).toBe('Error');
@@ -105,7 +131,7 @@ describe('VM lifecycle sagas end to end on the simulation', () => {
       ['create-vm-object', 'Error'],
       ['delete-vm-object', 'Success'],
     ]);
-    expect((await cluster.listVms()).some((v) => v.vmId === vmId)).toBe(false);
+    await waitFor(async () => ((await cluster.listVms()).some((v) => v.vmId === vmId) ? undefined : true), 5000, 'the VM object gone');
   });
 
   it('given no node with room, when created, then the build fails with NoValidHost and nothing is left in the cluster', async () => {
@@ -118,24 +144,26 @@ describe('VM lifecycle sagas end to end on the simulation', () => {
     expect((await cluster.listVms()).some((v) => v.vmId === vmId)).toBe(false);
   });
 
-  it('given a stop that hangs, when the deadline passes, then the stop fails with a timeout and the server is ACTIVE again', async () => {
+  it('given a stop that hangs at the API server, when the deadline passes, then the stop fails with a timeout, the server is ACTIVE again and the stop never happened', async () => {
     const { vmId } = await servers.create('hang-1');
     await servers.settles(vmId, 'ACTIVE');
-    const hang = cluster.faults.hang('stopVm', { count: 1 });
+    const hang = control.hangNext({ verb: 'update', resource: 'virtualmachines/stop', name: `vm-${vmId}` });
     await servers.act('StopVM', vmId);
     await waitFor(async () => (await servers.server(vmId))?.taskState === 'powering-off', 5000, 'powering-off');
+    await waitFor(async () => (control.pendingFaults().hangs.find((h) => h.id === hang.id)?.held === 1 ? true : undefined), 5000, 'the stop held');
     await servers.settles(vmId, 'ACTIVE', 20_000);
-    hang.release(new TransientAdapterError('Timeout', 'the API server did not answer'));
+    hang.release();
     const [stop] = await listInstanceActions(t.app.get(READ_MODEL_DB), vmId);
     expect(stop).toMatchObject({ action: 'stop', message: 'Error' });
-    expect(cluster.effects.count('stopVm', vmId)).toBe(0);
+    expect(effects(vmId, 'update', 'virtualmachines/stop')).toBe(0);
+    expect((await cluster.listVms()).find((v) => v.vmId === vmId)).toMatchObject({ runStrategy: 'Always', printableStatus: 'Running' });
   });
 
-  it('given an active server, when the VM is stopped outside our control, then the power-state sync records it SHUTOFF', async () => {
+  it('given an active server, when the VM is stopped outside our control (virtctl stop), then the power-state sync records it SHUTOFF', async () => {
     const { vmId } = await servers.create('outside-1');
     await servers.settles(vmId, 'ACTIVE');
     const vm = (await cluster.listVms()).find((v) => v.vmId === vmId)!;
-    cluster.simulateStopOutside(vm.ref);
+    await cluster.stopVm(vm.ref);
     const stopped = await servers.settles(vmId, 'SHUTOFF');
     expect(stopped.powerState).toBe(PowerState.SHUTDOWN);
     const audit = await queryAuditLog(t.app.get(READ_MODEL_DB), { serverId: vmId, action: 'power-state-sync' });
