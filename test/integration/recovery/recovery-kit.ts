@@ -19,6 +19,7 @@ import { CreateServerCommand } from '../../../src/handlers/virtual-machine/creat
 import { CreateServerHandler } from '../../../src/handlers/virtual-machine/create-server.handler.js';
 import { getServer } from '../../../src/projections/servers/servers.queries.js';
 import type { ServerView } from '../../../src/projections/servers/server-view.js';
+import type { Effect } from '../../../src/cluster-simulator/cluster-simulator.js';
 import type { ServiceHarness } from '../../support/service-process.js';
 
 export const ACTOR = { userId: 'user-a', projectId: 'project-a', roles: ['member'] };
@@ -26,7 +27,7 @@ export const ACTOR = { userId: 'user-a', projectId: 'project-a', roles: ['member
 /**
  * The test's side of a service running in another process: it writes commands straight into the
  * service's SQLite event store (the service's subscriptions poll the file and pick them up) and reads
- * back the VM streams, the servers read model and the simulated cluster's state file.
+ * back the VM streams, the servers read model and the cluster simulator's state file.
  */
 export class ServiceClient {
   private constructor(
@@ -101,24 +102,42 @@ export class ServiceClient {
     return getServer(this.readModels, vmId);
   }
 
-  /** The simulated cluster's saved state (DATA_DIR/simulation/cluster.json). */
-  cluster(): ClusterFile {
-    const path = join(this.harness.dataDir, 'simulation', 'cluster.json');
-    if (!existsSync(path)) return { vms: [], effects: {} };
-    return JSON.parse(readFileSync(path, 'utf8')) as ClusterFile;
+  /** The cluster simulator's saved state (DATA_DIR/simulation/cluster-simulator.json): the objects and the effect log. */
+  cluster(): SimulatorFile {
+    return readSimulatorFile(this.harness.dataDir);
   }
 
-  /** How often an effect ('createVm', 'stopVm', ...) happened to a VM in the cluster simulation. */
-  effects(operation: string, vmId: string): number {
-    return this.cluster().effects[`${operation}:${vmId}`] ?? 0;
+  /**
+   * How often an effect ('createVm', 'stopVm') happened to a VM: the client writes the cluster
+   * simulator carried out on its VirtualMachine, from the effect log in its state file (written
+   * before the service heard the answer, so a service killed right after the write finds it counted).
+   */
+  effects(operation: keyof typeof EFFECTS, vmId: string): number {
+    const { verb, resource } = EFFECTS[operation];
+    return (this.cluster().effects ?? []).filter((e) => e.verb === verb && e.resource === resource && e.name === `vm-${vmId}`).length;
   }
 
   /** The uids of the VirtualMachine objects the cluster holds for a VM. */
   clusterUids(vmId: string): string[] {
-    return this.cluster()
-      .vms.filter((vm) => vm.spec.vmId === vmId)
-      .map((vm) => vm.uid);
+    return simulatorVmUids(this.harness.dataDir, vmId);
   }
+}
+
+/** The port operations the recovery tests count, as the client writes the KubeVirt adapter makes for them. */
+const EFFECTS = {
+  createVm: { verb: 'create', resource: 'virtualmachines' },
+  stopVm: { verb: 'update', resource: 'virtualmachines/stop' },
+} as const;
+
+export interface SimulatorFile {
+  store: { objects: Array<{ resource: string; object: { metadata: { uid: string; labels?: Record<string, string> } } }> };
+  effects?: Effect[];
+}
+
+function readSimulatorFile(dataDir: string): SimulatorFile {
+  const path = join(dataDir, 'simulation', 'cluster-simulator.json');
+  if (!existsSync(path)) return { store: { objects: [] }, effects: [] };
+  return JSON.parse(readFileSync(path, 'utf8')) as SimulatorFile;
 }
 
 /**
@@ -127,17 +146,9 @@ export class ServiceClient {
  * re-read), so one uid and no compensation in the stream mean the side effect happened once.
  */
 export function simulatorVmUids(dataDir: string, vmId: string): string[] {
-  const path = join(dataDir, 'simulation', 'cluster-simulator.json');
-  if (!existsSync(path)) return [];
-  const state = JSON.parse(readFileSync(path, 'utf8')) as { store: { objects: Array<{ resource: string; object: { metadata: { uid: string; labels?: Record<string, string> } } }> } };
-  return state.store.objects
+  return readSimulatorFile(dataDir).store.objects
     .filter(({ resource, object }) => resource === 'kubevirt.io/virtualmachines' && object.metadata.labels?.['virtplane.io/vm-id'] === vmId)
     .map(({ object }) => object.metadata.uid);
-}
-
-export interface ClusterFile {
-  vms: Array<{ spec: { vmId: string }; uid: string; runStrategy: string; vmi: { phase: string } | null }>;
-  effects: Record<string, number>;
 }
 
 /** What a test checks of a VM stream after recovery: contiguous revisions, unique ids, every step recorded once. */

@@ -47,8 +47,8 @@ const stalledScenariosRestarted = new Latch(3);
   /** A fresh installation (data dir, queue prefix) and the test's client on its stores, once it has started. */
   async function installation(firstRunEnv: Record<string, string>, label: string) {
     const phases = new Phases();
-    // The in-process simulation: its state file counts each side effect (client.effects), which the cluster simulator's does not.
-    const harness = new ServiceHarness({ build: await build(), redisUrl: TEST_REDIS_URL, env: { CLUSTER_BACKEND: 'in-process' } });
+    // The embedded cluster simulator keeps its objects and its effect log (client.effects) in DATA_DIR across the kill.
+    const harness = new ServiceHarness({ build: await build(), redisUrl: TEST_REDIS_URL, env: { CLUSTER_BACKEND: 'simulator', SIM_PERSIST: 'true', SIM_STEP_MS: '10' } });
     harnesses.push(harness);
     const first = await harness.start(firstRunEnv, `${label}: first run`);
     phases.mark('ready');
@@ -60,7 +60,7 @@ const stalledScenariosRestarted = new Latch(3);
   interface Expected {
     vmState: 'active' | 'stopped';
     status: 'ACTIVE' | 'SHUTOFF';
-    effect: 'createVm' | 'stopVm';
+    effect: Parameters<ServiceClient['effects']>[0];
     terminal: 'VMBuilt' | 'VMStopped';
   }
   const ACTIVE: Expected = { vmState: 'active', status: 'ACTIVE', effect: 'createVm', terminal: 'VMBuilt' };
@@ -70,7 +70,7 @@ const stalledScenariosRestarted = new Latch(3);
   async function expectRecovered(harness: ServiceHarness, client: ServiceClient, vmId: string, expected: Expected, timeoutMs: number): Promise<number> {
     const started = Date.now();
     const context = async () =>
-      `stream: ${streamSummary(await client.vmStream(vmId)).join(', ')}\ncluster effects: ${JSON.stringify(client.cluster().effects)}\n${harness.diagnostics()}`;
+      `stream: ${streamSummary(await client.vmStream(vmId)).join(', ')}\ncluster effects: ${JSON.stringify(client.cluster().effects?.filter((e) => e.name === `vm-${vmId}`))}\n${harness.diagnostics()}`;
     await until(
       `VM ${vmId} to settle ${expected.vmState}`,
       async () => {
