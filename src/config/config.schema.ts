@@ -51,6 +51,22 @@ export const configSchema = z
     /** How long one step attempt waits for the cluster to converge before it retries. */
     STEP_CONVERGENCE_TIMEOUT_MS: z.coerce.number().int().min(1).default(30_000),
     STEP_POLL_INTERVAL_MS: z.coerce.number().int().min(1).default(50),
+    /**
+     * How a running VM gets more (or fewer) vCPUs and memory: 'in-place' resizes the launcher pod
+     * (pods/resize) and hot-adds through libvirt; 'live-update' patches the VM template and lets
+     * KubeVirt migrate to a bigger pod. A VM that cannot migrate always uses in-place.
+     */
+    HOT_RESIZE_STRATEGY: z.enum(['in-place', 'live-update']).default('in-place'),
+    /**
+     * Memory the launcher pod's compute container needs beyond the guest's (virt-launcher, its
+     * monitor, virtlogd, virtqemud, QEMU, one IOThread and video: KubeVirt's fixed overhead).
+     * Unset: 256 on a real cluster, 0 on the simulator (whose launcher pods ask for the guest's memory alone).
+     */
+    LAUNCHER_MEMORY_OVERHEAD_MIB: z.coerce.number().int().min(0).optional(),
+    /** Per-step deadlines of the live changes: a wait past them fails "deadline exceeded" and is compensated. */
+    POD_RESIZE_DEADLINE_SECONDS: z.coerce.number().min(0.01).default(120),
+    GUEST_RESIZE_DEADLINE_SECONDS: z.coerce.number().min(0.01).default(120),
+    MIGRATION_DEADLINE_SECONDS: z.coerce.number().min(0.01).default(540),
     /** How often pending work is re-derived from the events (covers jobs Redis lost). */
     RECONCILE_INTERVAL_SECONDS: z.coerce.number().min(0.1).default(60),
     /** How often every VM is compared with the cluster (Nova's power-state sync). */

@@ -12,6 +12,7 @@ import type {
   VmSpec,
 } from '../../src/adapters/kubernetes/cluster.port.js';
 import type { VmSizeClusterPort, VmTemplateSize } from '../../src/adapters/kubernetes/vm-size-cluster.port.js';
+import type { LiveUpdateClusterPort, LiveUpdateObservation } from '../../src/adapters/kubernetes/live-update-cluster.port.js';
 import type { SimulatedHypervisor } from '../../src/adapters/libvirt/simulated-hypervisor.js';
 
 interface FakeVm {
@@ -22,6 +23,12 @@ interface FakeVm {
   template: VmTemplateSize;
   pod: { desired: { vcpus: number; memoryMiB: number }; applied: { vcpus: number; memoryMiB: number } } | null;
   vmiUid: number;
+  /** What the VMI runs with as KubeVirt reports it (changed only by a live update's migration). */
+  vmiSize: { vcpus: number; memoryMiB: number };
+  /** KubeVirt's live update in progress: the hot-plug waits for this migration. */
+  liveUpdate: { migration: string } | null;
+  restartRequired: string | null;
+  notMigratable: string | null;
 }
 
 interface FakeMigration {
@@ -42,7 +49,7 @@ interface FakeMigration {
  * migrations that progress a step per look, can fail or be aborted, and that move the guest's
  * domain in the hypervisor simulation as virt-launcher would. Only what those steps call.
  */
-export class FakeLiveCluster implements VmSizeClusterPort {
+export class FakeLiveCluster implements VmSizeClusterPort, LiveUpdateClusterPort {
   readonly vms = new Map<string, FakeVm>();
   readonly migrations = new Map<string, FakeMigration>();
   readonly nodes = new Map<string, { cpu: number; memoryMiB: number }>();
@@ -52,6 +59,8 @@ export class FakeLiveCluster implements VmSizeClusterPort {
   /** The next migration fails mid-way with this reason. */
   failNextMigration: string | undefined;
   migrationSteps = 3;
+  /** How long each look at a migration takes to answer (a slow migration in wall-clock time). */
+  migrationLookMs = 0;
 
   constructor(private readonly hypervisor: SimulatedHypervisor) {}
 
@@ -62,7 +71,10 @@ export class FakeLiveCluster implements VmSizeClusterPort {
   /** A running VM as the create saga leaves it, with its domain on the node. */
   addRunningVm(ref: VmRef, vmId: string, node: string, size: VmTemplateSize): void {
     const pod = { vcpus: size.vcpus, memoryMiB: size.memoryMiB };
-    this.vms.set(key(ref), { ref, vmId, running: true, node, template: { ...size }, pod: { desired: { ...pod }, applied: { ...pod } }, vmiUid: 1 });
+    this.vms.set(key(ref), {
+      ref, vmId, running: true, node, template: { ...size }, pod: { desired: { ...pod }, applied: { ...pod } }, vmiUid: 1,
+      vmiSize: { ...pod }, liveUpdate: null, restartRequired: null, notMigratable: null,
+    });
     this.hypervisor.defineDomain({
       ref: { vmId, node },
       vcpus: { current: size.vcpus, max: size.maxVcpus },
@@ -79,6 +91,48 @@ export class FakeLiveCluster implements VmSizeClusterPort {
   async setVmSize(ref: VmRef, size: VmTemplateSize): Promise<void> {
     this.calls.push(`setVmSize ${size.vcpus}/${size.memoryMiB}`);
     this.vm(ref).template = { ...size };
+  }
+
+  /**
+   * KubeVirt under LiveUpdate: a template size above what the VMI runs with (within its maxima)
+   * starts a workload-update migration that hot-plugs at the switch-over; beyond the maxima, or less
+   * than it runs with, RestartRequired. Going back to what it runs with while the migration is
+   * still pending ends the change (the undo's case, after it deleted the migration).
+   */
+  async updateVmTemplateSize(ref: VmRef, size: { vcpus: number; memoryMiB: number }): Promise<void> {
+    this.calls.push(`updateVmTemplateSize ${size.vcpus}/${size.memoryMiB}`);
+    const vm = this.vm(ref);
+    vm.template = { ...vm.template, vcpus: size.vcpus, memoryMiB: size.memoryMiB };
+    if (!vm.running) return;
+    const grows = size.vcpus > vm.vmiSize.vcpus || size.memoryMiB > vm.vmiSize.memoryMiB;
+    if (size.vcpus === vm.vmiSize.vcpus && size.memoryMiB === vm.vmiSize.memoryMiB) {
+      vm.liveUpdate = null;
+      return;
+    }
+    if (size.vcpus > vm.template.maxVcpus) vm.restartRequired = "CPU sockets updated in template spec to a value higher than what's available";
+    else if (size.vcpus < vm.vmiSize.vcpus) vm.restartRequired = 'Reduction of CPU socket count requires a restart';
+    else if (grows && !vm.liveUpdate) {
+      const name = `kubevirt-workload-update-${this.migrations.size + 1}`;
+      await this.startMigration(ref, { name });
+      vm.liveUpdate = { migration: name };
+    }
+  }
+
+  async getLiveUpdate(ref: VmRef): Promise<LiveUpdateObservation | null> {
+    const vm = this.vm(ref);
+    if (!vm.running) return null;
+    const m = vm.liveUpdate ? this.migrations.get(key({ namespace: ref.namespace, name: vm.liveUpdate.migration })) : undefined;
+    if (m) await this.advance(m);
+    const pending = vm.liveUpdate !== null;
+    return {
+      restartRequired: vm.restartRequired,
+      pending: { vcpus: pending && vm.template.vcpus !== vm.vmiSize.vcpus, memory: pending && vm.template.memoryMiB !== vm.vmiSize.memoryMiB },
+      memoryFailed: null,
+      notMigratable: vm.notMigratable,
+      running: { ...vm.vmiSize },
+      node: vm.node,
+      migration: m ? this.observeMigration(m) : null,
+    };
   }
 
   async resizeLauncherPod(ref: VmRef, resources: { vcpus: number; memoryMiB: number }): Promise<PodResizeObservation> {
@@ -145,6 +199,7 @@ export class FakeLiveCluster implements VmSizeClusterPort {
   /** virt-controller and the two virt-handlers: one phase per look, the domain moves at the switch-over. */
   private async advance(m: FakeMigration): Promise<void> {
     if (m.phase === 'Succeeded' || m.phase === 'Failed') return;
+    if (this.migrationLookMs > 0) await new Promise((resolve) => setTimeout(resolve, this.migrationLookMs));
     m.callsLeft -= 1;
     m.phase = 'Running';
     m.progress = Math.min(99, m.progress + 40);
@@ -161,6 +216,15 @@ export class FakeLiveCluster implements VmSizeClusterPort {
     vm.node = m.targetNode;
     m.phase = 'Succeeded';
     m.progress = 100;
+    // virt-handler on the target hot-plugs a live update's change after the switch-over.
+    if (vm.liveUpdate?.migration === m.ref.name) {
+      vm.vmiSize = { vcpus: vm.template.vcpus, memoryMiB: vm.template.memoryMiB };
+      vm.pod = { desired: { ...vm.vmiSize }, applied: { ...vm.vmiSize } };
+      const target = { vmId: vm.vmId, node: vm.node };
+      await this.hypervisor.setVcpus(target, vm.vmiSize.vcpus, 'live');
+      await this.hypervisor.setMemory(target, vm.vmiSize.memoryMiB, 'live');
+      vm.liveUpdate = null;
+    }
   }
 
   private observeMigration(m: FakeMigration): MigrationObservation {
@@ -227,6 +291,9 @@ export class FakeLiveCluster implements VmSizeClusterPort {
     if (size.memoryMiB > node.memoryMiB) throw new PermanentAdapterError('NoValidHost', 'No valid host was found. There are not enough hosts available.');
     vm.running = true;
     vm.vmiUid += 1;
+    vm.vmiSize = { vcpus: size.vcpus, memoryMiB: size.memoryMiB };
+    vm.liveUpdate = null;
+    vm.restartRequired = null;
     vm.pod = { desired: { vcpus: size.vcpus, memoryMiB: size.memoryMiB }, applied: { vcpus: size.vcpus, memoryMiB: size.memoryMiB } };
     this.hypervisor.defineDomain({ ref: { vmId: vm.vmId, node: vm.node }, vcpus: { current: size.vcpus, max: size.maxVcpus }, memoryMiB: { current: size.memoryMiB, max: size.maxMemoryMiB } });
   }

@@ -7,6 +7,7 @@ import type { ClusterPort } from '../../adapters/kubernetes/cluster.port.js';
 import type { SqlExecutor } from '../../adapters/sql/sql-database.js';
 import type { FlavorSnapshot } from '../../domain/flavor/flavor-snapshot.js';
 import type { VirtualMachineCommand } from '../../domain/virtual-machine/virtual-machine.commands.js';
+import type { HotResizeStrategy } from '../../domain/virtual-machine/virtual-machine.events.js';
 import { getFlavor } from '../../projections/flavors/flavors.queries.js';
 import type { ServerView } from '../../projections/servers/server-view.js';
 import { isAtLeast, type Microversion } from './microversion.js';
@@ -38,7 +39,7 @@ export async function planLiveChangeAction(
   value: unknown,
   server: ServerView,
   version: Microversion,
-  deps: { db: SqlExecutor; cluster: ClusterPort },
+  deps: { db: SqlExecutor; cluster: ClusterPort; hotResizeStrategy?: HotResizeStrategy },
 ): Promise<ActionPlan> {
   const vmId = server.id;
   switch (action) {
@@ -46,7 +47,17 @@ export async function planLiveChangeAction(
       const body = parseBody(hotResizeActionSchema, value);
       await assertGrowthWithinQuota(deps.db, server, { vcpus: body.vcpus ?? server.flavor.vcpus, ramMb: body.ram ?? server.flavor.ramMb });
       return {
-        command: { type: 'HotResizeVM', data: { vmId, taskId: uuidv7(), ...(body.vcpus !== undefined ? { vcpus: body.vcpus } : {}), ...(body.ram !== undefined ? { ramMb: body.ram } : {}) } },
+        command: {
+          type: 'HotResizeVM',
+          data: {
+            vmId,
+            taskId: uuidv7(),
+            ...(body.vcpus !== undefined ? { vcpus: body.vcpus } : {}),
+            ...(body.ram !== undefined ? { ramMb: body.ram } : {}),
+            // The cluster's strategy; the domain keeps a VM that cannot migrate in place.
+            strategy: deps.hotResizeStrategy ?? 'in-place',
+          },
+        },
         policy: 'os_compute_api:servers:hot_resize',
         adminOnly: false,
         status: 202,

@@ -1,7 +1,8 @@
 import { BadRequestException, Body, Controller, HttpCode, HttpException, Inject, Param, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { ClusterPort } from '../../adapters/kubernetes/cluster.port.js';
-import { CLUSTER } from '../../app/tokens.js';
+import { APP_CONFIG, CLUSTER } from '../../app/tokens.js';
+import type { AppConfig } from '../../config/config.schema.js';
 import { requireAdmin } from '../auth/policy.js';
 import { LIVE_CHANGE_ACTIONS, planLiveChangeAction } from './live-change-actions.js';
 import { NoReplyBody } from '../idempotency/no-reply-body.decorator.js';
@@ -51,6 +52,7 @@ export class ServerActionsController {
   constructor(
     private readonly compute: ComputeWrites,
     @Inject(CLUSTER) private readonly cluster: ClusterPort,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Post(':id/action')
@@ -71,7 +73,7 @@ export class ServerActionsController {
     const value = (body as Record<string, unknown>)[action];
     if (LIVE_CHANGE_ACTIONS.has(action)) {
       const server = await this.compute.visibleServer(ctx, id);
-      const plan = await planLiveChangeAction(ctx, action, value, server, version, { db: this.compute.db, cluster: this.cluster });
+      const plan = await planLiveChangeAction(ctx, action, value, server, version, { db: this.compute.db, cluster: this.cluster, hotResizeStrategy: this.config.HOT_RESIZE_STRATEGY });
       if (plan.adminOnly) requireAdmin(ctx, plan.policy);
       requireWriter(ctx, plan.policy);
       assertNotLocked(ctx, server);

@@ -4,7 +4,8 @@ import type { AdmissionRequest } from '../store/resource-service.js';
 import {
   addFinalizer, conditionOf, isTerminating, launcherPods, removeFinalizer, setCondition, types, writeObject, writeStatus, type ClusterContext,
 } from './cluster-context.js';
-import { launcherPodFor } from './launcher-pod.js';
+import { guestMemoryOf, launcherPodFor, vcpusOf } from './launcher-pod.js';
+import { mebibytes } from './quantities.js';
 
 export const migrationFinalizer = 'kubevirt.io/migrationJobFinalize';
 const finalPhases = ['Succeeded', 'Failed'];
@@ -18,6 +19,8 @@ const transferSteps = 3;
  */
 export class MigrationController {
   private readonly progress = new Map<string, number>();
+  /** Hotplug changes (VMI uid and condition times) the workload updater has migrated for. */
+  private readonly workloadUpdates = new Set<string>();
 
   constructor(private readonly context: ClusterContext) {}
 
@@ -38,7 +41,33 @@ export class MigrationController {
   }
 
   reconcile(): void {
+    this.updateWorkloads();
     for (const migration of this.context.service.list(types.vmim)) this.reconcileOne(migration);
+  }
+
+  /**
+   * virt-controller's workload updater (workloadUpdateMethods [LiveMigrate]): a running, migratable
+   * VMI with a pending CPU or memory hotplug gets a migration kubevirt-workload-update-*, one per
+   * change (KubeVirt retries a failed one after a backoff; here the first failure stands, so a
+   * client following the change sees it end).
+   */
+  private updateWorkloads(): void {
+    for (const vmi of this.context.service.list(types.vmi)) {
+      if (isTerminating(vmi) || vmi.status?.phase !== 'Running') continue;
+      const pending = ['HotVCPUChange', 'HotMemoryChange'].map((t) => conditionOf(vmi, t)).filter((c) => c?.status === 'True');
+      if (pending.length === 0 || conditionOf(vmi, 'LiveMigratable')?.status !== 'True') continue;
+      const change = `${vmi.metadata.uid}/${pending.map((c) => c!.lastTransitionTime).join(',')}`;
+      if (this.workloadUpdates.has(change)) continue;
+      const namespace = vmi.metadata.namespace!;
+      const busy = this.context.service.list(types.vmim, namespace).some((m) => m.spec?.vmiName === vmi.metadata.name && !finalPhases.includes(m.status?.phase));
+      if (busy) continue;
+      this.workloadUpdates.add(change);
+      this.context.service.create(types.vmim, namespace, {
+        apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstanceMigration',
+        metadata: { generateName: 'kubevirt-workload-update-', annotations: { 'kubevirt.io/workloadUpdateMigration': '' } } as unknown as KubeObject['metadata'],
+        spec: { vmiName: vmi.metadata.name },
+      });
+    }
   }
 
   private reconcileOne(migration: KubeObject): void {
@@ -119,12 +148,11 @@ export class MigrationController {
     if (vmi && !isTerminating(vmi) && vmi.status?.migrationState?.migrationUid === migration.metadata.uid) {
       if (succeeded && target) {
         const source = launcherPods(this.context, vmi).find((p) => p.spec.nodeName === vmi.status.nodeName && p.metadata.uid !== target.metadata.uid);
-        const moved = writeObject(this.context, types.vmi, {
+        writeObject(this.context, types.vmi, {
           ...vmi,
           metadata: { ...vmi.metadata, labels: { ...(vmi.metadata.labels ?? {}), 'kubevirt.io/nodeName': target.spec.nodeName } },
-          status: { ...vmi.status, nodeName: target.spec.nodeName, activePods: { [target.metadata.uid]: target.spec.nodeName }, migrationState: state },
+          status: this.applyHotplug(vmi, { ...vmi.status, nodeName: target.spec.nodeName, activePods: { [target.metadata.uid]: target.spec.nodeName }, migrationState: state }),
         });
-        void moved;
         if (source && !isTerminating(source)) this.context.service.delete(types.pod, source.metadata.namespace, source.metadata.name);
       } else {
         this.writeState(vmi, state);
@@ -133,6 +161,28 @@ export class MigrationController {
     } else if (target && !isTerminating(target)) this.context.service.delete(types.pod, target.metadata.namespace, target.metadata.name);
     const conditions = succeeded ? migration.status?.conditions : setCondition(migration.status?.conditions, { type: 'migrationFailed' as string, status: 'True', reason: 'MigrationFailed', message: failureReason ?? '' } as never);
     this.toPhase(migration, succeeded ? 'Succeeded' : 'Failed', { ...(conditions ? { conditions } : {}), migrationState: state });
+  }
+
+  /**
+   * virt-handler on the target after the switch (hotplugCPU / hotplugMemory): the domain takes the
+   * VMI spec's sockets and guest memory, the status reports them and the Hot*Change conditions go.
+   */
+  private applyHotplug(vmi: KubeObject, status: Record<string, any>): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+    const domain = this.context.domains.get(vmi.metadata.namespace!, vmi.metadata.name);
+    const next = { ...status };
+    if (conditionOf(vmi, 'HotVCPUChange')?.status === 'True') {
+      const cpu = vcpusOf(vmi);
+      if (domain) domain.vcpus.current = Math.min(cpu.vcpus, domain.vcpus.max);
+      next.currentCPUTopology = { sockets: cpu.sockets, cores: cpu.cores, threads: cpu.threads };
+      next.conditions = setCondition(next.conditions, { type: 'HotVCPUChange', status: null });
+    }
+    if (conditionOf(vmi, 'HotMemoryChange')?.status === 'True' && next.memory) {
+      const guest = guestMemoryOf(vmi).guest;
+      if (domain) domain.memoryKiB.current = Math.min(Math.round(guest / 1024), domain.memoryKiB.max);
+      next.memory = { ...next.memory, guestCurrent: mebibytes(guest), guestRequested: mebibytes(guest) };
+      next.conditions = setCondition(next.conditions, { type: 'HotMemoryChange', status: null });
+    }
+    return next;
   }
 
   /** Deleting an unfinished VMIM aborts it: abortRequested, abortStatus Succeeded, the target pod goes, then the finalizer. */

@@ -143,9 +143,11 @@ export class VmController {
   }
 
   /**
-   * LiveUpdate rollout: sockets within maxSockets, guest memory within maxGuest, and NICs go to the
-   * running VMI; anything else changed in the template means RestartRequired (and once set, nothing
-   * more propagates until a restart, as KubeVirt does).
+   * LiveUpdate rollout (the cluster's vmRolloutStrategy): sockets within maxSockets, guest memory
+   * within maxGuest (on a migratable VMI), and NICs go to the running VMI's spec, where the VMI
+   * controller and the workload updater hot-plug them through a migration; anything else changed in
+   * the template means RestartRequired (and once set, nothing more propagates until a restart, as
+   * KubeVirt does).
    */
   private liveUpdate(vm: KubeObject, vmi: KubeObject): void {
     if (conditionOf(vm, 'RestartRequired')?.status === 'True') return;
@@ -177,6 +179,7 @@ export class VmController {
       const maxGuest = running.domain?.memory?.maxGuest !== undefined ? parseQuantity(running.domain.memory.maxGuest) : parseQuantity(haveGuest) * 4;
       if (parseQuantity(wantGuest) < bootGuest) return this.restartRequired(vm, 'memory updated in template spec to a value lower than what the VM started with');
       if (parseQuantity(wantGuest) > maxGuest) return this.restartRequired(vm, "Memory updated in template spec to a value higher than what's available");
+      if (conditionOf(vmi, 'LiveMigratable')?.status !== 'True') return this.restartRequired(vm, 'Memory-hotplug is only available for migratable VMs');
       next.spec.domain.memory = { ...(next.spec.domain.memory ?? {}), guest: wantGuest };
     }
     next.spec.domain.devices = { ...(next.spec.domain.devices ?? {}) };

@@ -109,39 +109,29 @@ export class VmiController {
     status.conditions = setCondition(status.conditions, domain.state === 'paused'
       ? { type: 'Paused', status: 'True', reason: 'PausedByUser', message: 'VMI was paused by user' }
       : { type: 'Paused', status: null });
-    status = this.hotplug(vmi, status, domain);
+    status = this.hotplug(vmi, status);
     if (JSON.stringify(status) !== JSON.stringify(vmi.status)) writeObject(this.context, types.vmi, { ...vmi, status });
   }
 
   /**
-   * CPU and memory hotplug, one step at a time: the condition (HotVCPUChange / HotMemoryChange)
-   * first, then the domain takes the new size and the condition goes. KubeVirt does this through a
-   * migration to a bigger launcher pod; the simulator applies it in place.
+   * CPU and memory hotplug as KubeVirt's LiveUpdate does it: a VMI spec with more sockets or guest
+   * memory than the VMI runs with gets HotVCPUChange / HotMemoryChange (and guestRequested); the
+   * workload updater (migration-controller.ts) then migrates it to a launcher pod of the new size,
+   * and the target applies the change after the switch (applyHotplug). A VMI that cannot migrate
+   * keeps the condition: KubeVirt has no other way to hot-plug it (the in-place resize is ours).
    */
-  private hotplug(vmi: KubeObject, status: Record<string, any>, domain: { vcpus: { current: number; max: number }; memoryKiB: { current: number; max: number } }): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  private hotplug(vmi: KubeObject, status: Record<string, any>): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
     const cpu = vcpusOf(vmi);
     const topology = status.currentCPUTopology ?? {};
     if (topology.sockets !== cpu.sockets) {
       if (conditionOf({ ...vmi, status }, 'HotVCPUChange')?.status !== 'True') {
         status.conditions = setCondition(status.conditions, { type: 'HotVCPUChange', status: 'True' });
-      } else {
-        domain.vcpus.current = Math.min(cpu.vcpus, domain.vcpus.max);
-        status.currentCPUTopology = { sockets: cpu.sockets, cores: cpu.cores, threads: cpu.threads };
-        status.conditions = setCondition(status.conditions, { type: 'HotVCPUChange', status: null });
       }
-      return status;
     }
-    const memory = guestMemoryOf(vmi);
-    const requested = mebibytes(memory.guest);
-    if (status.memory && status.memory.guestCurrent !== requested) {
-      if (status.memory.guestRequested !== requested) {
-        status.memory = { ...status.memory, guestRequested: requested };
-        status.conditions = setCondition(status.conditions, { type: 'HotMemoryChange', status: 'True' });
-      } else {
-        domain.memoryKiB.current = Math.min(Math.round(memory.guest / 1024), domain.memoryKiB.max);
-        status.memory = { ...status.memory, guestCurrent: requested };
-        status.conditions = setCondition(status.conditions, { type: 'HotMemoryChange', status: null });
-      }
+    const requested = mebibytes(guestMemoryOf(vmi).guest);
+    if (status.memory && status.memory.guestCurrent !== requested && status.memory.guestRequested !== requested) {
+      status.memory = { ...status.memory, guestRequested: requested };
+      status.conditions = setCondition(status.conditions, { type: 'HotMemoryChange', status: 'True' });
     }
     return status;
   }

@@ -12,6 +12,16 @@ import { currentTaskState, pendingStep, type VirtualMachine } from './virtual-ma
 const HOST_BOUND_SPECS = ['pci_passthrough:alias', 'resources:VGPU', 'resources:PGPU'];
 
 /**
+ * Why the VM cannot live-migrate, from what its history knows (host devices and GPUs), or null.
+ * Its disks cannot block it: every persistent disk this service makes is ReadWriteMany, and
+ * container and cloud-init disks are copied (KubeVirt's block migration).
+ */
+export function migrationBlocker(vm: VirtualMachine): string | null {
+  const bound = HOST_BOUND_SPECS.find((key) => vm.flavor.extraSpecs[key] !== undefined);
+  return bound ? `it uses host devices (${bound}=${vm.flavor.extraSpecs[bound]})` : null;
+}
+
+/**
  * Live migration: a running VM with no task; the target (if named) is not where it runs. Whether
  * the target exists and has room is the API's check against the cluster's nodes; the domain refuses
  * what it can know from its own history: host devices and GPUs do not move.
@@ -19,10 +29,8 @@ const HOST_BOUND_SPECS = ['pci_passthrough:alias', 'resources:VGPU', 'resources:
 export function decideLiveMigrate(vm: VirtualMachine, taskId: string, targetHost: string | null): VirtualMachineEvent[] {
   if (vm.vmState !== 'active') throw new InstanceInvalidStateError('live_migrate', vm.id, 'vm_state', vm.vmState);
   if (vm.task) throw new InstanceInvalidStateError('live_migrate', vm.id, 'task_state', currentTaskState(vm));
-  const bound = HOST_BOUND_SPECS.find((key) => vm.flavor.extraSpecs[key] !== undefined);
-  if (bound) {
-    throw new MigrationPreCheckError(`Migration pre-check error: instance ${vm.id} uses host devices (${bound}=${vm.flavor.extraSpecs[bound]}) and cannot be live-migrated.`);
-  }
+  const blocker = migrationBlocker(vm);
+  if (blocker) throw new MigrationPreCheckError(`Migration pre-check error: instance ${vm.id} cannot be live-migrated: ${blocker}.`);
   if (targetHost !== null && targetHost === vm.host) throw new MigrationToSameHostError(vm.id, targetHost);
   return [
     {

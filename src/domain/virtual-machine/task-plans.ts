@@ -1,5 +1,5 @@
 import type { InstanceActionName, RebootType, TaskState } from './nova-states.js';
-import type { TaskStarted } from './virtual-machine.events.js';
+import type { HotResizeStrategy, TaskStarted, VmSize } from './virtual-machine.events.js';
 
 interface PlannedStep {
   id: string;
@@ -18,7 +18,13 @@ const UNDO: Readonly<Record<string, string>> = {
   'await-pod-resize': 'shrink-launcher-pod',
   'hot-add-vcpus': 'restore-guest-vcpus',
   'hot-add-memory': 'restore-guest-memory',
+  // vCPU removal: the unplug may half happen (a guest that releases some), so it undoes itself too.
+  'unplug-vcpus': 'restore-guest-vcpus',
+  'trim-launcher-pod': 'shrink-launcher-pod',
   'record-vm-size': 'restore-vm-size',
+  // Hot resize by KubeVirt's live update: the template back, KubeVirt's migration stopped.
+  'update-vm-template': 'restore-vm-template',
+  'follow-live-update': 'restore-vm-template',
   // Live migration: deleting the migration is KubeVirt's abort; the VM stays on the source.
   'start-migration': 'abort-migration',
   'follow-migration': 'abort-migration',
@@ -71,16 +77,36 @@ export function planTask(taskId: string, action: keyof typeof PLANS | 'reboot', 
 
 /**
  * Hot resize in place: the launcher pod grows first (the kubelet must have room before the guest
- * may use more), then the guest hot-adds only what changes, then the guest's own view confirms it,
+ * may use more), then the guest hot-adds only what changes, or unplugs vCPUs, then the guest's own
+ * view confirms it; only then may the pod shrink to the fewer vCPUs (the guest no longer uses them),
  * and last the VM object records the size so the next boot keeps it.
+ *
+ * By live update (KubeVirt's): the VM template gets the new sockets / guest memory, KubeVirt
+ * migrates the VM to a bigger launcher pod and hot-plugs there, the guest confirms. The template is
+ * the record, so there is no record step.
  */
-export function planHotResize(taskId: string, change: { vcpus: boolean; memory: boolean }): TaskStarted {
+export function planHotResize(taskId: string, strategy: HotResizeStrategy, from: VmSize, to: VmSize): TaskStarted {
+  if (strategy === 'live-update') {
+    return task(taskId, 'hotResize', [
+      { id: 'update-vm-template', taskState: 'resize_prep' },
+      { id: 'follow-live-update', taskState: 'resize_migrating' },
+      { id: 'confirm-guest-size', taskState: 'resize_finish' },
+    ]);
+  }
+  const grows = to.vcpus > from.vcpus || to.ramMb > from.ramMb;
+  const unplugs = to.vcpus < from.vcpus;
   return task(taskId, 'hotResize', [
-    { id: 'resize-launcher-pod', taskState: 'resize_prep' },
-    { id: 'await-pod-resize', taskState: 'resize_prep' },
-    ...(change.vcpus ? [{ id: 'hot-add-vcpus', taskState: 'resize_finish' as const }] : []),
-    ...(change.memory ? [{ id: 'hot-add-memory', taskState: 'resize_finish' as const }] : []),
+    ...(grows
+      ? [
+          { id: 'resize-launcher-pod', taskState: 'resize_prep' as const },
+          { id: 'await-pod-resize', taskState: 'resize_prep' as const },
+        ]
+      : []),
+    ...(to.vcpus > from.vcpus ? [{ id: 'hot-add-vcpus', taskState: 'resize_finish' as const }] : []),
+    ...(to.ramMb > from.ramMb ? [{ id: 'hot-add-memory', taskState: 'resize_finish' as const }] : []),
+    ...(unplugs ? [{ id: 'unplug-vcpus', taskState: 'resize_finish' as const }] : []),
     { id: 'confirm-guest-size', taskState: 'resize_finish' },
+    ...(unplugs ? [{ id: 'trim-launcher-pod', taskState: 'resize_finish' as const }] : []),
     { id: 'record-vm-size', taskState: 'resize_finish' },
   ]);
 }

@@ -1,6 +1,6 @@
 import type { VmInterface } from './interface-attachment.js';
 import type { FlavorSnapshot } from '../flavor/flavor-snapshot.js';
-import type { ObservedPowerState, StepError } from './virtual-machine.events.js';
+import type { HotResizeStrategy, ObservedPowerState, StepError } from './virtual-machine.events.js';
 import type { LockedBy, RebootType } from './nova-states.js';
 
 /** Commands that start a task carry the task id the handler generated (the domain makes no ids). */
@@ -33,7 +33,8 @@ export type VirtualMachineCommand =
   | { type: 'UnpauseVM'; data: TaskCommandData }
   | { type: 'DeleteVM'; data: TaskCommandData }
   /** Either or both; what is omitted stays as it is. */
-  | { type: 'HotResizeVM'; data: TaskCommandData & { vcpus?: number; ramMb?: number } }
+  /** `strategy`: the cluster's configured hot-resize strategy (in-place when absent); a VM that cannot migrate uses in-place regardless. */
+  | { type: 'HotResizeVM'; data: TaskCommandData & { vcpus?: number; ramMb?: number; strategy?: HotResizeStrategy } }
   | { type: 'LiveMigrateVM'; data: TaskCommandData & { targetHost: string | null } }
   | { type: 'AbortLiveMigration'; data: { vmId: string; taskId: string } }
   /** How far the running migration got (percent of memory copied), as the cluster reports it. */

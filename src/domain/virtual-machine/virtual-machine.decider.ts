@@ -64,8 +64,8 @@ export function decide(command: VirtualMachineCommand, state: VirtualMachineStat
       ];
     }
     case 'HotResizeVM': {
-      const { vmId, taskId, ...wanted } = command.data;
-      return decideHotResize(existing(state, vmId), taskId, wanted);
+      const { vmId, taskId, strategy, ...wanted } = command.data;
+      return decideHotResize(existing(state, vmId), taskId, wanted, strategy ?? 'in-place');
     }
     case 'LiveMigrateVM':
       return decideLiveMigrate(existing(state, command.data.vmId), command.data.taskId, command.data.targetHost);
@@ -155,7 +155,7 @@ export function evolve(state: VirtualMachineState, event: Event): VirtualMachine
       return superseded ? { ...next, endedTaskIds: [...next.endedTaskIds, superseded] } : next;
     }
     case 'VMHotResizeRequested':
-      return { ...withTask(state, event.data.task), hotResize: { from: event.data.from, to: event.data.to } };
+      return { ...withTask(state, event.data.task), hotResize: { from: event.data.from, to: event.data.to, strategy: event.data.strategy ?? 'in-place' } };
     case 'VMLiveMigrationRequested': {
       const { task, sourceHost, targetHost } = event.data;
       return { ...withTask(state, task), migration: { taskId: task.taskId, sourceHost, targetHost, abortRequested: false, progressPercent: null } };

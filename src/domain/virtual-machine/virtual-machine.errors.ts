@@ -92,7 +92,7 @@ export class HotResizeShrinkError extends DomainError {
     super(
       what === 'ram'
         ? `Cannot hot resize instance ${vmId} from ${from} MB to ${to} MB of memory: memory of a running server can only grow. Shrinking it needs a cold resize (the resize action).`
-        : `Cannot remove vCPUs from running instance ${vmId} (${from} to ${to}): the in-place hot resize only adds them. Use a cold resize (the resize action).`,
+        : `Cannot remove vCPUs from running instance ${vmId} (${from} to ${to}): this cluster's live update (KubeVirt) cannot take CPU sockets away from a running VM. Use a cold resize (the resize action).`,
     );
   }
 }

@@ -13,6 +13,12 @@ export interface TaskStarted {
 }
 
 /** A VM's size: what a hot resize changes, within the headroom its flavor gave it at boot. */
+/**
+ * How a hot resize reaches the guest: 'in-place' grows the launcher pod (pods/resize) and hot-adds
+ * through libvirt; 'live-update' edits the VM template and KubeVirt migrates to a bigger pod.
+ */
+export type HotResizeStrategy = 'in-place' | 'live-update';
+
 export interface VmSize {
   vcpus: number;
   ramMb: number;
@@ -61,7 +67,8 @@ export type VirtualMachineEvent =
       data: { vmId: string; task: TaskStarted; supersededTaskId: string | null };
     }
   /** Hot resize in place: from is the size when asked, to the size wanted (one or both differ). */
-  | { type: 'VMHotResizeRequested'; data: { vmId: string; task: TaskStarted; from: VmSize; to: VmSize } }
+  /** `strategy` absent (events before it existed): in-place. */
+  | { type: 'VMHotResizeRequested'; data: { vmId: string; task: TaskStarted; from: VmSize; to: VmSize; strategy?: HotResizeStrategy } }
   /** targetHost null: the scheduler (KubeVirt) chooses. sourceHost is where the VM ran when asked. */
   | { type: 'VMLiveMigrationRequested'; data: { vmId: string; task: TaskStarted; sourceHost: string | null; targetHost: string | null } }
   /** Nova's live_migration_abort: the migration is cancelled, the VM stays on its source (compensation follows). */

@@ -1,7 +1,7 @@
 import type { FlavorSnapshot } from '../flavor/flavor-snapshot.js';
 import type { LockedBy, PowerState, TaskState, VmState } from './nova-states.js';
 import type { VmInterface } from './interface-attachment.js';
-import type { StepError, TaskStarted, VmSize } from './virtual-machine.events.js';
+import type { HotResizeStrategy, StepError, TaskStarted, VmSize } from './virtual-machine.events.js';
 
 export interface Compensation {
   failedStepId: string;
@@ -40,7 +40,7 @@ export interface VirtualMachine {
   fault: StepError | null;
   lock: { reason: string | null; lockedBy: LockedBy } | null;
   /** While a hot resize runs: the size it started from and the size it goes to. */
-  hotResize: { from: VmSize; to: VmSize } | null;
+  hotResize: { from: VmSize; to: VmSize; strategy: HotResizeStrategy } | null;
   /** From a cold resize's request until it is confirmed or reverted (or fails). */
   resize: { oldFlavor: FlavorSnapshot; newFlavor: FlavorSnapshot } | null;
   /** While a live migration runs. */

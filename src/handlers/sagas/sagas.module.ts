@@ -25,6 +25,7 @@ import { AggregateExecutor } from '../shared/aggregate-executor.js';
 import { IdGenerator } from '../shared/clock.js';
 import { ExecuteVmCommand } from '../virtual-machine/execute-vm-command.command.js';
 import { SagaJobProcessor } from '../workers/saga-job-processor.js';
+import { liveChangePorts } from '../workers/steps/live-change-ports.js';
 import { vmRef } from '../workers/steps/vm-spec.js';
 import { ProcessManagerRunner } from './process-manager-runner.js';
 import type { VirtualMachineState } from '../../domain/virtual-machine/virtual-machine.state.js';
@@ -90,9 +91,7 @@ const logger = new Logger('Sagas');
           cluster,
           convergenceTimeoutMs: config.STEP_CONVERGENCE_TIMEOUT_MS,
           pollIntervalMs: config.STEP_POLL_INTERVAL_MS,
-          // The simulator's launcher pod asks for exactly the guest's memory; a real cluster's
-          // overhead belongs in configuration when the KubeVirt adapter becomes the default.
-          live: supportsLiveChanges(cluster) ? { cluster, hypervisor, launcherMemoryOverheadMiB: 0 } : null,
+          live: supportsLiveChanges(cluster) ? liveChangePorts(config, cluster, hypervisor) : null,
           nics: nicStepPortsFor({ cluster, fabric: infrastructure.fabric, bus, executor, attachments }),
         }),
     },

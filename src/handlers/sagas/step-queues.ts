@@ -20,6 +20,12 @@ const STEP_QUEUES: Readonly<Record<string, SagaQueue>> = {
   'confirm-guest-size': 'hypervisor',
   'restore-guest-vcpus': 'hypervisor',
   'restore-guest-memory': 'hypervisor',
+  'unplug-vcpus': 'hypervisor',
+  'trim-launcher-pod': 'cluster',
+  // Hot resize by KubeVirt's live update.
+  'update-vm-template': 'cluster',
+  'follow-live-update': 'cluster',
+  'restore-vm-template': 'cluster',
   // Live migration.
   'start-migration': 'cluster',
   'follow-migration': 'cluster',
@@ -43,6 +49,10 @@ const STEP_QUEUES: Readonly<Record<string, SagaQueue>> = {
   'delete-fabric-port': 'fabric',
   'confirm-port-unbinding': 'fabric',
   'release-ports': 'fabric',
+  // A build with ports.
+  'bind-boot-ports': 'fabric',
+  'plug-boot-ports': 'fabric',
+  'release-boot-ports': 'fabric',
 };
 
 export class UnknownStepError extends Error {

@@ -12,6 +12,7 @@ import { LIFECYCLE_STEPS } from './steps/lifecycle-steps.js';
 import { HOT_RESIZE_STEPS } from './steps/hot-resize-steps.js';
 import { LIVE_MIGRATION_STEPS } from './steps/live-migration-steps.js';
 import { COLD_RESIZE_STEPS } from './steps/cold-resize-steps.js';
+import { LIVE_UPDATE_STEPS } from './steps/live-update-steps.js';
 import { NIC_STEPS } from './steps/nic-steps.js';
 import type { NicStepPorts } from './steps/nic-step-ports.js';
 import type { LiveChangePorts, StepOutcome, StepRunner } from './steps/step-context.js';
@@ -32,7 +33,7 @@ export interface SagaJobProcessorDeps {
   onStepAttempt?(stepId: string, outcome: 'succeeded' | 'failed' | 'retrying', seconds: number): void;
 }
 
-const STEPS: Readonly<Record<string, StepRunner>> = { ...LIFECYCLE_STEPS, ...HOT_RESIZE_STEPS, ...LIVE_MIGRATION_STEPS, ...COLD_RESIZE_STEPS, ...NIC_STEPS };
+const STEPS: Readonly<Record<string, StepRunner>> = { ...LIFECYCLE_STEPS, ...HOT_RESIZE_STEPS, ...LIVE_UPDATE_STEPS, ...LIVE_MIGRATION_STEPS, ...COLD_RESIZE_STEPS, ...NIC_STEPS };
 
 /**
  * Runs one job: a step through its adapter port, then its result as a command; or a task's deadline.
@@ -74,6 +75,7 @@ export class SagaJobProcessor {
         ref: vmRef(vm),
         cluster: this.deps.cluster,
         memo: jobMemo(job),
+        startedAt: job.firstStartedAt,
         convergenceTimeoutMs: this.deps.convergenceTimeoutMs,
         pollIntervalMs: this.deps.pollIntervalMs,
         live: this.deps.live ?? null,

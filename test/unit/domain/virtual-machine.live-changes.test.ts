@@ -40,9 +40,10 @@ const hotResizeRequested = (vcpus = 2, ramMb = 1024): VirtualMachineEvent => ({
   type: 'VMHotResizeRequested',
   data: {
     vmId: VM_ID,
-    task: planHotResize('task-hot', { vcpus: vcpus !== 1, memory: ramMb !== 512 }),
+    task: planHotResize('task-hot', 'in-place', { vcpus: 1, ramMb: 512 }, { vcpus, ramMb }),
     from: { vcpus: 1, ramMb: 512 },
     to: { vcpus, ramMb },
+    strategy: 'in-place',
   },
 });
 const migrationRequested = (targetHost: string | null = null): VirtualMachineEvent => ({
@@ -68,7 +69,7 @@ describe('VirtualMachine decider: hot resize', () => {
       .given(events.built())
       .when({ type: 'HotResizeVM', data: { vmId: VM_ID, taskId: 'task-hot', vcpus: 2, ramMb: 1024 } })
       .then([hotResizeRequested(2, 1024)]);
-    expect(planHotResize('t', { vcpus: true, memory: true }).steps).toEqual([
+    expect(planHotResize('t', 'in-place', { vcpus: 1, ramMb: 512 }, { vcpus: 2, ramMb: 1024 }).steps).toEqual([
       'resize-launcher-pod',
       'await-pod-resize',
       'hot-add-vcpus',
@@ -85,7 +86,7 @@ describe('VirtualMachine decider: hot resize', () => {
       .thenState((vm) => {
         expect(vm?.task?.steps).not.toContain('hot-add-vcpus');
         expect(vm?.task?.steps).toContain('hot-add-memory');
-        expect(vm?.hotResize).toEqual({ from: { vcpus: 1, ramMb: 512 }, to: { vcpus: 1, ramMb: 2048 } });
+        expect(vm?.hotResize).toEqual({ from: { vcpus: 1, ramMb: 512 }, to: { vcpus: 1, ramMb: 2048 }, strategy: 'in-place' });
       });
   });
 
@@ -100,7 +101,7 @@ describe('VirtualMachine decider: hot resize', () => {
   });
 
   it('given every step succeeded but the last, when it succeeds, then VMHotResized records the new size and the VM is ACTIVE with it', () => {
-    const steps = planHotResize('task-hot', { vcpus: true, memory: true }).steps;
+    const steps = planHotResize('task-hot', 'in-place', { vcpus: 1, ramMb: 512 }, { vcpus: 2, ramMb: 1024 }).steps;
     spec
       .given([...events.built(), hotResizeRequested(), ...steps.slice(0, -1).map((s) => ok('task-hot', s))])
       .when(record('task-hot', 'record-vm-size'))
@@ -161,6 +162,117 @@ describe('VirtualMachine decider: hot resize', () => {
       ]);
   });
 
+  describe('vCPU removal in place', () => {
+    const grown = (): VirtualMachineEvent[] => [
+      ...events.built(),
+      hotResizeRequested(3, 512),
+      { type: 'VMHotResized', data: { vmId: VM_ID, taskId: 'task-hot', vcpus: 3, ramMb: 512 } },
+    ];
+    const shrinkRequested = (steps: string[], to = { vcpus: 1, ramMb: 512 }): VirtualMachineEvent => ({
+      type: 'VMHotResizeRequested',
+      data: { vmId: VM_ID, task: planHotResize('task-down', 'in-place', { vcpus: 3, ramMb: 512 }, to), from: { vcpus: 3, ramMb: 512 }, to, strategy: 'in-place' },
+    });
+
+    it('given 3 vCPUs, when asked for 1, then libvirt unplugs, the guest confirms, and only then the pod shrinks and the size is recorded', () => {
+      spec
+        .given(grown())
+        .when({ type: 'HotResizeVM', data: { vmId: VM_ID, taskId: 'task-down', vcpus: 1 } })
+        .then([shrinkRequested([])]);
+      expect(planHotResize('t', 'in-place', { vcpus: 3, ramMb: 512 }, { vcpus: 1, ramMb: 512 }).steps).toEqual(['unplug-vcpus', 'confirm-guest-size', 'trim-launcher-pod', 'record-vm-size']);
+    });
+
+    it('given fewer vCPUs and more memory at once, then the pod grows for the memory (keeping the vCPUs) before the unplug, and trims after', () => {
+      expect(planHotResize('t', 'in-place', { vcpus: 3, ramMb: 512 }, { vcpus: 2, ramMb: 1024 }).steps).toEqual([
+        'resize-launcher-pod',
+        'await-pod-resize',
+        'hot-add-memory',
+        'unplug-vcpus',
+        'confirm-guest-size',
+        'trim-launcher-pod',
+        'record-vm-size',
+      ]);
+    });
+
+    it('given the unplug fails (libvirt timed out), then the vCPUs are put back, and the VM stays ACTIVE with 3', () => {
+      const history = [...grown(), shrinkRequested([])];
+      spec
+        .given(history)
+        .when({ type: 'RecordStepFailed', data: { vmId: VM_ID, taskId: 'task-down', stepId: 'unplug-vcpus', startedAt: NOW, error: boom } })
+        .then([
+          failed('task-down', 'unplug-vcpus'),
+          { type: 'TaskCompensationStarted', data: { vmId: VM_ID, taskId: 'task-down', failedStepId: 'unplug-vcpus', error: boom, undoSteps: ['restore-guest-vcpus'] } },
+        ]);
+      const putBack = [
+        ...history,
+        failed('task-down', 'unplug-vcpus'),
+        { type: 'TaskCompensationStarted', data: { vmId: VM_ID, taskId: 'task-down', failedStepId: 'unplug-vcpus', error: boom, undoSteps: ['restore-guest-vcpus'] } } as VirtualMachineEvent,
+      ];
+      spec
+        .given(putBack)
+        .when(record('task-down', 'restore-guest-vcpus'))
+        .thenState((vm) => expect({ state: vm?.vmState, vcpus: vm?.flavor.vcpus, fault: vm?.fault }).toEqual({ state: 'active', vcpus: 3, fault: null }));
+    });
+
+    it('given the vCPUs could not be put back either, then the VM is in ERROR with the counts the undo read back as its fault', () => {
+      const differ = { code: 'GuestVcpusDiffer', message: 'the guest reports 1 online, libvirt counts 3' };
+      const history: VirtualMachineEvent[] = [
+        ...grown(),
+        shrinkRequested([]),
+        failed('task-down', 'unplug-vcpus'),
+        { type: 'TaskCompensationStarted', data: { vmId: VM_ID, taskId: 'task-down', failedStepId: 'unplug-vcpus', error: boom, undoSteps: ['restore-guest-vcpus'] } },
+      ];
+      spec
+        .given(history)
+        .when({ type: 'RecordStepFailed', data: { vmId: VM_ID, taskId: 'task-down', stepId: 'restore-guest-vcpus', startedAt: NOW, error: differ } })
+        .thenState((vm) => expect({ state: vm?.vmState, fault: vm?.fault }).toEqual({ state: 'error', fault: boom }));
+    });
+  });
+
+  describe('strategy: the cluster\'s, in place for a VM that cannot migrate', () => {
+    const liveUpdate = (history = events.built()) =>
+      spec.given(history).when({ type: 'HotResizeVM', data: { vmId: VM_ID, taskId: 'task-hot', vcpus: 2, ramMb: 1024, strategy: 'live-update' } });
+
+    it('given a live-update cluster, then the template is updated and KubeVirt\'s live update followed, with no pod or record steps', () => {
+      liveUpdate().thenState((vm) => {
+        expect(vm?.task?.steps).toEqual(['update-vm-template', 'follow-live-update', 'confirm-guest-size']);
+        expect(vm?.hotResize?.strategy).toBe('live-update');
+      });
+    });
+
+    it('given a live-update cluster and a VM with a GPU, then it goes in place (KubeVirt would have to migrate it)', () => {
+      const withGpu: VirtualMachineEvent[] = events.built().map((e) =>
+        e.type === 'VMCreated' ? { ...e, data: { ...e.data, flavor: { ...TINY, extraSpecs: { 'resources:VGPU': '1' } } } } : e,
+      );
+      liveUpdate(withGpu).thenState((vm) => {
+        expect(vm?.hotResize?.strategy).toBe('in-place');
+        expect(vm?.task?.steps[0]).toBe('resize-launcher-pod');
+      });
+    });
+
+    it('given KubeVirt\'s live update failed while followed, then the template is put back', () => {
+      const requested: VirtualMachineEvent = {
+        type: 'VMHotResizeRequested',
+        data: { vmId: VM_ID, task: planHotResize('task-hot', 'live-update', { vcpus: 1, ramMb: 512 }, { vcpus: 2, ramMb: 1024 }), from: { vcpus: 1, ramMb: 512 }, to: { vcpus: 2, ramMb: 1024 }, strategy: 'live-update' },
+      };
+      spec
+        .given([...events.built(), requested, ok('task-hot', 'update-vm-template')])
+        .when(recordFailure('task-hot', 'follow-live-update'))
+        .then([
+          failed('task-hot', 'follow-live-update'),
+          { type: 'TaskCompensationStarted', data: { vmId: VM_ID, taskId: 'task-hot', failedStepId: 'follow-live-update', error: boom, undoSteps: ['restore-vm-template'] } },
+        ]);
+    });
+
+    it('given a hot resize recorded before strategies existed, when replayed, then it is in place', () => {
+      const old: VirtualMachineEvent = {
+        type: 'VMHotResizeRequested',
+        data: { vmId: VM_ID, task: planHotResize('task-hot', 'in-place', { vcpus: 1, ramMb: 512 }, { vcpus: 2, ramMb: 512 }), from: { vcpus: 1, ramMb: 512 }, to: { vcpus: 2, ramMb: 512 } },
+      };
+      const vm = [...events.built(), old].reduce(virtualMachineDecider.evolve, null);
+      expect(vm?.hotResize?.strategy).toBe('in-place');
+    });
+  });
+
   describe('refusals', () => {
     const when = (data: { vcpus?: number; ramMb?: number }, history = events.built()) =>
       spec.given(history).when({ type: 'HotResizeVM', data: { vmId: VM_ID, taskId: 'task-hot', ...data } });
@@ -178,13 +290,23 @@ describe('VirtualMachine decider: hot resize', () => {
       when({ ramMb: 4096 }).thenThrows(HotResizeBeyondHeadroomError, /at most 2048 MB/);
     });
     it('given 1024 MB after a hot resize, when asked for 512 MB, then refused: memory only grows, a cold resize is needed', () => {
-      const grown = [...events.built(), hotResizeRequested(1, 1024), ...planHotResize('task-hot', { vcpus: false, memory: true }).steps.map((s) => ok('task-hot', s)),
+      const grown = [...events.built(), hotResizeRequested(1, 1024), ...planHotResize('task-hot', 'in-place', { vcpus: 1, ramMb: 512 }, { vcpus: 1, ramMb: 1024 }).steps.map((s) => ok('task-hot', s)),
         { type: 'VMHotResized', data: { vmId: VM_ID, taskId: 'task-hot', vcpus: 1, ramMb: 1024 } } as VirtualMachineEvent];
       when({ ramMb: 512 }, grown).thenThrows(HotResizeShrinkError, /can only grow.*cold resize/);
     });
-    it('given 2 vCPUs, when asked for 1, then refused: the in-place strategy does not remove vCPUs', () => {
+    it('given 2 vCPUs on a live-update cluster, when asked for 1, then refused: KubeVirt cannot take sockets away, a cold resize is needed', () => {
       const grown = [...events.built(), hotResizeRequested(2, 512), { type: 'VMHotResized', data: { vmId: VM_ID, taskId: 'task-hot', vcpus: 2, ramMb: 512 } } as VirtualMachineEvent];
-      when({ vcpus: 1 }, grown).thenThrows(HotResizeShrinkError, /only adds them/);
+      spec
+        .given(grown)
+        .when({ type: 'HotResizeVM', data: { vmId: VM_ID, taskId: 'task-hot-2', vcpus: 1, strategy: 'live-update' } })
+        .thenThrows(HotResizeShrinkError, /cannot take CPU sockets away.*cold resize/);
+    });
+    it('given a live-update cluster, when memory is asked to shrink, then refused saying a cold resize is needed', () => {
+      const grown = [...events.built(), hotResizeRequested(1, 1024), { type: 'VMHotResized', data: { vmId: VM_ID, taskId: 'task-hot', vcpus: 1, ramMb: 1024 } } as VirtualMachineEvent];
+      spec
+        .given(grown)
+        .when({ type: 'HotResizeVM', data: { vmId: VM_ID, taskId: 'task-hot-2', ramMb: 512, strategy: 'live-update' } })
+        .thenThrows(HotResizeShrinkError, /can only grow.*cold resize/);
     });
     it('given the size asked is the size it has, then 400 nothing to resize', () => {
       when({ vcpus: 1, ramMb: 512 }).thenThrows(HotResizeNoChangeError, /nothing to resize/);

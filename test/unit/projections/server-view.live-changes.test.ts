@@ -21,7 +21,7 @@ describe('server view: hot resize, live migration, cold resize', () => {
   it('given a hot resize runs, then RESIZE; once done, ACTIVE with the new vCPUs and memory under the same flavor name', () => {
     const started: VirtualMachineEvent[] = [
       ...events.built(),
-      { type: 'VMHotResizeRequested', data: { vmId: VM_ID, task: planHotResize('t', { vcpus: true, memory: false }), from: { vcpus: 1, ramMb: 512 }, to: { vcpus: 3, ramMb: 512 } } },
+      { type: 'VMHotResizeRequested', data: { vmId: VM_ID, task: planHotResize('t', 'in-place', { vcpus: 1, ramMb: 512 }, { vcpus: 3, ramMb: 512 }), from: { vcpus: 1, ramMb: 512 }, to: { vcpus: 3, ramMb: 512 } } },
     ];
     expect(viewAfter(started)).toMatchObject({ status: 'RESIZE', taskState: 'resize_prep' });
     const done = viewAfter([...started, { type: 'VMHotResized', data: { vmId: VM_ID, taskId: 't', vcpus: 3, ramMb: 512 } }]);

@@ -42,6 +42,9 @@ class SagaHarness {
   beforeStep: (stepId: string) => Promise<void> | void = () => undefined;
   readonly processor: SagaJobProcessor;
 
+  /** Per-step deadlines of the long waits (the steps read them at each look, so a test may shorten one). */
+  readonly deadlines = { podResizeMs: 200, guestResizeMs: 200, migrationMs: 2_000 };
+
   constructor(options: { live?: boolean } = {}) {
     this.cluster.addNode('node-1', 8, 4096);
     this.cluster.addNode('node-2', 8, 4096);
@@ -57,7 +60,7 @@ class SagaHarness {
       cluster: this.cluster,
       convergenceTimeoutMs: 40,
       pollIntervalMs: 2,
-      live: options.live === false ? null : { cluster: this.cluster, hypervisor: this.hypervisor, launcherMemoryOverheadMiB: 0 },
+      live: options.live === false ? null : { cluster: this.cluster, hypervisor: this.hypervisor, launcherMemoryOverheadMiB: 0, deadlines: this.deadlines },
       // Only the fabric: the migration steps move the NICs' port bindings; the NIC steps do not run here.
       nics: {
         cluster: null,
@@ -92,9 +95,10 @@ class SagaHarness {
       if (job.data.kind !== 'step') continue;
       await this.beforeStep(job.data.stepId);
       this.ran.push(`${job.queue}:${job.name}`);
+      const startedAt = new Date().toISOString();
       for (let attempt = 0; ; attempt++) {
         try {
-          await this.processor.process(queued(job, attempt));
+          await this.processor.process(queued(job, attempt, startedAt));
           break;
         } catch (error) {
           if (!(error instanceof RetryableJobError)) throw error;
@@ -113,7 +117,7 @@ class SagaHarness {
   }
 }
 
-function queued(job: SagaJob, attemptsMade: number): QueuedJob {
+function queued(job: SagaJob, attemptsMade: number, firstStartedAt: string): QueuedJob {
   let progress: object = {};
   return {
     id: job.id,
@@ -122,7 +126,8 @@ function queued(job: SagaJob, attemptsMade: number): QueuedJob {
     data: job.data,
     attemptsMade,
     maxAttempts: 3,
-    firstStartedAt: NOW,
+    // The step's deadlines count from its first attempt, as the queue keeps it.
+    firstStartedAt,
     get progress() {
       return progress;
     },
@@ -136,6 +141,11 @@ const hotResize = (vcpus?: number, ramMb?: number): VirtualMachineCommand => ({
   type: 'HotResizeVM',
   data: { vmId: VM_ID, taskId: 'task-hot', ...(vcpus !== undefined ? { vcpus } : {}), ...(ramMb !== undefined ? { ramMb } : {}) },
 });
+const liveUpdate = (vcpus?: number, ramMb?: number): VirtualMachineCommand => ({
+  type: 'HotResizeVM',
+  data: { vmId: VM_ID, taskId: 'task-live', strategy: 'live-update', ...(vcpus !== undefined ? { vcpus } : {}), ...(ramMb !== undefined ? { ramMb } : {}) },
+});
+const errorOf = (e: VirtualMachineEvent) => (e.data as { error: { code: string; message: string } }).error;
 const migrate = (targetHost: string | null = null): VirtualMachineCommand => ({ type: 'LiveMigrateVM', data: { vmId: VM_ID, taskId: 'task-mig', targetHost } });
 
 let harness: SagaHarness;
@@ -223,6 +233,166 @@ describe('hot resize saga (in place)', () => {
     const vm = await harness.run(hotResize(2));
     expect(harness.lastEvent()).toMatchObject({ type: 'TaskFailed', data: { error: { code: 'NotSupported' } } });
     expect(vm?.vmState).toBe('active');
+  });
+});
+
+describe('vCPU removal in place', () => {
+  /** A VM grown to 3 vCPUs first, so there is something to take away. */
+  async function withThreeVcpus() {
+    harness = new SagaHarness();
+    await harness.run(hotResize(3));
+    harness.ran.length = 0;
+    return harness;
+  }
+  const shrink = (vcpus: number): VirtualMachineCommand => ({ type: 'HotResizeVM', data: { vmId: VM_ID, taskId: 'task-down', vcpus } });
+
+  it('given 3 vCPUs, when hot resized to 1, then libvirt unplugs 2, the guest confirms, the pod gives them back and the size is recorded', async () => {
+    await withThreeVcpus();
+    const vm = await harness.run(shrink(1));
+    expect(harness.ran).toEqual(['hypervisor:unplug-vcpus', 'hypervisor:confirm-guest-size', 'cluster:trim-launcher-pod', 'cluster:record-vm-size']);
+    expect(vm).toMatchObject({ vmState: 'active', flavor: { vcpus: 1 } });
+    expect(await harness.domain()).toMatchObject({ vcpus: { current: 1 }, guest: { vcpusOnline: 1 } });
+    expect(harness.cluster.vm(REF).pod?.applied).toEqual({ vcpus: 1, memoryMiB: 512 });
+    expect(harness.cluster.vm(REF).template.vcpus).toBe(1);
+  });
+
+  it('given libvirt times out on the unplug (QEMU under TCG), then the step fails saying so with both counts, the vCPUs are put back and the VM stays ACTIVE with 3', async () => {
+    await withThreeVcpus();
+    const setVcpus = harness.hypervisor.setVcpus.bind(harness.hypervisor);
+    harness.hypervisor.setVcpus = async (ref, count, scope) => {
+      if (count < 3) throw new TransientAdapterError('Timeout', 'Timed out during operation: vcpu unplug request timed out. Unplug result must be manually inspected in the domain');
+      return setVcpus(ref, count, scope);
+    };
+    const vm = await harness.run(shrink(1));
+    const failed = harness.history.find((e) => e.type === 'TaskStepFailed')!;
+    expect(errorOf(failed).code).toBe('VcpuUnplugFailed');
+    expect(errorOf(failed).message).toMatch(/vcpu unplug request timed out.*the guest reports 3 vCPUs online, libvirt counts 3/);
+    expect(harness.ran).toEqual(['hypervisor:unplug-vcpus', 'hypervisor:restore-guest-vcpus']);
+    expect(vm).toMatchObject({ vmState: 'active', fault: null, flavor: { vcpus: 3 } });
+  });
+
+  it('given the guest let go of the vCPUs but libvirt neither confirms nor can add them back, then the task ends in ERROR naming the real counts, never at the old size silently', async () => {
+    await withThreeVcpus();
+    const setVcpus = harness.hypervisor.setVcpus.bind(harness.hypervisor);
+    let unplugged = false;
+    harness.hypervisor.setVcpus = async (ref, count, scope) => {
+      if (count < 3 && !unplugged) {
+        unplugged = true;
+        await setVcpus(ref, count, scope); // QEMU and the guest completed it...
+        throw new TransientAdapterError('Timeout', 'Timed out during operation: vcpu unplug request timed out'); // ...libvirt did not wait
+      }
+      throw new PermanentAdapterError('Unknown', 'An error occurred, but the cause is unknown');
+    };
+    const vm = await harness.run(shrink(1));
+    const last = harness.lastEvent();
+    expect(last).toMatchObject({ type: 'TaskFailed', data: { stepId: 'unplug-vcpus', cleanupError: { code: 'GuestVcpusDiffer' } } });
+    expect((last.data as { cleanupError: { message: string } }).cleanupError.message).toMatch(/guest reports 1 online, libvirt counts 1/);
+    expect(vm?.vmState).toBe('error');
+  });
+});
+
+describe('hot resize saga (KubeVirt live update)', () => {
+  it('given a live-update cluster, when hot resized, then the template changes, KubeVirt migrates and hot-plugs, the guest confirms, and the VM is ACTIVE on its new node', async () => {
+    harness = new SagaHarness();
+    const vm = await harness.run(liveUpdate(2, 1024));
+    expect(harness.ran).toEqual(['cluster:update-vm-template', 'cluster:follow-live-update', 'hypervisor:confirm-guest-size']);
+    expect(harness.lastEvent()).toEqual({ type: 'VMHotResized', data: { vmId: VM_ID, taskId: 'task-live', vcpus: 2, ramMb: 1024 } });
+    expect(vm).toMatchObject({ vmState: 'active', host: 'node-2', flavor: { vcpus: 2, ramMb: 1024 } });
+    expect(await harness.domain('node-2')).toMatchObject({ vcpus: { current: 2 }, memoryMiB: { current: 1024 } });
+    expect(harness.cluster.vm(REF).template).toMatchObject({ vcpus: 2, memoryMiB: 1024, maxVcpus: 4, maxMemoryMiB: 2048 });
+  });
+
+  it('given KubeVirt cannot migrate the VM, then the template is not touched and the task fails saying why', async () => {
+    harness = new SagaHarness();
+    harness.cluster.vm(REF).notMigratable = 'DisksNotLiveMigratable: PVC root is not shared';
+    const vm = await harness.run(liveUpdate(2));
+    expect(errorOf(harness.lastEvent())).toMatchObject({ code: 'NotMigratable' });
+    expect(harness.cluster.calls.filter((c) => c.startsWith('updateVmTemplateSize 2'))).toEqual([]);
+    expect(vm).toMatchObject({ vmState: 'active', flavor: { vcpus: 1 } });
+  });
+
+  it("given KubeVirt's migration fails, then the template goes back, the VM stays ACTIVE at its old size on node-1 and the action says why", async () => {
+    harness = new SagaHarness();
+    harness.cluster.failNextMigration = 'target pod could not be scheduled';
+    harness.cluster.migrationSteps = 4;
+    const vm = await harness.run(liveUpdate(2));
+    expect(harness.ran).toEqual(['cluster:update-vm-template', 'cluster:follow-live-update', 'cluster:restore-vm-template']);
+    expect(harness.lastEvent()).toMatchObject({ type: 'TaskFailed', data: { stepId: 'follow-live-update', error: { code: 'MigrationFailed' } } });
+    expect(errorOf(harness.lastEvent()).message).toMatch(/could not be scheduled/);
+    expect(vm).toMatchObject({ vmState: 'active', host: 'node-1', fault: null, flavor: { vcpus: 1 } });
+    expect(harness.cluster.vm(REF).template.vcpus).toBe(1);
+  });
+
+  it('given KubeVirt answers RestartRequired, then the template goes back and the task fails with its message', async () => {
+    harness = new SagaHarness();
+    harness.beforeStep = (step) => {
+      if (step === 'follow-live-update') harness.cluster.vm(REF).restartRequired = 'Memory-hotplug is only available for migratable VMs';
+    };
+    const vm = await harness.run(liveUpdate(undefined, 1024));
+    expect(harness.lastEvent()).toMatchObject({ type: 'TaskFailed', data: { error: { code: 'RestartRequired' } } });
+    expect(errorOf(harness.lastEvent()).message).toMatch(/only available for migratable VMs/);
+    expect(harness.ran.at(-1)).toBe('cluster:restore-vm-template');
+    expect(vm).toMatchObject({ vmState: 'active', flavor: { ramMb: 512 } });
+  });
+
+  it("given KubeVirt's migration outlives the step deadline, then it fails as deadline exceeded, the migration is deleted and the template goes back", async () => {
+    harness = new SagaHarness();
+    harness.cluster.migrationSteps = 1000;
+    harness.deadlines.migrationMs = 60;
+    const vm = await harness.run(liveUpdate(2));
+    expect(harness.lastEvent()).toMatchObject({ type: 'TaskFailed', data: { stepId: 'follow-live-update', error: { code: 'DeadlineExceeded' } } });
+    expect(errorOf(harness.lastEvent()).message).toMatch(/deadline exceeded/);
+    expect(harness.cluster.calls).toContain('abortMigration kubevirt-workload-update-1');
+    expect(harness.cluster.migrations.size).toBe(0);
+    expect(vm).toMatchObject({ vmState: 'active', host: 'node-1', flavor: { vcpus: 1 } });
+  });
+
+  it('given the hot-plug happened but the guest never confirms it, then the undo cannot take it back live and the task ends in ERROR saying what the VM runs with', async () => {
+    harness = new SagaHarness();
+    harness.beforeStep = (step) => {
+      if (step === 'confirm-guest-size') harness.hypervisor.faults.failNext('getDomain', 1000, new PermanentAdapterError('AgentUnavailable', 'the guest agent does not answer'));
+    };
+    const vm = await harness.run(liveUpdate(2));
+    const last = harness.lastEvent();
+    expect(last).toMatchObject({ type: 'TaskFailed', data: { stepId: 'confirm-guest-size', cleanupError: { code: 'LiveUpdateNotUndone' } } });
+    expect((last.data as { cleanupError: { message: string } }).cleanupError.message).toMatch(/runs with 2 vCPUs and 512 MiB/);
+    expect(vm?.vmState).toBe('error');
+  });
+});
+
+describe('per-step deadlines', () => {
+  it('given a slow but healthy migration (far more looks than one attempt window holds), then it is followed to the end, not given up after some attempts', async () => {
+    harness = new SagaHarness();
+    harness.cluster.migrationSteps = 30;
+    harness.cluster.migrationLookMs = 8; // ~240 ms in all, against 3 attempts of a 40 ms window
+    const vm = await harness.run(migrate());
+    expect(harness.lastEvent().type).toBe('VMLiveMigrated');
+    expect(vm).toMatchObject({ vmState: 'active', host: 'node-2' });
+  });
+
+  it('given a migration that outlives its step deadline, then the task fails as deadline exceeded and the migration is aborted, the VM ACTIVE on its source', async () => {
+    harness = new SagaHarness();
+    harness.cluster.migrationSteps = 1000;
+    harness.deadlines.migrationMs = 50;
+    const vm = await harness.run(migrate());
+    expect(harness.ran).toEqual(['cluster:start-migration', 'cluster:follow-migration', 'cluster:abort-migration']);
+    expect(harness.lastEvent()).toMatchObject({ type: 'TaskFailed', data: { stepId: 'follow-migration', error: { code: 'DeadlineExceeded' } } });
+    expect(errorOf(harness.lastEvent()).message).toMatch(/deadline exceeded \(0\.05 s/);
+    expect(vm).toMatchObject({ vmState: 'active', host: 'node-1' });
+  });
+
+  it('given the guest never reports its new size, then the confirmation fails as deadline exceeded and everything is undone', async () => {
+    harness = new SagaHarness();
+    harness.deadlines.guestResizeMs = 30;
+    const getDomain = harness.hypervisor.getDomain.bind(harness.hypervisor);
+    harness.hypervisor.getDomain = async (ref) => {
+      const d = await getDomain(ref);
+      return d && { ...d, guest: { vcpusOnline: 1, memoryMiB: 512 } }; // the guest ignores the hot-add
+    };
+    const vm = await harness.run(hotResize(2));
+    expect(harness.lastEvent()).toMatchObject({ type: 'TaskFailed', data: { stepId: 'confirm-guest-size', error: { code: 'DeadlineExceeded' } } });
+    expect(harness.ran.slice(-2)).toEqual(['hypervisor:restore-guest-vcpus', 'cluster:shrink-launcher-pod']);
+    expect(vm).toMatchObject({ vmState: 'active', fault: null, flavor: { vcpus: 1 } });
   });
 });
 

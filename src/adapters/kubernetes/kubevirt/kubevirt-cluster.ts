@@ -32,7 +32,9 @@ import { abortMigration, getMigration, startMigration } from './migrations.js';
 import { getPodResize, resizeLauncherPod } from './pod-resize.js';
 import { NamespaceMapping } from './namespace-mapping.js';
 import { PodExecCommandRunner } from './pod-exec-command-runner.js';
-import { setVmSize } from './vm-size.js';
+import { foldBootSize, liveUpdateVmSize, setVmSize } from './vm-size.js';
+import { getLiveUpdate } from './live-update.js';
+import type { LiveUpdateClusterPort, LiveUpdateObservation } from '../live-update-cluster.port.js';
 import { VmWatch, type VmWatchOptions } from './vm-watch.js';
 
 export interface KubevirtClusterOptions {
@@ -50,7 +52,7 @@ export interface KubevirtClusterOptions {
  * objects for VMs, KubeVirt's action subresources for start/stop/restart/pause/unpause, pod resize,
  * NIC edits of the VM spec, VirtualMachineInstanceMigrations, and watches that resume.
  */
-export class KubevirtCluster implements LiveChangeClusterPort, VmSizeClusterPort, NetworkAttachmentClusterPort {
+export class KubevirtCluster implements LiveChangeClusterPort, VmSizeClusterPort, LiveUpdateClusterPort, NetworkAttachmentClusterPort {
   readonly api: KubeApi;
   private readonly namespaces: NamespaceMapping;
   private readonly attempts: number;
@@ -105,6 +107,9 @@ export class KubevirtCluster implements LiveChangeClusterPort, VmSizeClusterPort
   }
 
   async startVm(ref: VmRef): Promise<void> {
+    const cluster = this.toCluster(ref);
+    // The size an in-place hot resize left for the next boot goes into the template first (vm-size.ts).
+    await this.guard(`write the boot size of ${cluster.namespace}/${cluster.name}`, () => retryOnConflict(this.attempts, () => foldBootSize(this.api, cluster)));
     await this.vmAction(ref, 'start', (vm) => runStrategyOf(vm) === 'Always');
   }
 
@@ -124,6 +129,7 @@ export class KubevirtCluster implements LiveChangeClusterPort, VmSizeClusterPort
         }
         // A VMI already on its way out is the restart (or a stop) in progress.
         if (vmi.metadata.deletionTimestamp) return;
+        await foldBootSize(this.api, { namespace, name });
         await this.api.action('virtualmachines', namespace, name, 'restart', {});
       }),
     );
@@ -214,6 +220,19 @@ export class KubevirtCluster implements LiveChangeClusterPort, VmSizeClusterPort
     await this.guard(`set the size of VirtualMachine ${cluster.namespace}/${cluster.name}`, () =>
       retryOnConflict(this.attempts, () => setVmSize(this.api, cluster, size)),
     );
+  }
+
+  async updateVmTemplateSize(ref: VmRef, size: { vcpus: number; memoryMiB: number }): Promise<void> {
+    const cluster = this.toCluster(ref);
+    await this.guard(`live-update the size of VirtualMachine ${cluster.namespace}/${cluster.name}`, () =>
+      retryOnConflict(this.attempts, () => liveUpdateVmSize(this.api, cluster, size)),
+    );
+  }
+
+  async getLiveUpdate(ref: VmRef): Promise<LiveUpdateObservation | null> {
+    const cluster = this.toCluster(ref);
+    const observed = await this.guard(`read the live update of ${cluster.namespace}/${cluster.name}`, () => getLiveUpdate(this.api, cluster));
+    return observed && (observed.migration ? { ...observed, migration: { ...observed.migration, ref: { namespace: ref.namespace, name: observed.migration.ref.name } } } : observed);
   }
 
   async startMigration(ref: VmRef, options: { name: string; targetNode?: string }): Promise<MigrationObservation> {

@@ -3,25 +3,26 @@ import type { PodResizeObservation } from '../../../adapters/kubernetes/cluster.
 import type { DomainInfo } from '../../../adapters/libvirt/hypervisor.port.js';
 import type { VmSize } from '../../../domain/virtual-machine/virtual-machine.events.js';
 import { awaitCondition } from './await-condition.js';
-import { domainRef, hotResizeSizes, launcherPodFor, livePorts, unlessGone } from './live-change-context.js';
+import { domainRef, hotResizeSizes, launcherPodFor, livePorts, unlessGone, waitDeadline } from './live-change-context.js';
 import type { StepContext, StepRunner } from './step-context.js';
 
 /**
  * The in-place hot resize (kubevirt-api.md §6): the launcher pod grows through pods/resize, the
- * kubelet applies it, the guest hot-adds through libvirt within its boot maxima, the guest's own
- * view confirms it, and the VM object records the size for the next boot. Every step asks for an end
+ * kubelet applies it, the guest hot-adds (or unplugs vCPUs) through libvirt within its boot maxima,
+ * the guest's own view confirms it, the pod gives back unplugged vCPUs, and the VM object records
+ * the size for the next boot. Every step asks for an end
  * state, so a retry after a crash does the same thing again harmlessly; undo steps go back to the
  * size the task started from.
  */
 export const HOT_RESIZE_STEPS: Readonly<Record<string, StepRunner>> = {
   'resize-launcher-pod': async (ctx) => {
     const { cluster, launcherMemoryOverheadMiB } = livePorts(ctx);
-    const observed = await cluster.resizeLauncherPod(ctx.ref, launcherPodFor(hotResizeSizes(ctx).to, launcherMemoryOverheadMiB));
+    const observed = await cluster.resizeLauncherPod(ctx.ref, launcherPodFor(podWhileResizing(ctx), launcherMemoryOverheadMiB));
     refuseFinal(observed);
     return {};
   },
   'await-pod-resize': async (ctx) => {
-    await awaitPodSize(ctx, hotResizeSizes(ctx).to);
+    await awaitPodSize(ctx, podWhileResizing(ctx));
     return {};
   },
   'hot-add-vcpus': async (ctx) => {
@@ -32,10 +33,30 @@ export const HOT_RESIZE_STEPS: Readonly<Record<string, StepRunner>> = {
     await livePorts(ctx).hypervisor.setMemory(domainRef(ctx), hotResizeSizes(ctx).to.ramMb, 'live');
     return {};
   },
-  'confirm-guest-size': async (ctx) => {
+  /**
+   * vCPU removal (in place): libvirt unplugs down to the new count. An unplug the guest does not
+   * finish in libvirt's wait (QEMU under TCG, real-guest.md) is not retried: libvirt then says to
+   * inspect the result by hand, and a second setvcpus fails for an unknown cause. The step fails
+   * with what the guest and libvirt each count, and its undo puts the vCPUs back and checks.
+   */
+  'unplug-vcpus': async (ctx) => {
     const { to } = hotResizeSizes(ctx);
     const ref = domainRef(ctx);
     const hypervisor = livePorts(ctx).hypervisor;
+    try {
+      await hypervisor.setVcpus(ref, to.vcpus, 'live');
+    } catch (error) {
+      const seen = await hypervisor.getDomain(ref).catch(() => null);
+      const counts = seen ? `the guest reports ${guestSize(seen).vcpus} vCPUs online, libvirt counts ${seen.vcpus.current}` : 'its domain cannot be read';
+      throw new PermanentAdapterError('VcpuUnplugFailed', `Removing vCPUs from VM ${ctx.vm.id} (to ${to.vcpus}) did not complete: ${errorMessage(error)}; ${counts}.`, { cause: error });
+    }
+    return {};
+  },
+  'confirm-guest-size': async (ctx) => {
+    const { from, to } = hotResizeSizes(ctx);
+    const ref = domainRef(ctx);
+    const hypervisor = livePorts(ctx).hypervisor;
+    const unplugs = to.vcpus < from.vcpus;
     await awaitCondition(
       ctx,
       `the guest of VM ${ctx.vm.id} reporting ${to.vcpus} vCPUs and ${to.ramMb} MiB`,
@@ -43,10 +64,20 @@ export const HOT_RESIZE_STEPS: Readonly<Record<string, StepRunner>> = {
       (domain) => {
         if (!domain) throw new PermanentAdapterError('DomainNotFound', `VM ${ctx.vm.id} has no domain on ${ref.node}`);
         const seen = guestSize(domain);
-        return seen.vcpus >= to.vcpus && seen.ramMb >= to.ramMb ? true : undefined;
+        const vcpusThere = unplugs ? seen.vcpus <= to.vcpus : seen.vcpus >= to.vcpus;
+        return vcpusThere && seen.ramMb >= to.ramMb ? true : undefined;
       },
       (domain) => (domain ? `it reports ${guestSize(domain).vcpus} vCPUs and ${guestSize(domain).ramMb} MiB` : 'no domain'),
+      waitDeadline(ctx, 'guestResizeMs'),
     );
+    return {};
+  },
+  // After an unplug the guest no longer uses the vCPUs: the pod gives them back to the node.
+  'trim-launcher-pod': async (ctx) => {
+    const { to } = hotResizeSizes(ctx);
+    const { cluster, launcherMemoryOverheadMiB } = livePorts(ctx);
+    refuseFinal(await cluster.resizeLauncherPod(ctx.ref, launcherPodFor(to, launcherMemoryOverheadMiB)));
+    await awaitPodSize(ctx, to);
     return {};
   },
   'record-vm-size': async (ctx) => {
@@ -68,10 +99,32 @@ export const HOT_RESIZE_STEPS: Readonly<Record<string, StepRunner>> = {
     });
     return {};
   },
+  /**
+   * The vCPUs back to the count the task started from, then read back: an undo that cannot say the
+   * guest has them again fails with the counts it sees, so the task ends in error saying how many the
+   * guest really has rather than claiming the old size.
+   */
   'restore-guest-vcpus': async (ctx) => {
     if (!ctx.live) return {}; // nothing was done through ports this deployment lacks
     const { from } = hotResizeSizes(ctx);
-    await unlessGone(['DomainNotFound', 'DomainNotRunning', 'VmNotRunning'], () => livePorts(ctx).hypervisor.setVcpus(domainRef(ctx), from.vcpus, 'live'));
+    const hypervisor = livePorts(ctx).hypervisor;
+    await unlessGone(['DomainNotFound', 'DomainNotRunning', 'VmNotRunning'], async () => {
+      const ref = domainRef(ctx);
+      let failure: unknown = null;
+      await hypervisor.setVcpus(ref, from.vcpus, 'live').catch((error: unknown) => {
+        if (error instanceof PermanentAdapterError && ['DomainNotFound', 'DomainNotRunning', 'VmNotRunning'].includes(error.code)) throw error;
+        failure = error;
+      });
+      const seen = await hypervisor.getDomain(ref);
+      if (!seen) return;
+      const online = guestSize(seen).vcpus;
+      if (online === from.vcpus && seen.vcpus.current === from.vcpus) return;
+      if (failure && !(failure instanceof PermanentAdapterError)) throw failure; // transient: try again
+      throw new PermanentAdapterError(
+        'GuestVcpusDiffer',
+        `VM ${ctx.vm.id} could not be given back its ${from.vcpus} vCPUs${failure ? ` (${errorMessage(failure)})` : ''}: the guest reports ${online} online, libvirt counts ${seen.vcpus.current}.`,
+      );
+    });
     return {};
   },
   'restore-guest-memory': async (ctx) => {
@@ -82,6 +135,19 @@ export const HOT_RESIZE_STEPS: Readonly<Record<string, StepRunner>> = {
   },
 };
 
+/**
+ * The pod while the guest changes: room for the larger of the old and new vCPU counts (an unplug
+ * gives vCPUs back only after the guest let go of them) and the new memory (it only grows).
+ */
+function podWhileResizing(ctx: StepContext): VmSize {
+  const { from, to } = hotResizeSizes(ctx);
+  return { vcpus: Math.max(from.vcpus, to.vcpus), ramMb: to.ramMb };
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** Infeasible can never fit on this node, and an error applying it will not mend by waiting. */
 function refuseFinal(observed: PodResizeObservation): void {
   if (observed.state === 'Infeasible') {
@@ -91,9 +157,9 @@ function refuseFinal(observed: PodResizeObservation): void {
 }
 
 /**
- * Waits until the kubelet applied the pod size. Deferred (no room on the node now) that outlasts
- * the step's window fails with that reason rather than hanging: the node is full, and the user
- * should hear so while the VM stays at its old size.
+ * Waits until the kubelet applied the pod size, up to the pod-resize deadline. Deferred (no room on
+ * the node now) that outlasts it fails with that reason rather than hanging: the node is full, and
+ * the user should hear so while the VM stays at its old size.
  */
 async function awaitPodSize(ctx: StepContext, size: VmSize): Promise<void> {
   const { cluster, launcherMemoryOverheadMiB } = livePorts(ctx);
@@ -112,11 +178,12 @@ async function awaitPodSize(ctx: StepContext, size: VmSize): Promise<void> {
         return observed.state === 'Done' && applied?.vcpus === wanted.vcpus && applied.memoryMiB === wanted.memoryMiB ? true : undefined;
       },
       (observed) => (observed ? `${observed.state}${observed.message ? `: ${observed.message}` : ''}` : 'no pod'),
+      waitDeadline(ctx, 'podResizeMs'),
     );
   } catch (error) {
     const seen = last as PodResizeObservation | null;
     if (seen?.state === 'Deferred') {
-      throw new PermanentAdapterError('PodResizeDeferred', `The launcher pod's resize stays deferred (the node has no room now): ${seen.message ?? 'Deferred'}`, { cause: error });
+      throw new PermanentAdapterError('PodResizeDeferred', `The launcher pod's resize stays deferred past its deadline (deadline exceeded; the node has no room now): ${seen.message ?? 'Deferred'}`, { cause: error });
     }
     throw error;
   }

@@ -1,7 +1,8 @@
 import { PermanentAdapterError } from '../../../adapters/adapter-errors.js';
 import type { DomainRef } from '../../../adapters/libvirt/hypervisor.port.js';
 import type { VmSize } from '../../../domain/virtual-machine/virtual-machine.events.js';
-import type { LiveChangePorts, StepContext } from './step-context.js';
+import type { WaitDeadline } from './await-condition.js';
+import type { LiveChangeDeadlines, LiveChangePorts, StepContext } from './step-context.js';
 
 /** The live-change ports, or the step fails: this deployment's cluster adapter cannot do it. */
 export function livePorts(ctx: StepContext): LiveChangePorts {
@@ -9,6 +10,13 @@ export function livePorts(ctx: StepContext): LiveChangePorts {
     throw new PermanentAdapterError('NotSupported', 'The cluster adapter of this deployment cannot resize or migrate running VMs.');
   }
   return ctx.live;
+}
+
+/** The deadline of a long wait: its configured length from the step's first attempt (so a retry or a restart does not extend it). */
+export function waitDeadline(ctx: StepContext, kind: keyof LiveChangeDeadlines): WaitDeadline {
+  const lengthMs = livePorts(ctx).deadlines[kind];
+  const started = Date.parse(ctx.startedAt);
+  return { at: (Number.isFinite(started) ? started : Date.now()) + lengthMs, lengthMs };
 }
 
 /** Where the guest's domain is: our id on the node the VM runs on. */

@@ -1,7 +1,7 @@
 import { PermanentAdapterError } from '../../../adapters/adapter-errors.js';
 import type { MigrationObservation, MigrationRef } from '../../../adapters/kubernetes/cluster.port.js';
 import { awaitCondition } from './await-condition.js';
-import { livePorts } from './live-change-context.js';
+import { livePorts, waitDeadline } from './live-change-context.js';
 import { beginPortMoves, settlePorts } from './migration-port-moves.js';
 import type { StepContext, StepRunner } from './step-context.js';
 
@@ -52,6 +52,9 @@ export const LIVE_MIGRATION_STEPS: Readonly<Record<string, StepRunner>> = {
         return m.phase === 'Succeeded' ? m : undefined;
       },
       (m) => (m ? `${m.phase}${m.progressPercent !== null ? `, ${m.progressPercent}%` : ''}` : 'gone'),
+      // Followed while it moves, however long that takes, up to the migration deadline: counting
+      // attempts would give up on a slow but healthy migration.
+      waitDeadline(ctx, 'migrationMs'),
     );
     const node = done.migrationState?.targetNode ?? (await cluster.getVmi(ctx.ref))?.node ?? undefined;
     const wanted = ctx.vm.migration?.targetHost;

@@ -17,6 +17,17 @@ export interface LiveChangePorts {
    * overhead: QEMU, page tables, virt-launcher); a hot resize asks the pod for guest + this.
    */
   launcherMemoryOverheadMiB: number;
+  /** How long each long wait of a live change may take, counted from its step's first attempt. */
+  deadlines: LiveChangeDeadlines;
+}
+
+export interface LiveChangeDeadlines {
+  /** The kubelet applying a launcher pod resize. */
+  podResizeMs: number;
+  /** The guest reporting its new size (and KubeVirt's live update reaching it). */
+  guestResizeMs: number;
+  /** A migration finishing, KubeVirt's own for a live update included. */
+  migrationMs: number;
 }
 
 /** What a step runs with: the VM as the events say it is, the ports, and a memo that survives retries. */
@@ -32,6 +43,8 @@ export interface StepContext {
     get(key: string): string | undefined;
     set(key: string, value: string): Promise<void>;
   };
+  /** ISO time the step's first attempt started (kept across retries and crashes): its deadlines count from here. */
+  startedAt: string;
   /** How long a step waits for the cluster to converge before it asks for a retry. */
   convergenceTimeoutMs: number;
   pollIntervalMs: number;

@@ -1,0 +1,53 @@
+import type { VmRef } from '../cluster.port.js';
+import type { LiveUpdateObservation } from '../live-update-cluster.port.js';
+import type { CustomObject, KubeApi } from './kube-api.js';
+import { observeMigration } from './kubevirt-observations.js';
+import { quantityMiB } from './quantities.js';
+
+type Json = Record<string, unknown>;
+type RawCondition = { type?: string; status?: string; message?: string; reason?: string; lastTransitionTime?: string };
+
+const conditions = (o: CustomObject | null): RawCondition[] => (((o?.status as Json | undefined)?.conditions ?? []) as RawCondition[]);
+const condition = (o: CustomObject | null, type: string) => conditions(o).find((c) => c.type === type);
+
+/**
+ * Reads the VM, its VMI and the VMI's migrations into a LiveUpdateObservation. The migration that
+ * carries the change is the newest one made no earlier than the HotVCPUChange / HotMemoryChange
+ * condition appeared (both are in whole seconds, so an equal time counts as after).
+ */
+export async function getLiveUpdate(api: KubeApi, ref: VmRef): Promise<LiveUpdateObservation | null> {
+  const vm = await api.getCustom('virtualmachines', ref.namespace, ref.name);
+  const vmi = await api.getCustom('virtualmachineinstances', ref.namespace, ref.name);
+  if (!vm || !vmi || (vmi.status as Json | undefined)?.phase !== 'Running') return null;
+  const cpuChange = condition(vmi, 'HotVCPUChange');
+  const memoryChange = condition(vmi, 'HotMemoryChange');
+  const restart = condition(vm, 'RestartRequired');
+  const migratable = condition(vmi, 'LiveMigratable');
+  const since = [cpuChange, memoryChange]
+    .filter((c) => c?.status === 'True' && c.lastTransitionTime)
+    .map((c) => Date.parse(c!.lastTransitionTime!))
+    .sort((a, b) => a - b)[0];
+  let migration: LiveUpdateObservation['migration'] = null;
+  if (since !== undefined) {
+    const { items } = await api.listCustom('virtualmachineinstancemigrations', ref.namespace);
+    const newest = items
+      .filter((m) => (m.spec as Json | undefined)?.vmiName === ref.name && Date.parse(String(m.metadata.creationTimestamp ?? '')) >= since)
+      .sort((a, b) => Date.parse(String(b.metadata.creationTimestamp ?? '')) - Date.parse(String(a.metadata.creationTimestamp ?? '')) || (b.metadata.name < a.metadata.name ? -1 : 1))[0];
+    migration = newest ? observeMigration(newest, vmi) : null;
+  }
+  const status = (vmi.status ?? {}) as Json;
+  const topology = status.currentCPUTopology as { sockets?: number; cores?: number; threads?: number } | undefined;
+  const memory = status.memory as { guestCurrent?: string } | undefined;
+  return {
+    restartRequired: restart?.status === 'True' ? (restart.message ?? 'RestartRequired') : null,
+    pending: { vcpus: cpuChange?.status === 'True', memory: memoryChange?.status === 'True' },
+    memoryFailed: memoryChange?.status === 'False' ? (memoryChange.message ?? memoryChange.reason ?? 'memory hotplug failed') : null,
+    notMigratable: migratable?.status === 'False' ? `${migratable.reason ?? 'NotMigratable'}: ${migratable.message ?? ''}` : null,
+    running: {
+      vcpus: topology ? (topology.sockets ?? 1) * (topology.cores ?? 1) * (topology.threads ?? 1) : null,
+      memoryMiB: memory?.guestCurrent !== undefined ? quantityMiB(memory.guestCurrent) : null,
+    },
+    node: typeof status.nodeName === 'string' ? status.nodeName : null,
+    migration,
+  };
+}
