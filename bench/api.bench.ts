@@ -54,7 +54,6 @@ export async function benchApi(kind: StoreKind, options: ApiBenchOptions): Promi
     LOG_LEVEL: 'silent',
     REDIS_URL: BENCH_REDIS_URL,
     QUEUE_PREFIX: prefix,
-    SIM_LATENCY_MS: 0,
     SIM_PERSIST: false,
     SIM_NODES: `node-1:${perNode}:${perNode * 1024},node-2:${perNode}:${perNode * 1024}`,
     ...(options.workers ? {} : { WORKER_CONCURRENCY_CLUSTER: 0, WORKER_CONCURRENCY_HYPERVISOR: 0, WORKER_CONCURRENCY_FABRIC: 0 }),

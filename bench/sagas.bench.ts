@@ -69,7 +69,7 @@ export interface SagaBenchOptions {
 }
 
 /**
- * The sagas on the simulation with zero adapter latency: the whole app in process (no HTTP listener)
+ * The sagas on the embedded cluster simulator (KubeVirt adapter over loopback HTTP): the whole app in process (no HTTP listener)
  * on its own store and Redis key prefix. After a warm-up, `vms` CreateServer commands go through the
  * bus at once; then, optionally, an unloaded phase creates VMs one after another. Completion is
  * observed on a $all subscription from the head before each phase (VMBuilt / TaskFailed), never by
@@ -88,7 +88,6 @@ export async function benchSagas(kind: StoreKind, vms: number, options: SagaBenc
     LOG_LEVEL: 'silent',
     REDIS_URL: BENCH_REDIS_URL,
     QUEUE_PREFIX: prefix,
-    SIM_LATENCY_MS: 0,
     SIM_PERSIST: false,
     SIM_NODES: `node-1:${perNode}:${perNode * 1024},node-2:${perNode}:${perNode * 1024}`,
     ...options.config,
@@ -234,7 +233,7 @@ const ms = (p: Percentiles) => `p50 ${fmt(p.p50)} ms, p99 ${fmt(p.p99)} ms (max 
 export function sagaRows(kind: StoreKind, result: SagaBenchResult): string[] {
   const r = result.burst;
   const u = result.unloaded;
-  const setup = `${fmt(r.vms)} creates, ${fmt(r.inFlight)} in flight, ${result.workerConcurrency} cluster workers, SIM_LATENCY_MS=0, after ${fmt(result.warmup)} warm-up VMs`;
+  const setup = `${fmt(r.vms)} creates, ${fmt(r.inFlight)} in flight, ${result.workerConcurrency} cluster workers on the cluster simulator, after ${fmt(result.warmup)} warm-up VMs`;
   const steps = Object.entries(r.byStep)
     .map(([step, p]) => `${step} p50 ${fmt(p.p50)} / p99 ${fmt(p.p99)} ms`)
     .join('; ');

@@ -12,9 +12,8 @@ import { LibvirtHypervisor } from '../adapters/libvirt/libvirt-hypervisor.js';
 import type { FabricPort } from '../adapters/ovs/fabric.port.js';
 import { SimulatedFabric } from '../adapters/ovs/simulated-fabric.js';
 import { OvnFabric } from '../adapters/ovs/ovn/ovn-fabric.js';
-import { startClusterSimulator, type ClusterSimulator } from '../cluster-simulator/cluster-simulator.js';
+import { startClusterSimulator, type ClusterSimulator, type SimulatorNode } from '../cluster-simulator/cluster-simulator.js';
 import type { AppConfig } from '../config/config.schema.js';
-import { openSimulation, parseSimNodes, type Simulation } from './simulation.js';
 
 /** What the sagas, the observers and the API drive, and what has to be closed with the app. */
 export interface Infrastructure {
@@ -22,10 +21,8 @@ export interface Infrastructure {
   hypervisor: HypervisorPort;
   /** OVN's logical switches and ports for the NIC sagas: OVN_NB_URL's database, else simulated. */
   fabric: FabricPort;
-  /** CLUSTER_BACKEND=simulator: the simulated API server, whose control API injects faults. */
+  /** CLUSTER_BACKEND=simulator: the simulated API server, whose control API injects faults and logs effects. */
   simulator: ClusterSimulator | null;
-  /** CLUSTER_BACKEND=in-process: the in-memory simulation. */
-  simulation: Simulation | null;
   close(): Promise<void>;
 }
 
@@ -50,13 +47,9 @@ export async function openInfrastructure(config: AppConfig): Promise<Infrastruct
 
 async function openCluster(config: AppConfig, fabric: FabricPort): Promise<Infrastructure> {
   switch (config.CLUSTER_BACKEND) {
-    case 'in-process': {
-      const simulation = openSimulation(config);
-      return { cluster: simulation.cluster, hypervisor: simulation.hypervisor, fabric, simulator: null, simulation, close: () => simulation.close() };
-    }
     case 'kubeconfig': {
       const kube = onKubevirt(loadKubeConfig({ kind: 'default' }), config);
-      return { ...kube, fabric, simulator: null, simulation: null, close: async () => kube.hypervisor.close() };
+      return { ...kube, fabric, simulator: null, close: async () => kube.hypervisor.close() };
     }
     case 'simulator': {
       const simulator = await startEmbeddedSimulator(config);
@@ -65,7 +58,6 @@ async function openCluster(config: AppConfig, fabric: FabricPort): Promise<Infra
         ...kube,
         fabric,
         simulator,
-        simulation: null,
         async close() {
           kube.hypervisor.close();
           await simulator.close();
@@ -101,7 +93,7 @@ async function startEmbeddedSimulator(config: AppConfig): Promise<ClusterSimulat
   const dir = join(config.DATA_DIR, 'simulation');
   if (config.SIM_PERSIST) mkdirSync(dir, { recursive: true });
   const simulator = await startClusterSimulator({
-    nodes: parseSimNodes(config.SIM_NODES).map(({ name, cpu, memoryMiB }) => ({ name, cpu, memoryMiB })),
+    nodes: parseSimNodes(config.SIM_NODES),
     stepMs: config.SIM_STEP_MS,
     ...(config.SIM_PERSIST ? { stateFile: join(dir, 'cluster-simulator.json') } : {}),
     // the schema requires the other SIM_REAL_GUEST_* with the URI
@@ -119,6 +111,14 @@ async function startEmbeddedSimulator(config: AppConfig): Promise<ClusterSimulat
   });
   if (config.SIM_KUBECONFIG) writeFileSync(config.SIM_KUBECONFIG, simulator.kubeconfig(), { mode: 0o600 });
   return simulator;
+}
+
+/** SIM_NODES (name:cpus:memoryMiB, comma separated; the config schema checks the form). */
+export function parseSimNodes(spec: string): SimulatorNode[] {
+  return spec.split(',').map((entry) => {
+    const [name, cpu, memoryMiB] = entry.split(':');
+    return { name: name!, cpu: Number(cpu), memoryMiB: Number(memoryMiB) };
+  });
 }
 
 /** The KubeVirt adapter, and libvirt reached by exec into each VM's launcher pod. */

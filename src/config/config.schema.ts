@@ -75,10 +75,9 @@ export const configSchema = z
     /**
      * Where the cluster is. 'simulator': the KubeVirt cluster simulator started in process, reached
      * through the real Kubernetes adapter over HTTP (the embedded default); 'kubeconfig': a real
-     * cluster (KUBECONFIG, ~/.kube/config or the pod's service account); 'in-process': the older
-     * in-memory simulation, kept while tests move over.
+     * cluster (KUBECONFIG, ~/.kube/config or the pod's service account).
      */
-    CLUSTER_BACKEND: z.enum(['simulator', 'kubeconfig', 'in-process']).default('simulator'),
+    CLUSTER_BACKEND: z.enum(['simulator', 'kubeconfig']).default('simulator'),
     /**
      * OVN's northbound database for the NICs' logical switches and ports (unix:PATH, tcp:HOST:PORT or
      * ssl:HOST:PORT); unset: the fabric is simulated in process.
@@ -101,8 +100,6 @@ export const configSchema = z
       .string()
       .regex(/^[a-z0-9.-]+:\d+:\d+(,[a-z0-9.-]+:\d+:\d+)*$/, 'must be name:cpus:memoryMiB[,name:cpus:memoryMiB...]')
       .default('node-1:32:131072,node-2:32:131072'),
-    /** Latency of each simulated cluster transition, in ms (0: the next tick); CLUSTER_BACKEND=in-process. */
-    SIM_LATENCY_MS: z.coerce.number().int().min(0).default(0),
     /** The cluster simulator's controller step (phase transitions, resize, migration ticks), in ms. */
     SIM_STEP_MS: z.coerce.number().int().min(1).default(20),
     /** Keep the simulation's state in DATA_DIR/simulation across restarts (off for benchmarks: it rewrites a file per change). */

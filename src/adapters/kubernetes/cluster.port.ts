@@ -144,7 +144,7 @@ export interface NodeInfo {
 
 /**
  * What the live-change sagas (hot resize, NIC hotplug, live migration) need of the cluster on top of
- * ClusterPort. Only the KubeVirt adapter implements it so far; the in-process simulation does not.
+ * ClusterPort. The KubeVirt adapter implements it; a ClusterPort without it (a test double) cannot run those sagas.
  *
  * Contract, in addition to ClusterPort's:
  * - `resizeLauncherPod` asks the kubelet for new compute-container resources through the pod's

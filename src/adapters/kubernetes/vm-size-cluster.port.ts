@@ -26,7 +26,7 @@ export interface VmTemplateSize {
 
 const OPERATIONS = ['setVmSize', 'resizeLauncherPod', 'getPodResize', 'startMigration', 'getMigration', 'abortMigration', 'getVmi'] as const;
 
-/** Whether a cluster adapter can run the live-change steps (the in-process simulation cannot yet). */
+/** Whether a cluster adapter can run the live-change steps (the KubeVirt adapter can; a bare ClusterPort test double cannot). */
 export function supportsLiveChanges(cluster: object): cluster is VmSizeClusterPort {
   return OPERATIONS.every((op) => typeof (cluster as Record<string, unknown>)[op] === 'function');
 }

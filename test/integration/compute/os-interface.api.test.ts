@@ -26,7 +26,7 @@ const actions = async (c: CatalogueApp, id: string) =>
 
 /**
  * Nova's os-interface on the embedded default, CLUSTER_BACKEND=simulator: the KubeVirt adapter
- * against the cluster simulator hot-plugs the NIC (the in-process cluster cannot: last describe).
+ * against the cluster simulator hot-plugs the NIC.
  */
 describe('os-interface on the cluster simulator (AttachNic / DetachNic)', () => {
   let c: CatalogueApp;
@@ -125,24 +125,5 @@ describe('os-interface on the cluster simulator (AttachNic / DetachNic)', () => 
     const other = await setUp(c, 'nic-5');
     const inUse = await c.call('POST', `${SERVERS}/${other.id}/os-interface`, c.demo, { interfaceAttachment: { port_id: port.id } });
     expect(inUse.json()).toEqual({ conflictingRequest: { code: 409, message: `Port ${port.id} is still in use.` } });
-  });
-});
-
-describe('os-interface on CLUSTER_BACKEND=in-process (a cluster without NIC hotplug)', () => {
-  let c: CatalogueApp;
-  beforeAll(async () => {
-    c = await startCatalogueApp({ CLUSTER_BACKEND: 'in-process', JOB_BACKOFF_BASE_MS: '10', JOB_BACKOFF_CAP_MS: '50', POWER_SYNC_INTERVAL_SECONDS: '600', TASK_DEADLINE_SECONDS: '30' });
-  });
-  afterAll(async () => {
-    await c?.close();
-  });
-
-  it('given an ACTIVE server, when a port is attached, then 500 (NotSupported), the port is free and no fabric port is left', async () => {
-    const { net, id } = await setUp(c, 'nic-ip');
-    const port = await newPort(c, net.id, '10.30.0.43');
-    const res = await c.call('POST', `${SERVERS}/${id}/os-interface`, c.demo, { interfaceAttachment: { port_id: port.id } });
-    expect(res.status).toBe(500);
-    expect((await neutronPort(c, port.id)).json().port).toMatchObject({ device_id: '', status: 'DOWN' });
-    expect(await c.t.app.get<Infrastructure>(INFRASTRUCTURE).fabric.listPorts()).toEqual([]);
   });
 });

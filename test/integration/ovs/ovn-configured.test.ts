@@ -16,7 +16,7 @@ describe('choosing the fabric by configuration', () => {
   afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('given no OVN_NB_URL, then the fabric is the in-process simulation', async () => {
-    const infrastructure = await openInfrastructure(loadConfig({ DATA_DIR: dataDir, CLUSTER_BACKEND: 'in-process', SIM_PERSIST: 'false' }));
+    const infrastructure = await openInfrastructure(loadConfig({ DATA_DIR: dataDir, SIM_PERSIST: 'false' }));
     try {
       expect(infrastructure.fabric).toBeInstanceOf(SimulatedFabric);
     } finally {
@@ -39,7 +39,7 @@ describe('choosing the fabric by configuration', () => {
 
       it('given OVN_NB_URL, then the service drives that database: a switch it ensures is what ovn-nbctl lists', async () => {
         const infrastructure = await openInfrastructure(
-          loadConfig({ DATA_DIR: dataDir, CLUSTER_BACKEND: 'in-process', SIM_PERSIST: 'false', OVN_NB_URL: servers.socket('nb') }),
+          loadConfig({ DATA_DIR: dataDir, SIM_PERSIST: 'false', OVN_NB_URL: servers.socket('nb') }),
         );
         try {
           expect(infrastructure.fabric).toBeInstanceOf(OvnFabric);
