@@ -17,12 +17,13 @@ import { OsMigrationsController } from './migrations/os-migrations.controller.js
 import { ServerMigrationsController } from './migrations/server-migrations.controller.js';
 import { OsInterfaceController } from './interfaces/os-interface.controller.js';
 import { InterfaceAttachments } from './interfaces/interface-attachments.js';
+import { BootNetworks } from './boot-networks.js';
 
 /** Nova's compute API v2.1 under /compute: versions, servers, server actions, instance actions. */
 @Module({
   imports: [HandlersModule, ProjectionsModule],
   controllers: [ComputeVersionsController, ServersController, ServerActionsController, InstanceActionsController, ServerMigrationsController, OsMigrationsController, OsInterfaceController],
-  providers: [ComputeWrites, InterfaceAttachments],
+  providers: [ComputeWrites, InterfaceAttachments, BootNetworks],
 })
 export class ComputeModule implements NestModule, OnModuleInit {
   constructor(

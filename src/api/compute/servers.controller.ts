@@ -13,7 +13,9 @@ import { requireWriter } from '../auth/policy.js';
 import type { RequestContext } from '../auth/request-context.js';
 import { assertNotLocked } from './server-lock.js';
 import { ImageNotFoundError } from '../../domain/image/image.errors.js';
+import { InstanceExistsError } from '../../domain/virtual-machine/virtual-machine.errors.js';
 import { ComputeWrites } from './compute-writes.js';
+import { BootNetworks } from './boot-networks.js';
 import { isAtLeast, type Microversion } from './microversion.js';
 import { ApiVersion, RequestId } from './request-state.js';
 import { createServerFields, createServerSchema, UNSUPPORTED_CREATE_FIELDS, type CreateServerFields } from './schemas/create-server.schema.js';
@@ -42,7 +44,10 @@ const FALSE_WORDS = new Set(['0', 'false', 'f', 'no', 'n', 'off']);
 /** Nova's servers resource: create, list, show, rename, delete. */
 @Controller('compute/v2.1/servers')
 export class ServersController {
-  constructor(private readonly compute: ComputeWrites) {}
+  constructor(
+    private readonly compute: ComputeWrites,
+    private readonly networks: BootNetworks,
+  ) {}
 
   @Post()
   @HttpCode(202)
@@ -63,13 +68,6 @@ export class ServersController {
     }
     const s = parseBody(createServerFields, outer.server);
     if (isAtLeast(version, '2.37') && s.networks === undefined) throw new BadRequestException("'networks' is a required property");
-    // 'auto' is the cluster's pod network, which every VM has; specific networks and ports at boot
-    // are not honoured yet, so they are refused rather than ignored.
-    if (Array.isArray(s.networks) && s.networks.length > 0) {
-      throw new BadRequestException(
-        "Booting with specific networks or ports is not supported by this cloud yet: create the server with networks 'auto' or 'none', then attach ports with os-interface.",
-      );
-    }
     if (s.description !== undefined && s.description !== null) throw new BadRequestException('Server descriptions are not supported by this cloud yet.');
     const min = s.min_count ?? 1;
     const max = s.max_count ?? min;
@@ -101,6 +99,9 @@ export class ServersController {
 
   private async createServer(ctx: RequestContext, requestId: string, vmId: string, s: CreateServerFields & { imageRef: string }): Promise<void> {
     await this.compute.assertWithinQuota(ctx, lastSegment(s.flavorRef));
+    const meta = this.compute.meta(ctx, requestId);
+    // The ports it boots with, checked (and made on requested networks) before the VM exists.
+    const boot = await this.networks.prepare(ctx, vmId, s.networks, meta);
     try {
       await this.compute.execute(
         new CreateServerCommand(
@@ -117,11 +118,15 @@ export class ServersController {
             availabilityZone: s.availability_zone ?? null,
             // Never stored nor logged: only its hash goes to the command.
             userDataSha256: s.user_data ? userDataHash(s.user_data) : null,
+            ...(boot.interfaces.length > 0 ? { interfaces: boot.interfaces } : {}),
           },
-          this.compute.meta(ctx, requestId),
+          meta,
         ),
       );
     } catch (error) {
+      // Refused: the ports made for it go again (the ones given stay as they were: never bound). A
+      // concurrent attempt of the same request that made the server first uses the same ports.
+      if (!(error instanceof InstanceExistsError)) await this.networks.release(boot.made, meta);
       // Nova: an unknown flavor in a create request is the request's fault (400), not a missing resource.
       if (error instanceof FlavorNotFoundError) throw new BadRequestException(error.message);
       if (error instanceof ImageNotFoundError) throw new BadRequestException('Can not find requested image');

@@ -37,6 +37,9 @@ const UNDO: Readonly<Record<string, string>> = {
   'create-fabric-port': 'delete-fabric-port',
   'attach-nic': 'detach-nic',
   'await-nic': 'detach-nic',
+  // A build with ports: they go back to unbound (the ones made for it deleted) when it fails.
+  'bind-boot-ports': 'release-boot-ports',
+  'plug-boot-ports': 'release-boot-ports',
 };
 
 /** Undo steps for a failed task, newest first: each done step's undo, and the failed step's own. */
@@ -149,4 +152,20 @@ export function planRevertResize(taskId: string, running: boolean): TaskStarted 
 
 function task(taskId: string, action: InstanceActionName, steps: readonly PlannedStep[]): TaskStarted {
   return { taskId, action, steps: steps.map((s) => s.id), taskStates: steps.map((s) => s.taskState) };
+}
+
+/**
+ * A build with ports (Nova's networks at create): the ports are bound to the VM before its object is
+ * made (a port another VM took meanwhile fails the build before anything runs), the VM object carries
+ * them as Multus interfaces with their Kube-OVN addresses, and once it runs (its host known) their
+ * fabric ports are made there and the bindings confirmed.
+ */
+export function planCreate(taskId: string, withPorts: boolean): TaskStarted {
+  if (!withPorts) return planTask(taskId, 'create');
+  return task(taskId, 'create', [
+    { id: 'bind-boot-ports', taskState: 'scheduling' },
+    { id: 'create-vm-object', taskState: 'scheduling' },
+    { id: 'await-running', taskState: 'spawning' },
+    { id: 'plug-boot-ports', taskState: 'spawning' },
+  ]);
 }

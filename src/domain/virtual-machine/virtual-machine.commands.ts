@@ -24,6 +24,11 @@ export type VirtualMachineCommand =
         metadata: Record<string, string>;
         availabilityZone: string | null;
         userDataSha256: string | null;
+        /**
+         * Ports the VM boots with (Nova's networks at create), checked and, for a network, made by the
+         * API: the create task binds them first and confirms them once the VM runs.
+         */
+        interfaces?: VmInterface[];
       };
     }
   | { type: 'StartVM'; data: TaskCommandData }

@@ -1,11 +1,11 @@
 import type { DecisionContext, Decider } from '../shared/decider.js';
 import { PowerState, type InstanceActionName, type VmState } from './nova-states.js';
 import { assertValidServerName } from './server-name.js';
-import { planTask } from './task-plans.js';
+import { planCreate, planTask } from './task-plans.js';
 import type { VirtualMachineCommand } from './virtual-machine.commands.js';
 import { syncPowerState } from './power-state-sync.js';
 import { decideHotResize } from './hot-resize.js';
-import { decideAttachInterface, decideDetachInterface, withInterface, withoutInterface, withPortRelease } from './interface-attachment.js';
+import { decideAttachInterface, decideDetachInterface, PortAlreadyAttachedError, withInterface, withoutInterface, withPortRelease } from './interface-attachment.js';
 import { decideAbortLiveMigration, decideLiveMigrate, decideMigrationProgress } from './live-migration.js';
 import { decideConfirmResize, decideResize, decideRevertResize } from './cold-resize.js';
 import { expireTask, stepFailed, stepSucceeded } from './task-results.js';
@@ -35,8 +35,9 @@ export function decide(command: VirtualMachineCommand, state: VirtualMachineStat
       if (state) throw new InstanceExistsError(d.vmId);
       assertValidServerName(d.name);
       assertValidMetadata(d.metadata);
+      assertDistinctPorts(d.interfaces ?? []);
       const { taskId, ...rest } = d;
-      return [{ type: 'VMCreated', data: { ...rest, createdAt: context.now, task: planTask(taskId, 'create') } }];
+      return [{ type: 'VMCreated', data: { ...rest, createdAt: context.now, task: planCreate(taskId, (d.interfaces ?? []).length > 0) } }];
     }
     case 'StartVM':
       return startTask(state, command.data, 'start', ALLOWED_VM_STATES.start, 'VMStartRequested');
@@ -137,7 +138,7 @@ export function evolve(state: VirtualMachineState, event: Event): VirtualMachine
       hotResize: null,
       resize: null,
       migration: null,
-      interfaces: [],
+      interfaces: d.interfaces ?? [],
       nic: null,
     };
   }
@@ -308,5 +309,14 @@ function assertValidMetadata(metadata: Record<string, string>): void {
     if (typeof value !== 'string' || value.length > 255) {
       throw new InvalidServerInputError(`Invalid input for field/attribute metadata. Value of ${key} must be a string of at most 255 characters.`);
     }
+  }
+}
+
+/** A port given twice at create (Nova's 409 PortInUse on the second). */
+function assertDistinctPorts(interfaces: readonly { portId: string }[]): void {
+  const seen = new Set<string>();
+  for (const { portId } of interfaces) {
+    if (seen.has(portId)) throw new PortAlreadyAttachedError('', portId);
+    seen.add(portId);
   }
 }

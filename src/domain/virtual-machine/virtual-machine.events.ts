@@ -52,6 +52,8 @@ export type VirtualMachineEvent =
         availabilityZone: string | null;
         /** user data is a secret: only its SHA-256 is kept. */
         userDataSha256: string | null;
+        /** The ports it boots with (absent in events before boot networks, and when it has none). */
+        interfaces?: VmInterface[];
         createdAt: string;
         task: TaskStarted;
       };

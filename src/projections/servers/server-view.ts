@@ -110,7 +110,8 @@ export function evolveServerView(view: ServerView | undefined, event: RecordedEv
       metadata: d.metadata,
       availabilityZone: d.availabilityZone,
       host: null,
-      addresses: {},
+      // Ports it boots with show from the start, as Nova's network info once they are allocated.
+      addresses: (d.interfaces ?? []).reduce(withPortAddresses, {} as Record<string, unknown[]>),
       created: d.createdAt,
       updated: event.occurredAt,
       launchedAt: null,

@@ -181,7 +181,7 @@ describe('Nova servers API on the simulation', () => {
     ['unknown flavor', { server: { name: 'a', flavorRef: '999', imageRef: 'i', networks: 'none' } }, /Flavor 999 could not be found/],
     ['no networks at 2.37+', { server: { name: 'a', flavorRef: '1', imageRef: 'i' } }, /'networks' is a required property/],
     ['block devices', { server: { name: 'a', flavorRef: '1', imageRef: 'i', networks: 'none', block_device_mapping_v2: [] } }, /not supported/],
-    ['ports at boot', { server: { name: 'a', flavorRef: '1', imageRef: 'i', networks: [{ port: 'p-1' }] } }, /attach ports with os-interface/],
+    ['an unknown port at boot', { server: { name: 'a', flavorRef: '1', imageRef: 'i', networks: [{ port: 'p-1' }] } }, /Port id p-1 could not be found/],
   ])('given %s, when created, then 400 and nothing is created', async (_, body, why) => {
     const before = (await t.request('GET', '/compute/v2.1/servers', { headers: demo })).json().servers.length;
     const res = await t.request('POST', '/compute/v2.1/servers', { headers: { ...demo, ...V('2.37') }, body });

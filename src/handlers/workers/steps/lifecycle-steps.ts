@@ -1,5 +1,6 @@
 import { awaitVm, isGone, isPaused, isRunning, isStopped } from './await-vm.js';
 import type { StepRunner } from './step-context.js';
+import { attachmentFor, nicSpecFor } from './nic-step-ports.js';
 import { vmSpec } from './vm-spec.js';
 
 /**
@@ -8,7 +9,12 @@ import { vmSpec } from './vm-spec.js';
  */
 export const LIFECYCLE_STEPS: Readonly<Record<string, StepRunner>> = {
   'create-vm-object': async (ctx) => {
-    await ctx.cluster.ensureVm(vmSpec(ctx.vm));
+    // Ports given at create are the VM's Multus interfaces from the start, each on its network's NAD
+    // (made sure of first) with its fixed address and MAC as Kube-OVN annotations on the template.
+    const interfaces = ctx.vm.interfaces ?? [];
+    const nics = [];
+    for (const nic of interfaces) nics.push(nicSpecFor(nic, await attachmentFor(ctx, nic)));
+    await ctx.cluster.ensureVm({ ...vmSpec(ctx.vm), ...(nics.length > 0 ? { nics } : {}) });
     return {};
   },
   'await-running': async (ctx) => {

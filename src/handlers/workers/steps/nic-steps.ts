@@ -119,6 +119,28 @@ export const NIC_STEPS: Readonly<Record<string, StepRunner>> = {
     if (nic.autoCreated) await deleteAutoCreated(ctx);
     return {};
   },
+  // A build with ports (Nova's networks at create, interface-attachment.ts / task-plans.ts planCreate).
+  'bind-boot-ports': async (ctx) => {
+    const ports = nicPorts(ctx);
+    for (const nic of ctx.vm.interfaces ?? []) {
+      await ports.port({ type: 'RequestPortBinding', data: { portId: nic.portId, deviceId: ctx.vm.id, deviceOwner: DEVICE_OWNER, hostId: null } }, stepMeta(ctx));
+    }
+    return {};
+  },
+  'plug-boot-ports': async (ctx) => {
+    const { fabric, switchFor, port } = nicPorts(ctx);
+    for (const nic of ctx.vm.interfaces ?? []) {
+      await fabric.ensureLogicalSwitch(await switchFor(nic.networkId));
+      await fabric.ensurePort({ portId: nic.portId, switchId: nic.networkId, mac: nic.macAddress, ips: nic.fixedIps.map((f) => f.ipAddress), vmId: ctx.vm.id, chassis: ctx.vm.host });
+      await port({ type: 'ConfirmPortBinding', data: { portId: nic.portId, deviceId: ctx.vm.id, hostId: ctx.vm.host } }, stepMeta(ctx));
+    }
+    return {};
+  },
+  // A failed build lets its ports go as a delete does: unbound, fabric ports gone, the ones made for it deleted.
+  'release-boot-ports': async (ctx) => {
+    for (const nic of ctx.vm.interfaces ?? []) await releasePort(ctx, nic);
+    return {};
+  },
   // Server delete: every plugged port (and one an abandoned attach or detach held) is freed.
   'release-ports': async (ctx) => {
     const nics = [...(ctx.vm.interfaces ?? [])];
@@ -136,7 +158,8 @@ async function releasePort(ctx: StepContext, nic: VmInterface): Promise<void> {
   const port = await ports.loadPort(nic.portId);
   if (!port || port.deleted) return;
   if (port.deviceId === ctx.vm.id && port.phase === 'binding') {
-    await ports.port({ type: 'FailPortBinding', data: { portId: nic.portId, deviceId: ctx.vm.id, reason: 'the server was deleted' } }, meta);
+    const reason = ctx.vm.task?.action === 'create' ? 'the server failed to build' : 'the server was deleted';
+    await ports.port({ type: 'FailPortBinding', data: { portId: nic.portId, deviceId: ctx.vm.id, reason } }, meta);
   } else if (port.deviceId === ctx.vm.id) {
     await ports.port({ type: 'RequestPortUnbinding', data: { portId: nic.portId } }, meta);
     await ports.port({ type: 'ConfirmPortUnbinding', data: { portId: nic.portId } }, meta);

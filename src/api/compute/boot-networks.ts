@@ -1,0 +1,189 @@
+import { BadRequestException, ConflictException, ForbiddenException, Inject, Injectable, Logger } from '@nestjs/common';
+import { v5 as uuidv5 } from 'uuid';
+import { parseIpAddress } from '../../domain/ip/ip-address.js';
+import { effectiveNetworkQuotas } from '../../domain/network-quota/network-quota-resources.js';
+import { networkQuotaDecider } from '../../domain/network-quota/network-quota.decider.js';
+import { networkQuotaStreamId } from '../../domain/network-quota/network-quota.events.js';
+import { DomainError } from '../../domain/shared/domain-error.js';
+import type { VmInterface } from '../../domain/virtual-machine/interface-attachment.js';
+import { CreatePortCommand, DeletePortCommand } from '../../handlers/networking/networking-flows.command.js';
+import { AggregateExecutor } from '../../handlers/shared/aggregate-executor.js';
+import { getNetwork, getPort, listNetworks } from '../../projections/networking/networking.queries.js';
+import type { NetworkView } from '../../projections/networking/network-view.js';
+import type { PortView } from '../../projections/networking/port-view.js';
+import type { RequestContext } from '../auth/request-context.js';
+import type { CommandMetadata } from '../../handlers/shared/command-metadata.js';
+import { ComputeWrites } from './compute-writes.js';
+import type { CreateServerFields } from './schemas/create-server.schema.js';
+
+/** Nova's networks at create: "none", "auto", a list of {uuid, fixed_ip} / {port}, or absent (before 2.37). */
+export type RequestedNetworks = CreateServerFields['networks'];
+
+export interface BootPorts {
+  interfaces: VmInterface[];
+  /** Ports made for this create (a network entry): deleted again when the create is refused. */
+  made: string[];
+}
+
+/**
+ * Nova's network half of a server create (nova/network/neutron.py validate_networks and
+ * allocate_for_instance), done before the VM exists so every refusal leaves nothing behind:
+ * networks and ports are checked, a port is made on each requested network (with its fixed IP),
+ * and the VM gets them as its boot interfaces; its create task binds them.
+ *
+ * Port ids for network entries derive from the server id (itself derived from the request id), so a
+ * retried request finds the ports its first attempt made instead of making more.
+ */
+@Injectable()
+export class BootNetworks {
+  private readonly logger = new Logger('BootNetworks');
+
+  constructor(
+    private readonly compute: ComputeWrites,
+    @Inject(AggregateExecutor) private readonly executor: AggregateExecutor,
+  ) {}
+
+  async prepare(ctx: RequestContext, vmId: string, requested: RequestedNetworks, meta: CommandMetadata): Promise<BootPorts> {
+    const entries = await this.entries(ctx, requested);
+    const checked = await Promise.all(entries.map((entry, index) => this.check(ctx, entry, index)));
+    const seen = new Set<string>();
+    for (const c of checked) {
+      if (c.kind !== 'port') continue;
+      if (seen.has(c.port.id)) throw new ConflictException(`Port ${c.port.id} is still in use.`);
+      seen.add(c.port.id);
+    }
+    const wanted = checked.filter((c) => c.kind === 'network');
+    if (wanted.length > 0) await this.assertPortQuota(ctx.projectId, wanted.length);
+    const made: string[] = [];
+    const interfaces: VmInterface[] = [];
+    try {
+      for (const [index, c] of checked.entries()) {
+        if (c.kind === 'port') {
+          interfaces.push(toInterface(c.port, c.network, false));
+          continue;
+        }
+        const portId = uuidv5(`boot-port-${index}`, vmId);
+        const port = await this.ensurePort(ctx, portId, c.network, c.fixedIp, meta);
+        made.push(portId);
+        interfaces.push(toInterface(port, c.network, true));
+      }
+    } catch (error) {
+      await this.release(made, meta);
+      throw error;
+    }
+    return { interfaces, made };
+  }
+
+  /** Deletes the ports a refused create made (best effort: a retry of the request finds and reuses what stays). */
+  async release(portIds: readonly string[], meta: CommandMetadata): Promise<void> {
+    for (const portId of [...portIds].reverse()) {
+      await this.compute.execute(new DeletePortCommand(portId, meta)).catch((e: unknown) => this.logger.warn(`Releasing boot port ${portId} failed: ${String(e)}`));
+    }
+  }
+
+  private async entries(ctx: RequestContext, requested: RequestedNetworks): Promise<Array<{ uuid?: string; port?: string; fixed_ip?: string }>> {
+    if (requested === 'none') return [];
+    if (Array.isArray(requested)) return requested;
+    const candidates = (await Promise.all([listNetworks(this.compute.db, { projectId: ctx.projectId }), this.sharedNetworks()]))
+      .flat()
+      .filter((n, i, all) => !n.deleted && !n.external && all.findIndex((m) => m.id === n.id) === i);
+    if (candidates.length > 1) {
+      throw new ConflictException('Multiple possible networks found, use a Network ID to be more specific.');
+    }
+    if (candidates.length === 1) return [{ uuid: candidates[0]!.id }];
+    // No network: 'auto' would have Neutron make one (get-me-a-network), which this cloud does not;
+    // before 2.37, no networks asked and none there is a server without NICs, as Nova's.
+    if (requested === 'auto') throw new BadRequestException(`Unable to automatically allocate a network for project ${ctx.projectId}`);
+    return [];
+  }
+
+  private async sharedNetworks(): Promise<NetworkView[]> {
+    const rows = await this.compute.db.query<{ id: string }>('SELECT id FROM networks WHERE shared = ? AND deleted = 0', [1]);
+    const networks = await Promise.all(rows.map((r) => getNetwork(this.compute.db, r.id)));
+    return networks.filter((n): n is NetworkView => n !== undefined);
+  }
+
+  private async check(
+    ctx: RequestContext,
+    entry: { uuid?: string; port?: string; fixed_ip?: string },
+    index: number,
+  ): Promise<{ kind: 'port'; port: PortView; network: NetworkView } | { kind: 'network'; network: NetworkView; fixedIp: string | undefined }> {
+    if (entry.port !== undefined) {
+      if (entry.fixed_ip !== undefined) throw new BadRequestException('Specified Fixed IP and port are mutually exclusive; fixed_ip belongs to the port.');
+      const port = await getPort(this.compute.db, entry.port);
+      if (!port || port.deleted || (!ctx.isAdmin && port.projectId !== ctx.projectId)) throw new BadRequestException(`Port id ${entry.port} could not be found.`);
+      if (port.deviceId !== '' || port.phase === 'binding' || port.phase === 'bound' || port.phase === 'unbinding') {
+        throw new ConflictException(`Port ${port.id} is still in use.`);
+      }
+      if (entry.uuid !== undefined && entry.uuid !== port.networkId) {
+        throw new BadRequestException(`Port ${port.id} is not on network ${entry.uuid}.`);
+      }
+      const network = await this.visibleNetwork(ctx, port.networkId);
+      return { kind: 'port', port, network };
+    }
+    if (entry.uuid === undefined) throw new BadRequestException(`networks[${index}] needs a uuid (network) or a port.`);
+    if (entry.fixed_ip !== undefined && !parseIpAddress(entry.fixed_ip)) throw new BadRequestException(`Invalid fixed IP address (${entry.fixed_ip})`);
+    return { kind: 'network', network: await this.visibleNetwork(ctx, entry.uuid), fixedIp: entry.fixed_ip };
+  }
+
+  private async visibleNetwork(ctx: RequestContext, networkId: string): Promise<NetworkView> {
+    const network = await getNetwork(this.compute.db, networkId);
+    if (!network || network.deleted || (!ctx.isAdmin && network.projectId !== ctx.projectId && !network.shared)) {
+      throw new BadRequestException(`Network ${networkId} could not be found.`);
+    }
+    return network;
+  }
+
+  /** Nova asks Neutron for room for the ports first (PortLimitExceeded, 403). */
+  private async assertPortQuota(projectId: string, wanted: number): Promise<void> {
+    const overrides = (await this.executor.load(networkQuotaStreamId(projectId), networkQuotaDecider)).state;
+    const limit = effectiveNetworkQuotas(overrides).port;
+    if (limit < 0) return;
+    const [row] = await this.compute.db.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM ports WHERE project_id = ? AND deleted = 0', [projectId]);
+    if (Number(row?.n ?? 0) + wanted > limit) throw new ForbiddenException('Maximum number of ports exceeded');
+  }
+
+  /** The port for a network entry: made now, or found (a retry of this request), refusals in Nova's words. */
+  private async ensurePort(ctx: RequestContext, portId: string, network: NetworkView, fixedIp: string | undefined, meta: CommandMetadata): Promise<PortView> {
+    const existing = await getPort(this.compute.db, portId);
+    if (!existing || existing.deleted) {
+      try {
+        await this.compute.execute(
+          new CreatePortCommand(
+            { portId, networkId: network.id, projectId: ctx.projectId, deviceOwner: 'compute:nova', ...(fixedIp !== undefined ? { fixedIps: [{ ipAddress: fixedIp }] } : {}) },
+            meta,
+          ),
+        );
+      } catch (error) {
+        throw novaRefusal(error, fixedIp);
+      }
+    }
+    const port = await getPort(this.compute.db, portId);
+    if (!port || port.deleted) throw new Error(`Port ${portId} made for the server is not readable after its create.`);
+    return port;
+  }
+}
+
+/** Neutron's refusals of the port as Nova's create answers them (FixedIpAlreadyInUse and invalid addresses 400). */
+function novaRefusal(error: unknown, fixedIp: string | undefined): unknown {
+  if (!(error instanceof DomainError)) return error;
+  if (error.code === 'IpAddressAlreadyAllocated' || error.code === 'IpIsGateway' || error.code === 'IpAddressExcluded') {
+    return new BadRequestException(`Fixed IP address ${fixedIp ?? ''} is already in use.`);
+  }
+  if (error.code === 'IpAddressGenerationFailure') return new BadRequestException(`No more available fixed IPs on the network: ${error.message}`);
+  if (error.code === 'NetworkNotFound') return new BadRequestException(error.message);
+  if (error.kind === 'invalid_input') return new BadRequestException(error.message);
+  return error;
+}
+
+function toInterface(port: PortView, network: NetworkView, autoCreated: boolean): VmInterface {
+  return {
+    portId: port.id,
+    networkId: port.networkId,
+    networkName: network.name || port.networkId,
+    macAddress: port.macAddress,
+    fixedIps: port.fixedIps.map((ip) => ({ ...ip, version: ip.ipAddress.includes(':') ? 6 : 4 })),
+    vnicType: port.vnicType,
+    autoCreated,
+  };
+}
