@@ -149,4 +149,23 @@ describe('servers created with networks (ports at boot)', () => {
     expect((await port(given.id)).json().port).toMatchObject({ device_id: '', status: 'DOWN' });
     expect(await c.t.app.get<Infrastructure>(INFRASTRUCTURE).fabric.getPort(given.id)).toBeNull();
   });
+
+  it("given a server with a port, when an admin live-migrates it, then the port's binding:host_id follows it and its IP and MAC stay", async () => {
+    const net = await network(c.demo, 'boot-f', '10.56.0.0/24');
+    const created = await create(c.demo, 'boot-f', [{ uuid: net.id, fixed_ip: '10.56.0.9' }]);
+    const id = created.json().server.id as string;
+    await settled(id, 'ACTIVE');
+    const [made] = await portsOf(id);
+    const source = (await c.call('GET', `${SERVERS}/${id}`, c.admin)).json().server['OS-EXT-SRV-ATTR:host'] as string;
+    expect((await port(made!.id)).json().port['binding:host_id']).toBe(source);
+    const migrate = await c.call('POST', `${SERVERS}/${id}/action`, c.admin, { 'os-migrateLive': { host: null, block_migration: 'auto' } }, '2.25');
+    expect(migrate.status).toBe(202);
+    await waitFor(async () => {
+      const s = (await c.call('GET', `${SERVERS}/${id}`, c.admin)).json().server;
+      return s.status === 'ACTIVE' && s['OS-EXT-SRV-ATTR:host'] !== source ? true : undefined;
+    }, 30_000, 'migrated');
+    const target = (await c.call('GET', `${SERVERS}/${id}`, c.admin)).json().server['OS-EXT-SRV-ATTR:host'] as string;
+    await waitFor(async () => ((await port(made!.id)).json().port['binding:host_id'] === target ? true : undefined), 10_000, 'the port on the target');
+    expect((await port(made!.id)).json().port).toMatchObject({ mac_address: made!.mac_address, fixed_ips: [{ subnet_id: net.subnet, ip_address: '10.56.0.9' }], status: 'ACTIVE' });
+  });
 });

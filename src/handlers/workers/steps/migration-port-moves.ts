@@ -16,14 +16,24 @@ export async function beginPortMoves(ctx: StepContext, target: string): Promise<
   }
 }
 
-/** Binds every port of the VM's NICs to `node` alone (ends a begun port migration). */
+/**
+ * Binds every port of the VM's NICs to `node` alone (ends a begun port migration), and records the
+ * node as each bound port's binding:host_id (Neutron's port follows the VM).
+ */
 export async function settlePorts(ctx: StepContext, node: string): Promise<void> {
-  const fabric = ctx.nics?.fabric;
-  if (!fabric) return;
+  const nics = ctx.nics;
+  if (!nics) return;
+  const { fabric } = nics;
   for (const nic of ctx.vm.interfaces ?? []) {
     const port = await fabric.getPort(nic.portId);
     // An unbound port stays unbound; a port already on `node` alone is done.
     if (!port || (port.chassis === null && port.migratingTo === undefined) || (port.chassis === node && port.migratingTo === undefined)) continue;
     await fabric.setPortChassis(nic.portId, node);
+  }
+  if (!ctx.meta) return;
+  for (const nic of ctx.vm.interfaces ?? []) {
+    const port = await nics.loadPort(nic.portId);
+    if (!port || port.deleted || port.phase !== 'bound' || port.deviceId !== ctx.vm.id || port.hostId === node) continue;
+    await nics.port({ type: 'MovePortBinding', data: { portId: nic.portId, hostId: node } }, ctx.meta);
   }
 }
