@@ -408,6 +408,41 @@ export function describeEventStoreContract(name: string, setup: () => Promise<Ev
       });
     });
 
+    describe('reads that follow the head (answered from what this store just committed)', () => {
+      it('given events with instants in several ISO forms, when this store and another read them, then both give the same events', async () => {
+        const forms = ['2026-01-02T03:04:05Z', '2026-01-02T04:04:05.123456+01:00', '2026-01-02T03:04:05.5Z', '2026-01-02T03:04:05.678Z'];
+        await store.append(stream(), forms.map((occurredAt, i) => ({ ...event('ServerCreated', { i, text: 'é"\\' }), occurredAt })));
+        const other = await fixture.openStore();
+
+        const mine = await store.readAll({ after: 0 });
+        const theirs = await other.readAll({ after: 0 });
+
+        expect(mine).toHaveLength(forms.length);
+        expect(mine).toEqual(theirs);
+      });
+
+      it('given appends interleaved with another store, when each reads and subscribes, then every event arrives once, in order', async () => {
+        const other = await fixture.openStore();
+        await store.append(stream(), events(3));
+        await other.append(stream(), events(2));
+        await store.append(stream(), events(2));
+
+        expect((await store.readAll({ after: 3 })).map((e) => e.position)).toEqual([4, 5, 6, 7]);
+        const mine = collect(store);
+        const theirs = collect(other);
+        await eventually(() => mine.received.length >= 7 && theirs.received.length >= 7);
+        await other.append(stream(), events(1));
+        await store.append(stream(), events(1));
+        await eventually(() => mine.received.length >= 9 && theirs.received.length >= 9);
+        await Promise.all([mine.subscription.stop(), theirs.subscription.stop()]);
+
+        const all = Array.from({ length: 9 }, (_, i) => i + 1);
+        expect(mine.received.map((e) => e.position)).toEqual(all);
+        expect(theirs.received.map((e) => e.position)).toEqual(all);
+        expect(mine.received).toEqual(await other.readAll({ after: 0 }));
+      });
+    });
+
     describe('upcasting', () => {
       it('given v1 events, when read through every path, then they come back as v2', async () => {
         const upcasters = new UpcasterChain([

@@ -50,7 +50,11 @@ export class CatchUpSubscription implements Subscription {
         if (events.length > 0) {
           await this.options.onEvents(events);
           this.position = events[events.length - 1]!.position;
-          continue;
+          // A full batch may have more behind it: read on. A short one held every event committed
+          // before the read began (commits become visible in position order), and any commit since
+          // `seen` was signalled, so the wait returns at once if there is more; reading again here
+          // would only find nothing, one wasted query per subscription per commit.
+          if (events.length >= batchSize) continue;
         }
         await this.signal.wait(seen, this.pollIntervalMs, this.abort.signal);
       }

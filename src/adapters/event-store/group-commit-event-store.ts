@@ -1,5 +1,6 @@
-import { serializeEvents, type AppendOutcome, type AppendRequest } from './append-plan.js';
+import { serializeEvents, type AppendOutcome, type AppendRequest, type EventRow } from './append-plan.js';
 import { CatchUpSubscription } from './catch-up-subscription.js';
+import { CommittedTail } from './committed-tail.js';
 import type { NewEvent, RecordedEvent } from './event-envelope.js';
 import { EventStoreClosedError } from './event-store-closed.error.js';
 import type { EventStoreMetrics } from './event-store-metrics.js';
@@ -13,6 +14,7 @@ import type {
 } from './event-store.port.js';
 import type { ExpectedRevision } from './expected-revision.js';
 import { GroupCommitQueue } from './group-commit-queue.js';
+import { toRecordedEvent } from './recorded-event-row.js';
 import { UpcasterChain } from './upcaster.js';
 import { WakeSignal } from './wake-signal.js';
 
@@ -39,6 +41,7 @@ export abstract class GroupCommitEventStore implements EventStore {
   private closing = false;
   private readonly queue: GroupCommitQueue;
   private readonly subscriptions = new Set<Subscription>();
+  private readonly tail = new CommittedTail();
 
   constructor(
     options: GroupCommitEventStoreOptions,
@@ -68,13 +71,13 @@ export abstract class GroupCommitEventStore implements EventStore {
 
   readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     if (this.closed) return Promise.reject(new EventStoreClosedError());
-    return this.readAfter(options.after ?? 0, options.maxCount ?? Number.MAX_SAFE_INTEGER);
+    return this.readCommittedAfter(options.after ?? 0, options.maxCount ?? Number.MAX_SAFE_INTEGER);
   }
 
   subscribeToAll(options: SubscribeToAllOptions): Subscription {
     if (this.closing) throw new EventStoreClosedError();
     this.beforeSubscribe();
-    const inner = new CatchUpSubscription((after, limit) => this.readAfter(after, limit), this.signal, options, this.pollIntervalMs);
+    const inner = new CatchUpSubscription((after, limit) => this.readCommittedAfter(after, limit), this.signal, options, this.pollIntervalMs);
     const subscription: Subscription = {
       get checkpoint() {
         return inner.checkpoint;
@@ -106,6 +109,40 @@ export abstract class GroupCommitEventStore implements EventStore {
   protected abstract commitGroup(requests: AppendRequest[]): Promise<AppendOutcome[]>;
   /** Committed events with position > after, in order, at most limit, upcast. */
   protected abstract readAfter(after: number, limit: number): Promise<RecordedEvent[]>;
+
+  /**
+   * Adapters call this once a group's transaction has committed, with the rows as inserted (positions
+   * assigned) and the recorded_at they stored, so reads that follow the head are answered from memory.
+   */
+  protected committed(rows: readonly EventRow[], recordedAt: string): void {
+    try {
+      this.tail.remember(rows, recordedAt, (iso) => this.storedTime(iso));
+    } catch {
+      // An instant this process cannot restate as the database does: forget the tail, reads go to the database.
+      this.tail.clear();
+    }
+  }
+
+  /** The last position this process committed and signalled (0 when unknown). */
+  protected get committedHead(): number {
+    return this.tail.lastPosition;
+  }
+
+  /** An instant as a read of the events table returns it (PostgreSQL's timestamptz comes back normalised). */
+  protected storedTime(iso: string): string {
+    return iso;
+  }
+
+  private readCommittedAfter(after: number, limit: number): Promise<RecordedEvent[]> {
+    if (this.closed) return this.readAfter(after, limit);
+    const rows = this.tail.after(after, limit);
+    if (!rows) return this.readAfter(after, limit);
+    try {
+      return Promise.resolve(rows.map((row) => toRecordedEvent(row, this.upcasters)));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
   /** Called before each new subscription (the PostgreSQL adapter starts LISTEN here). */
   protected beforeSubscribe(): void {}
   /** Frees connections once subscriptions and the writer are done. */

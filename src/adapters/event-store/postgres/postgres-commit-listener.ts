@@ -17,6 +17,8 @@ export class PostgresCommitListener {
     private readonly channel: string,
     private readonly signal: WakeSignal,
     private readonly reconnectMs = 1000,
+    /** A notification (its payload: the group's last position) that needs no wake-up. */
+    private readonly ignore: (payload: string | undefined) => boolean = () => false,
   ) {}
 
   start(): void {
@@ -37,7 +39,9 @@ export class PostgresCommitListener {
     let client: pg.Client | undefined;
     try {
       client = await this.connect();
-      client.on('notification', () => this.signal.notify());
+      client.on('notification', (message) => {
+        if (!this.ignore(message.payload)) this.signal.notify();
+      });
       client.on('error', () => this.dropped(client!));
       client.on('end', () => this.dropped(client!));
       await client.query(`LISTEN "${this.channel}"`);

@@ -8,6 +8,8 @@ import { EVENT_COLUMNS, toRecordedEvent, type RecordedEventRow } from '../record
 import { isEventIdViolation, PostgresAppendTransaction, type LookUpIds, type PostgresAppendHooks } from './postgres-append-transaction.js';
 import { PostgresCommitListener } from './postgres-commit-listener.js';
 
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$/;
+
 export interface PostgresEventStoreOptions extends GroupCommitEventStoreOptions {
   /**
    * Subscriptions are woken by LISTEN/NOTIFY (and at once for appends through this store); the poll
@@ -43,7 +45,11 @@ export class PostgresEventStore extends GroupCommitEventStore {
     // NOTIFY is database-wide; a channel per schema keeps test schemas from waking each other.
     this.channel = `virtplane_events_${(db.schema ?? 'public').toLowerCase()}`.slice(0, 63);
     this.listener =
-      options.listen === false ? undefined : new PostgresCommitListener(() => db.connectDedicated(), this.channel, this.signal);
+      options.listen === false
+        ? undefined
+        : // This process's own commits were signalled when they committed; their notification
+          // (payload: the group's last position) would only send every subscription to read nothing.
+          new PostgresCommitListener(() => db.connectDedicated(), this.channel, this.signal, undefined, (payload) => Number(payload) <= this.committedHead);
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -87,17 +93,29 @@ export class PostgresEventStore extends GroupCommitEventStore {
     try {
       const stored = await tx.lookUp(requests, lookUp);
       const { rows, outcomes } = planGroup(requests, stored);
+      const recordedAt = new Date().toISOString();
       if (rows.length > 0) {
         const head = tx.headPosition;
         rows.forEach((row, i) => (row.position = head + 1 + i));
-        await tx.insert(rows, new Date().toISOString(), this.channel);
+        await tx.insert(rows, recordedAt, this.channel);
       }
       await tx.commit(rows);
+      this.committed(rows, recordedAt);
       return outcomes;
     } catch (error) {
       await tx.rollback();
       throw error;
     }
+  }
+
+  /**
+   * timestamptz keeps the instant, not the text: a read returns it as UTC with milliseconds. Only
+   * plain ISO instants (at most microseconds, which PostgreSQL keeps exactly) are restated here;
+   * anything else throws, and the tail is forgotten rather than risk differing from a read.
+   */
+  protected override storedTime(iso: string): string {
+    if (!ISO_INSTANT.test(iso)) throw new RangeError(`not a plain ISO instant: ${iso}`);
+    return new Date(iso).toISOString();
   }
 
   protected override beforeSubscribe(): void {

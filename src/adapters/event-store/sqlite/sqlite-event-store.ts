@@ -50,15 +50,18 @@ export class SqliteEventStore extends GroupCommitEventStore {
     return this.read(() => this.toEvents(this.statements.readAfter(after, limit)));
   }
 
-  protected commitGroup(requests: AppendRequest[]): Promise<AppendOutcome[]> {
+  protected async commitGroup(requests: AppendRequest[]): Promise<AppendOutcome[]> {
     const s = this.statements;
-    return this.db.writeTransaction(() => {
-      const { rows, outcomes } = planGroup(requests, s);
+    const recordedAt = new Date().toISOString();
+    const { rows, outcomes } = await this.db.writeTransaction(() => {
+      const plan = planGroup(requests, s);
       let position = s.headPosition();
-      for (const row of rows) row.position = ++position;
-      s.insert(rows, new Date().toISOString());
-      return outcomes;
+      for (const row of plan.rows) row.position = ++position;
+      s.insert(plan.rows, recordedAt);
+      return plan;
     });
+    this.committed(rows, recordedAt);
+    return outcomes;
   }
 
   protected async release(): Promise<void> {
