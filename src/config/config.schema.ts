@@ -71,6 +71,9 @@ export const configSchema = z
     RECONCILE_INTERVAL_SECONDS: z.coerce.number().min(0.1).default(60),
     /** How often every VM is compared with the cluster (Nova's power-state sync). */
     POWER_SYNC_INTERVAL_SECONDS: z.coerce.number().min(0.1).default(60),
+    /** How often addresses and MACs held by no port (a port create that died) are looked for, and how long one must stay so before it is freed. */
+    RESERVATION_SWEEP_INTERVAL_SECONDS: z.coerce.number().min(0.1).default(60),
+    RESERVATION_SWEEP_GRACE_SECONDS: z.coerce.number().min(0).default(120),
 
     /**
      * Where the cluster is. 'simulator': the KubeVirt cluster simulator started in process, reached

@@ -14,6 +14,7 @@ import { addressesHeldBy } from '../../domain/subnet/subnet.state.js';
 import type { CommandMetadata } from '../shared/command-metadata.js';
 import type { CommandResult } from '../shared/command-result.js';
 import { CreatePortCommand, DeletePortCommand, type FixedIpRequest } from './networking-flows.command.js';
+import { failpoint } from '../workers/failpoints.js';
 import { combinedResult, NetworkingStreams } from './networking-streams.js';
 
 /** Neutron's mac_generation_retries. */
@@ -26,8 +27,8 @@ const MAC_DRAWS = 16;
  * Crash safety: every reservation is keyed by the port id and every step is idempotent for it. A
  * client retrying with the same X-OpenStack-Request-Id gets the same port id (newResourceId) and the
  * same first MAC candidate (derived from the port id), so the retry finds its own MAC and addresses
- * and completes the port. Reservations of a create that crashed and is never retried stay held by a
- * port id without a stream until a sweeper frees them (not written yet; README, Networking).
+ * and completes the port. Reservations of a create that crashed and is never retried are held by a
+ * port id without a stream until the ReservationSweeper frees them (after its grace period).
  */
 @CommandHandler(CreatePortCommand)
 export class CreatePortHandler implements ICommandHandler<CreatePortCommand> {
@@ -53,6 +54,8 @@ export class CreatePortHandler implements ICommandHandler<CreatePortCommand> {
         undo.push(() => this.streams.subnet({ type: 'ReleaseIp', data: { subnetId: request.subnetId, portId: data.portId, ipAddress } }, meta));
         fixedIps.push({ subnetId: request.subnetId, ipAddress });
       }
+      // Crash-recovery tests kill the process here: reservations made, no port (the sweeper's case).
+      failpoint('after-reservations:create-port');
       const created = await this.streams.port({ type: 'CreatePort', data: { ...data, macAddress: mac, fixedIps } }, meta);
       return combinedResult(created.streamId, [...results, created]);
     } catch (error) {

@@ -3,6 +3,9 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { EventStore } from '../../adapters/event-store/event-store.port.js';
 import { supportsNetworkAttachments, type ClusterPort } from '../../adapters/kubernetes/cluster.port.js';
 import { NetworkAttachmentReconciler } from '../networking/network-attachment-reconciler.js';
+import { ReservationSweeper } from '../networking/reservation-sweeper.js';
+import { NetworkingStreams } from '../networking/networking-streams.js';
+import { SYSTEM_ACTOR } from '../shared/command-metadata.js';
 import { networkDecider } from '../../domain/network/network.decider.js';
 import { networkStreamId } from '../../domain/network/network.events.js';
 import { subnetDecider } from '../../domain/subnet/subnet.decider.js';
@@ -51,6 +54,19 @@ const logger = new Logger('Sagas');
           db,
           enqueue: (jobs) => queue.enqueue(jobs),
           onError: (error) => logger.warn(`process manager batch failed, retrying: ${String(error)}`),
+        }),
+    },
+    {
+      // Addresses and MACs a port create that died left held by no port.
+      provide: ReservationSweeper,
+      inject: [APP_CONFIG, READ_MODEL_DB, AggregateExecutor, IdGenerator],
+      useFactory: (config: AppConfig, db: SqlDatabase, executor: AggregateExecutor, ids: IdGenerator) =>
+        new ReservationSweeper({
+          db,
+          streams: new NetworkingStreams(executor),
+          graceMs: config.RESERVATION_SWEEP_GRACE_SECONDS * 1000,
+          now: () => Date.now(),
+          meta: () => ({ requestId: `req-${ids.next()}`, actor: SYSTEM_ACTOR }),
         }),
     },
     {
@@ -113,6 +129,7 @@ const logger = new Logger('Sagas');
 })
 export class SagasModule implements OnApplicationBootstrap, OnModuleDestroy {
   private reconcileTimer: NodeJS.Timeout | undefined;
+  private sweepTimer: NodeJS.Timeout | undefined;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -120,6 +137,7 @@ export class SagasModule implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(SagaJobProcessor) private readonly processor: SagaJobProcessor,
     @Inject(PowerStateObserver) private readonly observer: PowerStateObserver,
     @Inject(NetworkAttachmentReconciler) private readonly attachments: NetworkAttachmentReconciler | null,
+    @Inject(ReservationSweeper) private readonly sweeper: ReservationSweeper,
     @Inject(JOB_QUEUE) private readonly queue: JobQueue,
     @Inject(READ_MODEL_DB) private readonly db: SqlDatabase,
   ) {}
@@ -142,13 +160,25 @@ export class SagasModule implements OnApplicationBootstrap, OnModuleDestroy {
     await this.reconcile();
     this.reconcileTimer = setInterval(() => void this.reconcile(), this.config.RECONCILE_INTERVAL_SECONDS * 1000);
     this.reconcileTimer.unref();
+    this.sweepTimer = setInterval(() => void this.sweep(), this.config.RESERVATION_SWEEP_INTERVAL_SECONDS * 1000);
+    this.sweepTimer.unref();
   }
 
   async onModuleDestroy(): Promise<void> {
     if (this.reconcileTimer) clearInterval(this.reconcileTimer);
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
     this.observer.stop();
     await this.attachments?.stop();
     await this.runner.stop();
+  }
+
+  private async sweep(): Promise<void> {
+    try {
+      const { releasedIps, releasedMacs } = await this.sweeper.sweep();
+      if (releasedIps + releasedMacs > 0) logger.log(`freed ${releasedIps} addresses and ${releasedMacs} MACs held by no port`);
+    } catch (error) {
+      logger.warn(`reservation sweep failed, will try again: ${String(error)}`);
+    }
   }
 
   /** Re-enqueues what running tasks wait for; a no-op for jobs Redis still holds. */
