@@ -10,7 +10,9 @@ import { NewResourceId, type NewResourceIdValue } from '../idempotency/new-resou
 import { NoReplyBody } from '../idempotency/no-reply-body.decorator.js';
 import { networkBody } from './neutron-bodies.js';
 import { resourceBody } from './neutron-body.js';
-import { neutronList, pick, values, type RawQuery } from './neutron-list.js';
+import { pick, values, type RawQuery } from './neutron-list.js';
+import { neutronSqlList, type SqlAttribute } from './neutron-sql-list.js';
+import { NETWORK_COLUMNS, rowToNetwork, type NetworkRow } from '../../projections/networking/network-view.js';
 import { NeutronPolicyRefused } from './neutron-errors.js';
 import { NetworkQuotas } from './network-quotas.js';
 import { NetworkReads } from './network-reads.js';
@@ -20,6 +22,20 @@ import { createNetworkSchema, updateNetworkSchema } from './network-requests.sch
 const FILTERABLE = [
   'id', 'name', 'description', 'admin_state_up', 'status', 'shared', 'router:external', 'mtu', 'project_id', 'tenant_id', 'is_default', 'revision_number',
 ] as const;
+
+/** The filters that are columns (status and is_default are the same for every network here: checked on the rows). */
+const NETWORK_ATTRIBUTES: Record<string, SqlAttribute> = {
+  id: { column: 'id', type: 'text' },
+  name: { column: 'name', type: 'text' },
+  description: { column: 'description', type: 'text' },
+  admin_state_up: { column: 'admin_state_up', type: 'bool' },
+  shared: { column: 'shared', type: 'bool' },
+  'router:external': { column: 'external', type: 'bool' },
+  mtu: { column: 'mtu', type: 'int' },
+  project_id: { column: 'project_id', type: 'text' },
+  tenant_id: { column: 'project_id', type: 'text' },
+  revision_number: { column: 'position', type: 'int' },
+};
 
 /** Neutron's networks. */
 @Controller('network/v2.0/networks')
@@ -32,8 +48,17 @@ export class NetworksController {
 
   @Get()
   async index(@Ctx() ctx: RequestContext, @Query() query: RawQuery) {
-    const items = (await this.reads.networks(ctx)).map(({ view, revision }) => networkBody(view, revision));
-    return neutronList(items, query, { collection: 'networks', filterable: FILTERABLE, url: `${this.reads.url}/networks`, markerNotFound: (id) => `Network ${id} could not be found.` });
+    return neutronSqlList(this.reads.db, query, {
+      collection: 'networks',
+      filterable: FILTERABLE,
+      url: `${this.reads.url}/networks`,
+      markerNotFound: (id) => `Network ${id} could not be found.`,
+      table: 'networks',
+      columns: NETWORK_COLUMNS,
+      attributes: NETWORK_ATTRIBUTES,
+      visibility: ctx.isAdmin ? null : { clause: 'project_id = ? OR shared = 1 OR external = 1', params: [ctx.projectId] },
+      render: (row: NetworkRow) => networkBody(rowToNetwork(row), Number(row.position)),
+    });
   }
 
   @Get(':id')

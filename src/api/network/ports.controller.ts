@@ -12,7 +12,9 @@ import { NoReplyBody } from '../idempotency/no-reply-body.decorator.js';
 import { portBody, VNIC_FROM_NEUTRON } from './neutron-bodies.js';
 import { resourceBody } from './neutron-body.js';
 import { NeutronBadRequest, NeutronConflict } from './neutron-errors.js';
-import { neutronList, pick, values, type RawQuery } from './neutron-list.js';
+import { pick, values, type RawQuery } from './neutron-list.js';
+import { neutronSqlList, type SqlAttribute } from './neutron-sql-list.js';
+import { PORT_COLUMNS, rowToPort, type PortRow } from '../../projections/networking/port-view.js';
 import { createdForProject, requireNetworkWriter } from './network-policy.js';
 import { NetworkQuotas } from './network-quotas.js';
 import { NetworkReads } from './network-reads.js';
@@ -23,6 +25,26 @@ const FILTERABLE = [
   'id', 'name', 'description', 'network_id', 'mac_address', 'fixed_ips', 'device_id', 'device_owner', 'status', 'admin_state_up', 'binding:vnic_type',
   'binding:host_id', 'binding:vif_type', 'port_security_enabled', 'project_id', 'tenant_id', 'revision_number',
 ] as const;
+
+/** The filters that are columns (fixed_ips is matched in the JSON column; see neutron-sql-list.ts). */
+const PORT_ATTRIBUTES: Record<string, SqlAttribute> = {
+  id: { column: 'id', type: 'text' },
+  name: { column: 'name', type: 'text' },
+  description: { column: 'description', type: 'text' },
+  network_id: { column: 'network_id', type: 'text' },
+  mac_address: { column: 'mac_address', type: 'text' },
+  device_id: { column: 'device_id', type: 'text' },
+  device_owner: { column: 'device_owner', type: 'text' },
+  status: { column: 'status', type: 'text' },
+  admin_state_up: { column: 'admin_state_up', type: 'bool' },
+  'binding:vnic_type': { column: 'vnic_type', type: 'text', toColumn: (v) => VNIC_FROM_NEUTRON[v] ?? `not-a-vnic-type:${v}` },
+  'binding:host_id': { column: 'host_id', type: 'text', nullAsEmpty: true },
+  'binding:vif_type': { column: 'vif_type', type: 'text' },
+  port_security_enabled: { column: 'port_security_enabled', type: 'bool' },
+  project_id: { column: 'project_id', type: 'text' },
+  tenant_id: { column: 'project_id', type: 'text' },
+  revision_number: { column: 'position', type: 'int' },
+};
 
 /** Binding happens through the server, where the attach saga runs; a device_id written on a port would bind nothing. */
 const ATTACH_THROUGH_SERVER =
@@ -41,8 +63,18 @@ export class PortsController {
 
   @Get()
   async index(@Ctx() ctx: RequestContext, @Query() query: RawQuery) {
-    const items = (await this.reads.ports(ctx)).map(({ view, revision }) => portBody(view, revision));
-    return neutronList(items, query, { collection: 'ports', filterable: FILTERABLE, url: `${this.reads.url}/ports`, markerNotFound: (id) => `Port ${id} could not be found.` });
+    return neutronSqlList(this.reads.db, query, {
+      collection: 'ports',
+      filterable: FILTERABLE,
+      url: `${this.reads.url}/ports`,
+      markerNotFound: (id) => `Port ${id} could not be found.`,
+      table: 'ports',
+      columns: PORT_COLUMNS,
+      attributes: PORT_ATTRIBUTES,
+      fixedIpsColumn: 'fixed_ips',
+      visibility: ctx.isAdmin ? null : { clause: 'project_id = ?', params: [ctx.projectId] },
+      render: (row: PortRow) => portBody(rowToPort(row), Number(row.position)),
+    });
   }
 
   @Get(':id')
