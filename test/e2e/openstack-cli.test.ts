@@ -101,6 +101,54 @@ if (!cli) console.warn('Skipping the openstack CLI end-to-end test: install pyth
     expect(quota).toEqual(expect.objectContaining({ project_name: 'demo', networks: 100, subnets: 100, ports: 500, instances: 10 }));
   }, 120_000);
 
+  it('given the network, when an IPv6 subnet is added, servers boot with --nic net-id and --nic port-id, and a port is added to and removed from one, then the CLI shows the ports bound and free again', async () => {
+    const image = ((await openstack(cli!, admin, ['image', 'list'])) as Array<{ Name: string }>).find((i) => i.Name.startsWith('cirros'))!.Name;
+    const network = (await openstack(cli!, admin, ['network', 'show', 'cli-net'])) as { id: string };
+    const v6 = (await openstack(cli!, admin, ['subnet', 'create', '--network', 'cli-net', '--ip-version', '6', '--subnet-range', 'fd00:20::/64', 'cli-subnet6'])) as {
+      cidr: string; ip_version: number; gateway_ip: string;
+    };
+    expect(v6).toEqual(expect.objectContaining({ cidr: 'fd00:20::/64', ip_version: 6, gateway_ip: 'fd00:20::1' }));
+    const portShow = async (name: string) =>
+      (await openstack(cli!, admin, ['port', 'show', name])) as { id: string; status: string; device_id: string; device_owner: string; binding_host_id: string; binding_vif_type: string; fixed_ips: unknown };
+
+    // --nic net-id: a port made for the server on the dual-stack network, one address of each family.
+    const byNet = (await openstack(cli!, admin, ['server', 'create', '--flavor', 'm1.tiny', '--image', image, '--nic', `net-id=${network.id}`, '--wait', 'cli-nic-net'])) as {
+      id: string; status: string; addresses: unknown;
+    };
+    expect(byNet.status).toBe('ACTIVE');
+    const made = (await openstack(cli!, admin, ['port', 'list', '--server', 'cli-nic-net'])) as Array<{ ID: string; 'Fixed IP Addresses': unknown }>;
+    expect(made).toHaveLength(1);
+    expect(JSON.stringify(made[0]!['Fixed IP Addresses'])).toMatch(/10\.20\.0\.\d+.*fd00:20::/);
+    expect(await portShow(made[0]!.ID)).toEqual(expect.objectContaining({ status: 'ACTIVE', device_id: byNet.id, device_owner: 'compute:nova', binding_vif_type: 'ovs' }));
+    expect(JSON.stringify(((await openstack(cli!, admin, ['server', 'show', 'cli-nic-net'])) as { addresses: unknown }).addresses)).toMatch(/cli-net/);
+
+    // --nic port-id: an existing port with a fixed IP is bound, and shows where the server runs.
+    await openstack(cli!, admin, ['port', 'create', '--network', 'cli-net', '--fixed-ip', 'subnet=cli-subnet,ip-address=10.20.0.60', 'cli-p3']);
+    const byPort = (await openstack(cli!, admin, ['server', 'create', '--flavor', 'm1.tiny', '--image', image, '--nic', 'port-id=cli-p3', '--wait', 'cli-nic-port'])) as {
+      id: string; status: string;
+    };
+    expect(byPort.status).toBe('ACTIVE');
+    const bound = await portShow('cli-p3');
+    expect(bound).toEqual(expect.objectContaining({ status: 'ACTIVE', device_id: byPort.id, binding_vif_type: 'ovs' }));
+    expect(bound.binding_host_id).toMatch(/\S/);
+
+    // server add port / remove port on a running server; port show follows; then port delete.
+    await openstack(cli!, admin, ['server', 'add', 'port', 'cli-nic-net', 'cli-p1'], { json: false });
+    expect(await portShow('cli-p1')).toEqual(expect.objectContaining({ status: 'ACTIVE', device_id: byNet.id, binding_vif_type: 'ovs' }));
+    await openstack(cli!, admin, ['server', 'remove', 'port', 'cli-nic-net', 'cli-p1'], { json: false });
+    for (let i = 0; i < 100 && (await portShow('cli-p1')).status !== 'DOWN'; i++) await new Promise((r) => setTimeout(r, 200));
+    expect(await portShow('cli-p1')).toEqual(expect.objectContaining({ status: 'DOWN', device_id: '', binding_vif_type: 'unbound' }));
+    await openstack(cli!, admin, ['port', 'delete', 'cli-p1'], { json: false });
+    expect(((await openstack(cli!, admin, ['port', 'list'])) as Array<{ Name: string }>).some((p) => p.Name === 'cli-p1')).toBe(false);
+
+    // Deleting the servers: the made port goes, the given one stays, unbound.
+    await openstack(cli!, admin, ['server', 'delete', '--wait', 'cli-nic-net', 'cli-nic-port'], { json: false });
+    for (let i = 0; i < 100 && (await portShow('cli-p3')).status !== 'DOWN'; i++) await new Promise((r) => setTimeout(r, 200));
+    expect(await portShow('cli-p3')).toEqual(expect.objectContaining({ status: 'DOWN', device_id: '' }));
+    expect(((await openstack(cli!, admin, ['port', 'list'])) as Array<{ ID: string }>).some((p) => p.ID === made[0]!.ID)).toBe(false);
+    await openstack(cli!, admin, ['port', 'delete', 'cli-p3'], { json: false });
+  }, 300_000);
+
   it('given a server created with --wait, when it is stopped, started, paused, unpaused, rebooted, renamed and deleted, then each step shows as Nova would', async () => {
     const images = (await openstack(cli!, admin, ['image', 'list'])) as Array<{ Name: string }>;
     const image = images.find((i) => i.Name.startsWith('cirros'))!.Name;
