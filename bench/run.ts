@@ -7,11 +7,15 @@ import { benchOvsdb, ovsdbRows } from './ovsdb.bench.js';
 import { benchReplay, replayRows } from './replay.bench.js';
 import { benchIpam, ipamRows } from './ipam.bench.js';
 import { benchSagas, sagaRows } from './sagas.bench.js';
+import { benchRealGuest, realGuestRows } from './real-guest.bench.js';
+import { benchLiveChanges, liveChangeRows } from './live-changes.bench.js';
 import { describeMachine } from './support/machine.js';
 import type { StoreKind } from './support/stores.js';
 
 /**
- * `npm run bench [-- --stores sqlite,postgres] [--only appends,commands,replay,ipam,sagas,api,libvirt,ovsdb] [--replay-events N] [--scale X] [--saga-workers N]`
+ * `npm run bench [-- --stores sqlite,postgres] [--only appends,commands,replay,ipam,sagas,live,api,libvirt,ovsdb] [--replay-events N] [--scale X] [--saga-workers N]`
+ * `--only realguest` (never by default: it needs root and QEMU) times hot-add on a real guest against
+ * live migration on the simulator (bench/real-guest.bench.ts).
  * Prints a markdown table and writes it to bench/.out/latest.md; copy the figures into bench/RESULTS.md
  * with what limits them.
  */
@@ -22,7 +26,7 @@ function arg(name: string, fallback: string): string {
 
 async function main(): Promise<void> {
   const stores = arg('stores', 'sqlite,postgres').split(',') as StoreKind[];
-  const only = new Set(arg('only', 'appends,commands,replay,ipam,sagas,api,libvirt,ovsdb').split(','));
+  const only = new Set(arg('only', 'appends,commands,replay,ipam,sagas,live,api,libvirt,ovsdb').split(','));
   const replayEvents = Number(arg('replay-events', '1000000'));
   const scale = Number(arg('scale', '1'));
   const sagaWorkers = arg('saga-workers', '');
@@ -36,6 +40,8 @@ async function main(): Promise<void> {
   if (only.has('libvirt')) libvirtRows(await benchLibvirt(Math.round(200 * scale))).forEach(say);
   // Not per store: the OVN fabric adapter against private ovsdb-servers (scripts/ovsdb-servers.sh).
   if (only.has('ovsdb')) ovsdbRows(await benchOvsdb(Math.round(5_000 * scale))).forEach(say);
+  // Not per store: a QEMU guest under a private libvirtd behind the embedded simulator (scripts/real-guest).
+  if (only.has('realguest')) realGuestRows(await benchRealGuest(Math.max(3, Math.round(5 * scale)))).forEach(say);
   for (const kind of stores) {
     if (only.has('appends')) appendRows(kind, await benchAppends(kind, scale)).forEach(say);
     if (only.has('commands')) say(commandRows(kind, await benchCommands(kind, Math.round(1_000 * scale))));
@@ -48,6 +54,7 @@ async function main(): Promise<void> {
       });
       sagaRows(kind, sagas).forEach(say);
     }
+    if (only.has('live')) liveChangeRows(kind, await benchLiveChanges(kind, Math.max(10, Math.round(100 * scale)))).forEach(say);
     if (only.has('api')) {
       // An API-only process: the saga workers' throughput is the sagas benchmark's subject.
       const api = await benchApi(kind, { creates: Math.round(2_000 * scale), concurrency: 50, servers: Math.round(10_000 * scale), detailReads: Math.max(20, Math.round(200 * scale)), workers: false });
