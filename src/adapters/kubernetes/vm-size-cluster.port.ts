@@ -5,10 +5,12 @@ import type { LiveChangeClusterPort, MigrationObservation, VmRef } from './clust
  * LiveChangeClusterPort. Not implemented by an adapter yet (see the steps that use it).
  *
  * Contract, in addition to LiveChangeClusterPort's:
- * - `setVmSize` writes the VM template's CPU sockets / maxSockets and guest memory / maxGuest (what
- *   the next boot gets), guarded by the VM's resourceVersion and retried on a conflict; idempotent.
- *   On a cluster running vmRolloutStrategy Stage a running VMI is left alone (no KubeVirt migration,
- *   no RestartRequired), which is what the in-place hot resize needs. 'VmNotFound' for an absent VM.
+ * - `setVmSize` records what the next boot gets (CPU sockets / maxSockets, guest memory / maxGuest),
+ *   guarded by the VM's resourceVersion and retried on a conflict; idempotent. A running VMI is left
+ *   alone: the cluster runs vmRolloutStrategy LiveUpdate (NIC hotplug needs it), under which a template
+ *   size edit would start KubeVirt's own migration-based hotplug, so while a VMI runs the size waits
+ *   beside the template and goes into it when the adapter next starts or restarts the VM (the KubeVirt
+ *   adapter: kubevirt/vm-size.ts). That is what the in-place hot resize needs. 'VmNotFound' for an absent VM.
  * - `startMigration` with `targetNode` narrows the migration to that node (the VMIM's
  *   addedNodeSelector kubernetes.io/hostname); without it KubeVirt's scheduler chooses.
  */
