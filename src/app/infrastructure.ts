@@ -4,9 +4,9 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { ClusterPort } from '../adapters/kubernetes/cluster.port.js';
 import { loadKubeConfig } from '../adapters/kubernetes/kubevirt/kube-config.js';
 import { KubevirtCluster } from '../adapters/kubernetes/kubevirt/kubevirt-cluster.js';
+import { LauncherDomainResolver } from '../adapters/kubernetes/kubevirt/launcher-domain-resolver.js';
 import { LauncherPodRunners } from '../adapters/kubernetes/kubevirt/launcher-pod-runners.js';
 import { PermanentAdapterError } from '../adapters/adapter-errors.js';
-import { TemplateDomainResolver } from '../adapters/libvirt/domain-resolver.js';
 import type { HypervisorPort } from '../adapters/libvirt/hypervisor.port.js';
 import { LibvirtHypervisor } from '../adapters/libvirt/libvirt-hypervisor.js';
 import type { FabricPort } from '../adapters/ovs/fabric.port.js';
@@ -122,17 +122,15 @@ export function parseSimNodes(spec: string): SimulatorNode[] {
 }
 
 /** The KubeVirt adapter, and libvirt reached by exec into each VM's launcher pod. */
-function onKubevirt(kubeConfig: KubeConfig, config: AppConfig): { cluster: KubevirtCluster; hypervisor: LibvirtHypervisor } {
+export function onKubevirt(kubeConfig: KubeConfig, config: AppConfig): { cluster: KubevirtCluster; hypervisor: LibvirtHypervisor } {
   const cluster = new KubevirtCluster(kubeConfig, { namespaceTemplate: config.NAMESPACE_TEMPLATE });
   const launchers = new LauncherPodRunners(cluster);
   const hypervisor = new LibvirtHypervisor({
     // Every command goes to one VM's launcher pod; there is no node-wide libvirt to reach.
     runner: { run: () => Promise.reject(new PermanentAdapterError('NotSupported', 'libvirt is reached through a VM\'s launcher pod only')) },
     runnerFor: (ref) => launchers.runnerFor(ref.vmId),
-    // KubeVirt's libvirt calls the domain <namespace>_<vmi>; the simulator's guest model also knows
-    // it by the VMI's name, which is all a DomainRef (id and node, no project) gives. A real launcher
-    // pod's libvirt does not: the kubeconfig backend's hot resize needs the namespace in the ref.
-    resolver: new TemplateDomainResolver({ uriTemplate: LAUNCHER_LIBVIRT_URI, nameTemplate: 'vm-{vmId}' }),
+    // KubeVirt's libvirt calls the domain <namespace>_<vmi>, with the VM's cluster namespace.
+    resolver: new LauncherDomainResolver(launchers, LAUNCHER_LIBVIRT_URI),
   });
   return { cluster, hypervisor };
 }

@@ -7,7 +7,11 @@ import type { DomainRef } from './hypervisor.port.js';
 export interface DomainResolver {
   /** The libvirt connection URI for a node (`qemu+tls://node-1/system`, a test daemon's socket). */
   uri(node: string): string;
-  domainName(ref: DomainRef): string;
+  /**
+   * libvirt's name for the VM's domain. It may take a lookup: inside KubeVirt the name carries the
+   * VM's namespace (`<namespace>_<vmi>`), which a DomainRef does not hold.
+   */
+  domainName(ref: DomainRef): string | Promise<string>;
   /** The vmId a domain name stands for, or null for a domain that is not one of ours. */
   vmIdOf(domainName: string, node: string): string | null;
 }

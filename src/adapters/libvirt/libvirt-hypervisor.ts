@@ -68,7 +68,10 @@ export class LibvirtHypervisor implements HypervisorPort {
    * changes only there). For a transient domain the inactive XML is its live definition.
    */
   async getDomain(ref: DomainRef): Promise<DomainInfo | null> {
-    const { uri, name, virsh } = this.locate(ref);
+    // A VM the resolver cannot find has no domain either.
+    const located = await this.orNull(this.locate(ref));
+    if (located === null) return null;
+    const { uri, name, virsh } = located;
     // Both at once: each is a process and a connection, and neither depends on the other.
     const [info, configXml] = await Promise.all([
       this.orNull(virsh.run(uri, ['dominfo', '--domain', name])),
@@ -93,7 +96,9 @@ export class LibvirtHypervisor implements HypervisorPort {
   }
 
   async getDomainXml(ref: DomainRef, which: 'live' | 'config'): Promise<string | null> {
-    const { uri, name, virsh } = this.locate(ref);
+    const located = await this.orNull(this.locate(ref));
+    if (located === null) return null;
+    const { uri, name, virsh } = located;
     return this.orNull(virsh.run(uri, ['dumpxml', ...(which === 'config' ? ['--inactive'] : []), '--domain', name]));
   }
 
@@ -131,7 +136,8 @@ export class LibvirtHypervisor implements HypervisorPort {
     size: { live: (info: DomainInfo) => number; config: (info: DomainInfo) => number | undefined; command: (name: string, flags: string[]) => string[] },
   ): Promise<void> {
     const before = await this.getDomain(ref);
-    if (!before) throw new PermanentAdapterError('DomainNotFound', `Domain not found: no domain ${this.locate(ref).name} for VM ${ref.vmId} on ${ref.node}`);
+    const { uri, name, virsh } = await this.locate(ref);
+    if (!before) throw new PermanentAdapterError('DomainNotFound', `Domain not found: no domain ${name} for VM ${ref.vmId} on ${ref.node}`);
     if (!Number.isInteger(amount) || amount < 1) throw new PermanentAdapterError('Invalid', `${what} must be a positive integer, got ${amount}`);
     const wantLive = scope !== 'config';
     if (wantLive && !LIVE_STATES.includes(before.state)) {
@@ -142,7 +148,6 @@ export class LibvirtHypervisor implements HypervisorPort {
     // A transient domain has no config (undefined): ask anyway and let libvirt refuse it.
     if (scope !== 'live' && size.config(before) !== amount) flags.push('--config');
     if (flags.length === 0) return;
-    const { uri, name, virsh } = this.locate(ref);
     // One flag per command: the test driver's setmem refuses --live with --config ("Flags
     // 'VIR_DOMAIN_AFFECT_LIVE' and 'VIR_DOMAIN_AFFECT_CONFIG' are mutually exclusive") where qemu's
     // accepts both; two commands work on every driver, and a retry after a failure between them
@@ -157,12 +162,12 @@ export class LibvirtHypervisor implements HypervisorPort {
     this.watch.observe(after);
   }
 
-  private locate(ref: DomainRef): { uri: string; name: string; virsh: Virsh } {
+  private async locate(ref: DomainRef): Promise<{ uri: string; name: string; virsh: Virsh }> {
     const virsh = this.options.runnerFor ? new Virsh(this.options.runnerFor(ref), this.options) : this.virsh;
-    return { uri: this.options.resolver.uri(ref.node), name: this.options.resolver.domainName(ref), virsh };
+    return { uri: this.options.resolver.uri(ref.node), name: await this.options.resolver.domainName(ref), virsh };
   }
 
-  private async orNull(call: Promise<string>): Promise<string | null> {
+  private async orNull<T>(call: Promise<T>): Promise<T | null> {
     try {
       return await call;
     } catch (error) {

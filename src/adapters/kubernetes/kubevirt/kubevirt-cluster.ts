@@ -31,6 +31,7 @@ import { deleteNetworkAttachment, ensureNetworkAttachment } from './network-atta
 import { abortMigration, getMigration, startMigration } from './migrations.js';
 import { getPodResize, resizeLauncherPod } from './pod-resize.js';
 import { NamespaceMapping } from './namespace-mapping.js';
+import { launcherDomainName } from './launcher-pod.js';
 import { PodExecCommandRunner } from './pod-exec-command-runner.js';
 import { foldBootSize, liveUpdateVmSize, setVmSize } from './vm-size.js';
 import { getLiveUpdate } from './live-update.js';
@@ -263,6 +264,11 @@ export class KubevirtCluster implements LiveChangeClusterPort, VmSizeClusterPort
   /** Runs commands in the VM's virt-launcher pod (compute container), e.g. virsh. */
   commandRunner(ref: VmRef): CommandRunner {
     return new PodExecCommandRunner(this.api, this.toCluster(ref));
+  }
+
+  /** What libvirt in the VM's launcher pod calls its domain: the cluster namespace (after NAMESPACE_TEMPLATE) and the VMI's name. */
+  domainName(ref: VmRef): string {
+    return launcherDomainName(this.toCluster(ref));
   }
 
   // --- helpers -----------------------------------------------------------------------------------

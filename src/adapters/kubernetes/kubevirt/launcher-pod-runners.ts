@@ -2,10 +2,12 @@ import { PermanentAdapterError } from '../../adapter-errors.js';
 import type { CommandOptions, CommandResult, CommandRunner } from '../../process/command-runner.js';
 import type { VmRef } from '../cluster.port.js';
 
-/** What finding a VM's launcher pod needs of the cluster adapter (KubevirtCluster has both). */
+/** What finding a VM's launcher pod needs of the cluster adapter (KubevirtCluster has all three). */
 export interface LauncherPodCluster {
   listVms(namespace?: string): Promise<Array<{ ref: VmRef; vmId: string }>>;
   commandRunner(ref: VmRef): CommandRunner;
+  /** libvirt's name for the VM's domain in its launcher pod (`<cluster namespace>_<vmi>`). */
+  domainName(ref: VmRef): string;
 }
 
 /**
@@ -27,6 +29,11 @@ export class LauncherPodRunners {
         return this.cluster.commandRunner(ref).run(argv, options);
       },
     };
+  }
+
+  /** KubeVirt's name for the VM's libvirt domain; the VM is looked up (once) as for its runner. */
+  async domainNameOf(vmId: string): Promise<string> {
+    return this.cluster.domainName(await this.refOf(vmId));
   }
 
   private async refOf(vmId: string): Promise<VmRef> {

@@ -2,6 +2,14 @@ import type { V1Pod } from '@kubernetes/client-node';
 import type { VmRef } from '../cluster.port.js';
 import type { KubeApi } from './kube-api.js';
 
+/**
+ * libvirt's name for a VM's domain inside its launcher pod: virt-launcher defines it as
+ * `<namespace>_<vmi name>` (the VMI is named after the VM), with the cluster's namespace.
+ */
+export function launcherDomainName(clusterRef: VmRef): string {
+  return `${clusterRef.namespace}_${clusterRef.name}`;
+}
+
 /** The container of a virt-launcher pod where the VM's QEMU and libvirt run. */
 export const COMPUTE_CONTAINER = 'compute';
 

@@ -29,5 +29,7 @@ describe('KubevirtCluster: the namespace mapping', () => {
     server.put('/apis/kubevirt.io/v1/namespaces/kube-system/virtualmachines/theirs', { apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachine', metadata: { name: 'theirs', namespace: 'kube-system' } });
     expect((await cluster.listVms()).map((vm) => vm.ref)).toEqual([{ namespace: 'vp-a', name: 'web-01' }]);
     expect((await cluster.getVm({ namespace: 'vp-a', name: 'web-01' }))?.vmId).toBe('id-1');
+    // libvirt in the launcher pod names the domain after the cluster's namespace, not the port's
+    expect(cluster.domainName({ namespace: 'vp-a', name: 'web-01' })).toBe('prod-vp-a_web-01');
   });
 });

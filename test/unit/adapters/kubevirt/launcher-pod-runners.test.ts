@@ -1,5 +1,6 @@
 import { PermanentAdapterError } from '../../../../src/adapters/adapter-errors.js';
 import type { VmRef } from '../../../../src/adapters/kubernetes/cluster.port.js';
+import { LauncherDomainResolver } from '../../../../src/adapters/kubernetes/kubevirt/launcher-domain-resolver.js';
 import { LauncherPodRunners, type LauncherPodCluster } from '../../../../src/adapters/kubernetes/kubevirt/launcher-pod-runners.js';
 import type { CommandRunner } from '../../../../src/adapters/process/command-runner.js';
 
@@ -17,6 +18,8 @@ function clusterWith(vms: Array<{ ref: VmRef; vmId: string }>) {
         return { exitCode: 0, stdout: 'ok', stderr: '' };
       },
     }),
+    // as KubevirtCluster under NAMESPACE_TEMPLATE=prod-{namespace}
+    domainName: (ref: VmRef) => `prod-${ref.namespace}_${ref.name}`,
   };
   return { cluster, seen };
 }
@@ -44,5 +47,33 @@ describe('LauncherPodRunners', () => {
     expect(error).toBeInstanceOf(PermanentAdapterError);
     expect((error as PermanentAdapterError).code).toBe('DomainNotFound');
     expect(seen.ran).toEqual([]);
+  });
+
+  it('given a VM, when its domain name is asked, then it is KubeVirt\'s <cluster namespace>_<vmi>, found with the same one lookup as its runner', async () => {
+    const { cluster, seen } = clusterWith([{ ref: { namespace: 'vp-a', name: 'vm-1' }, vmId: '1' }]);
+    const runners = new LauncherPodRunners(cluster);
+    expect(await runners.domainNameOf('1')).toBe('prod-vp-a_vm-1');
+    await runners.runnerFor('1').run(['virsh', 'dominfo', '--domain', 'prod-vp-a_vm-1']);
+    expect(seen.lists).toBe(1);
+  });
+
+  it('given no VM with that id, when its domain name is asked, then DomainNotFound', async () => {
+    const { cluster } = clusterWith([]);
+    await expect(new LauncherPodRunners(cluster).domainNameOf('9')).rejects.toMatchObject({ code: 'DomainNotFound' });
+  });
+});
+
+describe('LauncherDomainResolver', () => {
+  const resolver = new LauncherDomainResolver({ domainNameOf: async (vmId) => `prod-vp-a_vm-${vmId}` }, 'qemu+unix:///session?socket=/var/run/libvirt/virtqemud-sock');
+
+  it('given any node, when located, then the launcher pod\'s own libvirt URI and the name the runners give', async () => {
+    expect(resolver.uri()).toBe('qemu+unix:///session?socket=/var/run/libvirt/virtqemud-sock');
+    expect(await resolver.domainName({ vmId: 'abc', node: 'node-1' })).toBe('prod-vp-a_vm-abc');
+  });
+
+  it('given a domain name from libvirt, when reversed, then KubeVirt names of our VMs give their vmId and others null', () => {
+    expect(resolver.vmIdOf('prod-vp-a_vm-0193a5d2-7c1e-7000-8000-000000000001')).toBe('0193a5d2-7c1e-7000-8000-000000000001');
+    expect(resolver.vmIdOf('vm-abc')).toBeNull();
+    expect(resolver.vmIdOf('kube-system_etcd')).toBeNull();
   });
 });
