@@ -7,10 +7,11 @@ import type { Infrastructure } from '../../../src/app/infrastructure.js';
 import { CLUSTER, HYPERVISOR, INFRASTRUCTURE, READ_MODEL_DB } from '../../../src/app/tokens.js';
 import { vmRef } from '../../../src/handlers/workers/steps/vm-spec.js';
 import { getInstanceAction, listInstanceActions } from '../../../src/projections/instance-actions/instance-actions.queries.js';
+import { listMigrations } from '../../../src/projections/migrations/migrations.queries.js';
 import type { ServerView } from '../../../src/projections/servers/server-view.js';
 import { waitFor } from '../../support/redis.js';
 import { ServerDriver } from '../../support/server-driver.js';
-import { startTestApp, type TestApp } from '../../support/test-app.js';
+import { authHeaders, startTestApp, type TestApp } from '../../support/test-app.js';
 
 /**
  * The two hot-resize strategies end to end on CLUSTER_BACKEND=simulator (the KubeVirt and libvirt
@@ -75,6 +76,21 @@ describe('hot resize by KubeVirt live update (HOT_RESIZE_STRATEGY=live-update, c
     const vmi = await k.cluster().getVmi(k.ref(after));
     expect({ cpu: vmi?.cpu?.sockets, memory: vmi?.memoryMiB?.guestCurrent, node: vmi?.node, hot: vmi?.conditions.filter((c) => c.type.startsWith('Hot')) }).toEqual({ cpu: 2, memory: 1024, node: after.host, hot: [] });
     expect(await t.app.get<HypervisorPort>(HYPERVISOR).getDomain({ vmId, node: after.host! })).toMatchObject({ vcpus: { current: 2 }, memoryMiB: { current: 1024 } });
+  });
+
+  it('given os-hotResize over the compute API, then the configured strategy is the one the action runs', async () => {
+    const headers = { ...authHeaders(await t.login('demo')), 'openstack-api-version': 'compute 2.1' };
+    const created = await t.request('POST', '/compute/v2.1/servers', {
+      headers,
+      body: { server: { name: 'lu-api', flavorRef: '1', imageRef: 'docker://quay.io/containerdisks/fedora:41', networks: 'none' } },
+    });
+    const vmId = created.json().server.id as string;
+    await k.servers().settles(vmId, 'ACTIVE', 20_000);
+    const res = await t.request('POST', `/compute/v2.1/servers/${vmId}/action`, { headers, body: { 'os-hotResize': { vcpus: 2 } } });
+    expect(res.status).toBe(202);
+    const after = await k.ended(vmId, 'RESIZE');
+    expect(after.flavor.vcpus).toBe(2);
+    expect((await k.action(vmId, 'hotResize'))?.events.map((e) => e.event)).toEqual(['update-vm-template', 'follow-live-update', 'confirm-guest-size']);
   });
 
   it("given KubeVirt's migration fails, then the task fails with the reason, the template goes back and the server is ACTIVE at its old size on its node", async () => {
@@ -170,5 +186,37 @@ describe('per-step deadlines on the cluster simulator', () => {
     expect(action?.events.find((e) => e.result === 'Error')).toMatchObject({ event: 'follow-migration', traceback: 'DeadlineExceeded' });
     expect(action?.events.find((e) => e.result === 'Error')?.details).toMatch(/deadline exceeded/);
     expect(action?.events.map((e) => e.event)).toContain('abort-migration');
+  });
+});
+
+describe('live migration aborted mid-way on the cluster simulator', () => {
+  let t: TestApp;
+  const k = kit(() => t);
+  beforeAll(async () => {
+    // A migration takes ~9 controller steps of 100 ms: time to abort it while it moves.
+    t = await startTestApp({ ...SETTINGS, SIM_STEP_MS: '100' });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('given a migration under way, when aborted, then KubeVirt deletes it, the server stays ACTIVE on its node and the migration shows cancelled', async () => {
+    const { vmId } = await k.servers().create('abort');
+    const before = await k.servers().settles(vmId, 'ACTIVE', 30_000);
+    const taskId = uuidv7();
+    await k.run({ type: 'LiveMigrateVM', data: { vmId, taskId, targetHost: null } });
+    await waitFor(async () => {
+      const a = await k.action(vmId, 'live-migration');
+      return a?.events.some((e) => e.event === 'start-migration' && e.result === 'Success') ? a : undefined;
+    }, 10_000, 'the migration to be followed');
+    await k.run({ type: 'AbortLiveMigration', data: { vmId, taskId } });
+    const after = await k.ended(vmId, 'MIGRATING');
+    const action = await k.action(vmId, 'live-migration');
+    expect({ status: after.status, host: after.host }).toEqual({ status: 'ACTIVE', host: before.host });
+    expect(action?.message).toBe('Error');
+    expect(action?.events.map((e) => [e.event, e.result])).toContainEqual(['abort-migration', 'Success']);
+    expect((await listMigrations(k.db(), { instanceUuid: vmId }))[0]?.status).toBe('cancelled');
+    const left = await k.cluster().api.listCustom('virtualmachineinstancemigrations', k.ref(after).namespace);
+    expect(left.items.filter((m) => (m.spec as { vmiName: string }).vmiName === k.ref(after).name && !['Failed', 'Succeeded'].includes((m.status as { phase?: string })?.phase ?? ''))).toEqual([]);
   });
 });
