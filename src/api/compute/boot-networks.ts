@@ -52,6 +52,13 @@ export class BootNetworks {
       if (seen.has(c.port.id)) throw new ConflictException(`Port ${c.port.id} is still in use.`);
       seen.add(c.port.id);
     }
+    // One NIC per network: Kube-OVN keys a fixed address by the network's attachment, so a second
+    // NIC on the same network could not have its own (kubevirt-api.md §1, per-interface keys).
+    const networks = new Set<string>();
+    for (const c of checked) {
+      if (networks.has(c.network.id)) throw new BadRequestException(`Network ${c.network.id} is requested twice: this cloud gives a server one port per network.`);
+      networks.add(c.network.id);
+    }
     const wanted = checked.filter((c) => c.kind === 'network');
     if (wanted.length > 0) await this.assertPortQuota(ctx.projectId, wanted.length);
     const made: string[] = [];

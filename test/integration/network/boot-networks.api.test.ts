@@ -85,6 +85,13 @@ describe('servers created with networks (ports at boot)', () => {
     expect((await port(given.id)).json().port).toMatchObject({ device_id: id, status: 'ACTIVE' });
     expect(Object.keys((await server(id)).addresses)).toEqual(['boot-b']);
 
+    // A second port on the same network is refused (one per network: Kube-OVN keys the address by network), nothing made.
+    const before = (await c.call('GET', `/network/v2.0/ports?network_id=${net.id}`, c.demo)).json().ports.length;
+    const second = await c.call('POST', `${SERVERS}/${id}/os-interface`, c.demo, { interfaceAttachment: { net_id: net.id } });
+    expect(second.status).toBe(400);
+    expect(second.json().badRequest.message).toMatch(/one port per network/);
+    expect((await c.call('GET', `/network/v2.0/ports?network_id=${net.id}`, c.demo)).json().ports).toHaveLength(before);
+
     expect((await c.call('DELETE', `${SERVERS}/${id}`, c.demo)).status).toBe(204);
     await waitFor(async () => ((await port(given.id)).json().port.device_id === '' ? true : undefined), 20_000, 'the given port unbound');
     expect((await port(given.id)).json().port).toMatchObject({ status: 'DOWN', 'binding:vif_type': 'unbound', name: 'given' });
@@ -117,7 +124,7 @@ describe('servers created with networks (ports at boot)', () => {
       [[{ uuid: randomUUID() }], 400, /could not be found/],
       [[{ uuid: net.id, fixed_ip: '10.53.0.10' }], 400, /Fixed IP address 10.53.0.10 is already in use/],
       [[{ uuid: net.id, fixed_ip: 'not-an-ip' }], 400, /Invalid fixed IP address/],
-      [[{ uuid: net.id }, { uuid: net.id, fixed_ip: '10.53.0.10' }], 400, /already in use/],
+      [[{ uuid: net.id }, { uuid: net.id, fixed_ip: '10.53.0.11' }], 400, /requested twice: this cloud gives a server one port per network/],
       ['auto', 409, /Multiple possible networks found/],
     ];
     for (const [networks, status, message] of cases) {
@@ -139,13 +146,14 @@ describe('servers created with networks (ports at boot)', () => {
 
   it('given the cluster refuses the VM, when a server boots with a made and a given port, then it is ERROR, the made port deleted and the given one unbound', async () => {
     const net = await network(c.demo, 'boot-e', '10.55.0.0/24');
-    const given = (await c.call('POST', '/network/v2.0/ports', c.demo, { port: { network_id: net.id } })).json().port as { id: string };
+    const other = await network(c.demo, 'boot-e2', '10.57.0.0/24');
+    const given = (await c.call('POST', '/network/v2.0/ports', c.demo, { port: { network_id: other.id } })).json().port as { id: string };
     c.t.app.get<Infrastructure>(INFRASTRUCTURE).simulator!.control.failNext({ verb: 'create', resource: 'virtualmachines', status: 422, message: 'refused for the test' });
     const created = await create(c.demo, 'boot-e', [{ uuid: net.id }, { port: given.id }]);
     expect(created.status).toBe(202);
     const id = created.json().server.id as string;
     await settled(id, 'ERROR');
-    await waitFor(async () => ((await c.call('GET', `/network/v2.0/ports?network_id=${net.id}`, c.demo)).json().ports.length === 1 ? true : undefined), 10_000, 'the made port deleted');
+    await waitFor(async () => ((await c.call('GET', `/network/v2.0/ports?network_id=${net.id}`, c.demo)).json().ports.length === 0 ? true : undefined), 10_000, 'the made port deleted');
     expect((await port(given.id)).json().port).toMatchObject({ device_id: '', status: 'DOWN' });
     expect(await c.t.app.get<Infrastructure>(INFRASTRUCTURE).fabric.getPort(given.id)).toBeNull();
   });

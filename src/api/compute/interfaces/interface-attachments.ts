@@ -6,7 +6,7 @@ import type { VmInterface } from '../../../domain/virtual-machine/interface-atta
 import { InstanceInvalidStateError } from '../../../domain/virtual-machine/virtual-machine.errors.js';
 import { CreatePortCommand, DeletePortCommand } from '../../../handlers/networking/networking-flows.command.js';
 import { ExecuteVmCommand } from '../../../handlers/virtual-machine/execute-vm-command.command.js';
-import { getNetwork, getPort } from '../../../projections/networking/networking.queries.js';
+import { getNetwork, getPort, listPorts } from '../../../projections/networking/networking.queries.js';
 import type { PortView } from '../../../projections/networking/port-view.js';
 import { getServer } from '../../../projections/servers/servers.queries.js';
 import type { ServerView } from '../../../projections/servers/server-view.js';
@@ -62,6 +62,12 @@ export class InterfaceAttachments {
     const port = await getPort(this.compute.db, portId);
     if (!port || port.deleted || (!ctx.isAdmin && port.projectId !== server.projectId)) throw new NotFoundException(`Port id ${portId} could not be found.`);
     if (port.deviceId && port.deviceId !== server.id) throw new ConflictException(`Port ${portId} is still in use.`);
+    // One NIC per network (boot-networks.ts says why): Nova would allow a second, this cloud cannot address it.
+    const onNetwork = (await listPorts(this.compute.db, { deviceId: server.id })).find((p) => p.networkId === port.networkId && p.id !== portId);
+    if (onNetwork) {
+      if (autoCreated) await this.compute.execute(new DeletePortCommand(portId, meta)).catch(() => undefined);
+      throw new BadRequestException(`Server ${server.id} already has port ${onNetwork.id} on network ${port.networkId}: this cloud gives a server one port per network.`);
+    }
     const network = await getNetwork(this.compute.db, port.networkId);
     const nic: VmInterface = {
       portId,
