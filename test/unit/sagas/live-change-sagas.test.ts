@@ -289,6 +289,23 @@ describe('vCPU removal in place', () => {
     expect((last.data as { cleanupError: { message: string } }).cleanupError.message).toMatch(/guest reports 1 online, libvirt counts 1/);
     expect(vm?.vmState).toBe('error');
   });
+
+  it('given the undo keeps failing transiently, then its last attempt is recorded with the counts it read back', async () => {
+    await withThreeVcpus();
+    const setVcpus = harness.hypervisor.setVcpus.bind(harness.hypervisor);
+    let unplugged = false;
+    harness.hypervisor.setVcpus = async (ref, count, scope) => {
+      if (count < 3 && !unplugged) {
+        unplugged = true;
+        await setVcpus(ref, count, scope);
+        throw new TransientAdapterError('Timeout', 'Timed out during operation: vcpu unplug request timed out');
+      }
+      throw new TransientAdapterError('ConnectionLost', 'libvirtd went away');
+    };
+    await harness.run(shrink(1));
+    const cleanup = (harness.lastEvent().data as { cleanupError: { code: string; message: string } }).cleanupError;
+    expect(cleanup).toEqual({ code: 'GuestVcpusDiffer', message: expect.stringMatching(/libvirtd went away.*the guest reports 1 online, libvirt counts 1/) });
+  });
 });
 
 describe('hot resize saga (KubeVirt live update)', () => {

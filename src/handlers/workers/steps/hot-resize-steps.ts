@@ -1,4 +1,4 @@
-import { PermanentAdapterError } from '../../../adapters/adapter-errors.js';
+import { PermanentAdapterError, TransientAdapterError } from '../../../adapters/adapter-errors.js';
 import type { PodResizeObservation } from '../../../adapters/kubernetes/cluster.port.js';
 import type { DomainInfo } from '../../../adapters/libvirt/hypervisor.port.js';
 import type { VmSize } from '../../../domain/virtual-machine/virtual-machine.events.js';
@@ -119,11 +119,10 @@ export const HOT_RESIZE_STEPS: Readonly<Record<string, StepRunner>> = {
       if (!seen) return;
       const online = guestSize(seen).vcpus;
       if (online === from.vcpus && seen.vcpus.current === from.vcpus) return;
-      if (failure && !(failure instanceof PermanentAdapterError)) throw failure; // transient: try again
-      throw new PermanentAdapterError(
-        'GuestVcpusDiffer',
-        `VM ${ctx.vm.id} could not be given back its ${from.vcpus} vCPUs${failure ? ` (${errorMessage(failure)})` : ''}: the guest reports ${online} online, libvirt counts ${seen.vcpus.current}.`,
-      );
+      const message = `VM ${ctx.vm.id} could not be given back its ${from.vcpus} vCPUs${failure ? ` (${errorMessage(failure)})` : ''}: the guest reports ${online} online, libvirt counts ${seen.vcpus.current}.`;
+      // A transient failure is tried again; the last attempt's record still names the counts.
+      if (failure && !(failure instanceof PermanentAdapterError)) throw new TransientAdapterError('GuestVcpusDiffer', message, { cause: failure });
+      throw new PermanentAdapterError('GuestVcpusDiffer', message);
     });
     return {};
   },
