@@ -42,6 +42,7 @@ export abstract class GroupCommitEventStore implements EventStore {
   private readonly queue: GroupCommitQueue;
   private readonly subscriptions = new Set<Subscription>();
   private readonly tail = new CommittedTail();
+  private elsewhereHead = 0;
 
   constructor(
     options: GroupCommitEventStoreOptions,
@@ -128,6 +129,15 @@ export abstract class GroupCommitEventStore implements EventStore {
     return this.tail.lastPosition;
   }
 
+  /**
+   * Another process said it committed up to `position` (PostgreSQL's notification). Until the tail
+   * reaches it, reads go to the database: the tail alone would end a reader short of those events,
+   * and their signal may already have been spent.
+   */
+  protected committedElsewhere(position: number): void {
+    if (position > this.elsewhereHead) this.elsewhereHead = position;
+  }
+
   /** An instant as a read of the events table returns it (PostgreSQL's timestamptz comes back normalised). */
   protected storedTime(iso: string): string {
     return iso;
@@ -135,7 +145,7 @@ export abstract class GroupCommitEventStore implements EventStore {
 
   private readCommittedAfter(after: number, limit: number): Promise<RecordedEvent[]> {
     if (this.closed) return this.readAfter(after, limit);
-    const rows = this.tail.after(after, limit);
+    const rows = this.tail.lastPosition >= this.elsewhereHead ? this.tail.after(after, limit) : undefined;
     if (!rows) return this.readAfter(after, limit);
     try {
       return Promise.resolve(rows.map((row) => toRecordedEvent(row, this.upcasters)));

@@ -47,9 +47,7 @@ export class PostgresEventStore extends GroupCommitEventStore {
     this.listener =
       options.listen === false
         ? undefined
-        : // This process's own commits were signalled when they committed; their notification
-          // (payload: the group's last position) would only send every subscription to read nothing.
-          new PostgresCommitListener(() => db.connectDedicated(), this.channel, this.signal, undefined, (payload) => Number(payload) <= this.committedHead);
+        : new PostgresCommitListener(() => db.connectDedicated(), this.channel, this.signal, undefined, (payload) => this.ownCommit(Number(payload)));
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -106,6 +104,18 @@ export class PostgresEventStore extends GroupCommitEventStore {
       await tx.rollback();
       throw error;
     }
+  }
+
+  /**
+   * A notification's payload is the group's last position. This process's own commits were signalled
+   * when they committed, so their notification would only send every subscription to read nothing;
+   * another process's commit is remembered, so reads go to the database until the tail passes it.
+   */
+  private ownCommit(lastPosition: number): boolean {
+    if (!Number.isSafeInteger(lastPosition)) return false;
+    if (lastPosition <= this.committedHead) return true;
+    this.committedElsewhere(lastPosition);
+    return false;
   }
 
   /**
