@@ -33,7 +33,7 @@ export const computeInterfacesCatalogue: Catalogue = {
     body: attachInterfaceSchema,
     success: { status: 200, description: '`interfaceAttachment` of the bound port.' },
     errors: {
-      400: 'A bad body: both port_id and net_id, fixed_ips without net_id, neither, or an address the network\'s subnets refuse.',
+      400: 'A bad body: both port_id and net_id, fixed_ips without net_id, neither, or an address the network\'s subnets refuse; or the server already has a port on that network (one per network).',
       403: 'A reader\'s token.',
       404: 'No such server, port or network (or another project\'s).',
       409: 'The server is not ACTIVE or SHUTOFF, runs a task, is locked, or the port is in use; or the address or MAC is taken.',

@@ -67,7 +67,13 @@ export const computeServersCatalogue: Catalogue = {
       'max_count 1); no boot from volume (`imageRef` is required); `networks` is required from 2.37; `description`',
       'exists from 2.19 but is refused. Nova fields this cloud cannot honour (adminPass, block_device_mapping_v2,',
       'personality, tags, ...) are 400, never ignored. User data is never stored, only its SHA-256.',
-      'A retry with the same X-OpenStack-Request-Id answers the first reply and makes no second server.',
+      'A retry with the same X-OpenStack-Request-Id answers the first reply and makes no second server (nor second ports).',
+      '`networks`: "none" (no port), "auto" (a port on the project\'s only network, own or shared; 409 when there are several,',
+      '400 when there is none), or a list of `{uuid}` / `{uuid, fixed_ip}` (a port made on that network, deleted with the server)',
+      'and `{port}` (an unbound port of the project, bound to the server and unbound again when it is deleted); absent before',
+      '2.37: the only network if there is one, else none. One port per network. The create task binds the ports, makes the VM',
+      'with them as Multus interfaces carrying their Kube-OVN address and MAC, and confirms them once it runs; a failed build',
+      'deletes the ports it made and frees the given ones.',
     ].join(' '),
     body: createServerBody,
     success: {
@@ -76,8 +82,9 @@ export const computeServersCatalogue: Catalogue = {
       headers: { Location: 'The server\'s URL.' },
     },
     errors: {
-      400: 'The body fails validation, names an unsupported field, an unknown flavor or image, or asks for more than one server.',
-      403: 'Quota exceeded, or the caller has only the reader role.',
+      400: 'The body fails validation, names an unsupported field, an unknown flavor or image, or asks for more than one server; a network or port that is not found (or another project\'s), an invalid or taken fixed IP, a network given twice, or "auto" with no network.',
+      403: 'Quota exceeded (instances, cores, RAM, or Neutron ports: "Maximum number of ports exceeded"), or the caller has only the reader role.',
+      409: 'A given port is in use, or "auto" finds several networks.',
     },
   },
   'GET /compute/v2.1/servers': {
