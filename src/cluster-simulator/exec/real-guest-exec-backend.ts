@@ -1,7 +1,7 @@
 import type { ExecBackend, ExecPod } from './exec-backend.js';
 import { GuestDomains } from './guest-domains.js';
 import type { RealGuestOptions } from './real-guest-options.js';
-import { RealVirsh, type VirshResult } from './real-virsh.js';
+import { RealVirsh, type VirshCommands, type VirshResult } from './real-virsh.js';
 
 /** virsh commands that name no domain: they act on the connection. */
 const CONNECTION_VERBS = new Set(['list', 'uri', 'version', 'hostname', 'nodeinfo', 'capabilities', 'domcapabilities']);
@@ -17,9 +17,9 @@ const notFound = (command: string[]): VirshResult => ({ exitCode: 127, stdout: '
  * namespace (src/app/infrastructure.ts). Another domain's name gets libvirt's "failed to get domain".
  */
 export class RealGuestExecBackend implements ExecBackend {
-  private readonly virsh: RealVirsh;
+  private readonly virsh: VirshCommands;
 
-  constructor(private readonly options: RealGuestOptions, private readonly fallback: ExecBackend, virsh?: RealVirsh) {
+  constructor(private readonly options: RealGuestOptions, private readonly fallback: ExecBackend, virsh?: VirshCommands) {
     this.virsh = virsh ?? new RealVirsh(options.uri);
   }
 

@@ -7,7 +7,7 @@ import type { ResourceService } from '../store/resource-service.js';
 import { GuestDomains } from './guest-domains.js';
 import { realGuestDomainXml } from './real-guest-domain-xml.js';
 import type { RealGuestOptions } from './real-guest-options.js';
-import { RealVirsh } from './real-virsh.js';
+import { RealVirsh, type VirshCommands } from './real-virsh.js';
 
 const OWNER = /^virtplane cluster simulator: VMI (\S+)/;
 const MiB = 2 ** 20;
@@ -41,7 +41,7 @@ export class RealGuestLauncher {
   constructor(
     private readonly service: ResourceService,
     private readonly options: RealGuestOptions,
-    private readonly virsh = new RealVirsh(options.uri),
+    private readonly virsh: VirshCommands = new RealVirsh(options.uri),
   ) {}
 
   start(): void {

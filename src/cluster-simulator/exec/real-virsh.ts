@@ -6,6 +6,9 @@ export interface VirshResult {
   stderr: string;
 }
 
+/** What the real-guest roles need of virsh (a fake in unit tests). */
+export type VirshCommands = Pick<RealVirsh, 'run' | 'check'>;
+
 /** virsh against one libvirtd, as a process per command (what a launcher pod's container runs). */
 export class RealVirsh {
   constructor(private readonly uri: string, private readonly binary = 'virsh') {}
