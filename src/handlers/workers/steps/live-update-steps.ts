@@ -29,19 +29,10 @@ export const LIVE_UPDATE_STEPS: Readonly<Record<string, StepRunner>> = {
   'follow-live-update': async (ctx) => {
     const cluster = liveUpdatePorts(ctx);
     const { to } = hotResizeSizes(ctx);
-    let reported = -1;
     const done = await awaitCondition(
       ctx,
       `KubeVirt's live update of VM ${ctx.vm.id} to ${to.vcpus} vCPUs and ${to.ramMb} MiB`,
-      async () => {
-        const seen = await cluster.getLiveUpdate(ctx.ref);
-        const percent = seen?.migration?.progressPercent;
-        if (percent !== null && percent !== undefined && percent > reported && seen?.migration?.phase !== 'Succeeded') {
-          reported = percent;
-          await ctx.reportMigrationProgress(percent);
-        }
-        return seen;
-      },
+      () => cluster.getLiveUpdate(ctx.ref),
       (seen) => {
         if (!seen) throw new PermanentAdapterError('VmNotRunning', `VM ${ctx.vm.id} stopped running during its live update`);
         if (seen.restartRequired) throw new PermanentAdapterError('RestartRequired', `KubeVirt cannot apply the new size live: ${seen.restartRequired}`);
