@@ -45,7 +45,7 @@ class SagaHarness {
   /** Per-step deadlines of the long waits (the steps read them at each look, so a test may shorten one). */
   readonly deadlines = { podResizeMs: 200, guestResizeMs: 200, migrationMs: 2_000 };
 
-  constructor(options: { live?: boolean } = {}) {
+  constructor(options: { live?: boolean; overheadMiB?: number } = {}) {
     this.cluster.addNode('node-1', 8, 4096);
     this.cluster.addNode('node-2', 8, 4096);
     this.cluster.addRunningVm(REF, VM_ID, 'node-1', { vcpus: 1, maxVcpus: 4, memoryMiB: 512, maxMemoryMiB: 2048 });
@@ -60,7 +60,7 @@ class SagaHarness {
       cluster: this.cluster,
       convergenceTimeoutMs: 40,
       pollIntervalMs: 2,
-      live: options.live === false ? null : { cluster: this.cluster, hypervisor: this.hypervisor, launcherMemoryOverheadMiB: 0, deadlines: this.deadlines },
+      live: options.live === false ? null : { cluster: this.cluster, hypervisor: this.hypervisor, launcherMemoryOverheadMiB: options.overheadMiB ?? 0, deadlines: this.deadlines },
       // Only the fabric: the migration steps move the NICs' port bindings; the NIC steps do not run here.
       nics: {
         cluster: null,
@@ -168,6 +168,13 @@ describe('hot resize saga (in place)', () => {
     expect(harness.cluster.vm(REF).pod?.applied).toEqual({ vcpus: 2, memoryMiB: 1024 });
     expect(harness.cluster.vm(REF).template).toMatchObject({ vcpus: 2, memoryMiB: 1024, maxVcpus: 4, maxMemoryMiB: 2048 });
     expect(await harness.domain()).toMatchObject({ vcpus: { current: 2 }, memoryMiB: { current: 1024 }, guest: { vcpusOnline: 2, memoryMiB: 1024 } });
+  });
+
+  it('given a launcher memory overhead, then the pod is asked for the guest\'s memory plus it', async () => {
+    harness = new SagaHarness({ overheadMiB: 128 });
+    await harness.run(hotResize(2, 1024));
+    expect(harness.cluster.vm(REF).pod?.desired).toEqual({ vcpus: 2, memoryMiB: 1152 });
+    expect(harness.cluster.calls).toContain('resizeLauncherPod 2/1152');
   });
 
   it('given the node could never hold the bigger pod (Infeasible), then the task fails with that reason, the pod is shrunk back and the VM stays ACTIVE at its old size', async () => {
