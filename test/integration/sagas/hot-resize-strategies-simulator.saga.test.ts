@@ -139,6 +139,19 @@ describe('hot resize in place (the default, cluster simulator)', () => {
     expect((await k.vmObject(rebooted)).metadata.annotations?.[BOOT_SIZE_ANNOTATION as never]).toBeUndefined();
   });
 
+  it('given a server grown in place, when live-migrated, then its new launcher pod is grown to what the guest runs with (KubeVirt sizes it from the boot size)', async () => {
+    const { vmId } = await k.servers().create('ip-migrate');
+    await k.servers().settles(vmId, 'ACTIVE', 20_000);
+    await k.run({ type: 'HotResizeVM', data: { vmId, taskId: uuidv7(), vcpus: 2, ramMb: 1024 } });
+    const grown = await k.ended(vmId, 'RESIZE');
+    expect(grown.flavor).toMatchObject({ vcpus: 2, ramMb: 1024 });
+    await k.run({ type: 'LiveMigrateVM', data: { vmId, taskId: uuidv7(), targetHost: null } });
+    const moved = await k.ended(vmId, 'MIGRATING');
+    expect({ status: moved.status, moved: moved.host !== grown.host }).toEqual({ status: 'ACTIVE', moved: true });
+    const pod = await k.cluster().getPodResize(k.ref(moved));
+    expect({ state: pod?.state, applied: pod?.applied }).toEqual({ state: 'Done', applied: { vcpus: 2, memoryMiB: 1024 } });
+  });
+
   it('given 3 vCPUs, when hot resized to 1, then libvirt unplugs, the launcher pod gives the vCPUs back, and the server is ACTIVE with 1', async () => {
     const { vmId } = await k.servers().create('ip-shrink');
     await k.servers().settles(vmId, 'ACTIVE', 20_000);

@@ -140,5 +140,5 @@ describe('hot resize on a node too small for it (cluster simulator)', () => {
     const failed = action?.events.find((e) => e.result === 'Error');
     expect(failed?.traceback).toBe("PodResizeInfeasible");
     expect(action?.events.map((e) => e.event)).toContain('shrink-launcher-pod');
-  });
+  }, 60_000); // its own waits (20 s to build, 30 s to settle) outlast jest's default 30 s on a busy machine
 });

@@ -135,6 +135,24 @@ export const HOT_RESIZE_STEPS: Readonly<Record<string, StepRunner>> = {
 };
 
 /**
+ * After KubeVirt moved a VM resized in place, its new launcher pod is sized from the VMI spec, that
+ * is the size the VM booted with (KubeVirt knows nothing of the in-place resize; kubevirt-api.md §6
+ * caveats): it grows to what the guest runs with, or the guest would outgrow its pod's memory. A VM
+ * whose VMI reports its recorded size (never resized in place, or resized by KubeVirt) is left as
+ * KubeVirt made it.
+ */
+export async function fitLauncherPodToGuest(ctx: StepContext): Promise<void> {
+  const { cluster, launcherMemoryOverheadMiB } = livePorts(ctx);
+  const vmi = await cluster.getVmi(ctx.ref);
+  const bootVcpus = vmi?.cpu ? vmi.cpu.sockets * vmi.cpu.cores * vmi.cpu.threads : null;
+  const bootMemoryMiB = vmi?.memoryMiB?.guestCurrent ?? null;
+  const size: VmSize = { vcpus: ctx.vm.flavor.vcpus, ramMb: ctx.vm.flavor.ramMb };
+  if (bootVcpus === null || bootMemoryMiB === null || (bootVcpus === size.vcpus && bootMemoryMiB === size.ramMb)) return;
+  refuseFinal(await cluster.resizeLauncherPod(ctx.ref, launcherPodFor(size, launcherMemoryOverheadMiB)));
+  await awaitPodSize(ctx, size);
+}
+
+/**
  * The pod while the guest changes: room for the larger of the old and new vCPU counts (an unplug
  * gives vCPUs back only after the guest let go of them) and the new memory (it only grows).
  */

@@ -1,6 +1,7 @@
 import { PermanentAdapterError } from '../../../adapters/adapter-errors.js';
 import type { MigrationObservation, MigrationRef } from '../../../adapters/kubernetes/cluster.port.js';
 import { awaitCondition } from './await-condition.js';
+import { fitLauncherPodToGuest } from './hot-resize-steps.js';
 import { livePorts, waitDeadline } from './live-change-context.js';
 import { beginPortMoves, settlePorts } from './migration-port-moves.js';
 import type { StepContext, StepRunner } from './step-context.js';
@@ -62,6 +63,7 @@ export const LIVE_MIGRATION_STEPS: Readonly<Record<string, StepRunner>> = {
       throw new PermanentAdapterError('MigrationWrongTarget', `migration ${ref.name} landed on ${node}, not on the requested host ${wanted}`);
     }
     if (node) await settlePorts(ctx, node);
+    await fitLauncherPodToGuest(ctx);
     return node ? { host: node } : {};
   },
   'abort-migration': async (ctx) => {
