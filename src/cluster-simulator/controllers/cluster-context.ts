@@ -65,8 +65,7 @@ export const isTerminating = (object: KubeObject): boolean => Boolean(object.met
 
 /** The VMI's virt-launcher pods (source and migration targets), oldest first. */
 export function launcherPods(context: ClusterContext, vmi: KubeObject): KubeObject[] {
-  return context.service.list(types.pod, vmi.metadata.namespace)
-    .filter((p) => p.metadata.labels?.['kubevirt.io/created-by'] === vmi.metadata.uid)
+  return context.service.list(types.pod, vmi.metadata.namespace, (p) => p.metadata.labels?.['kubevirt.io/created-by'] === vmi.metadata.uid)
     .sort((a, b) => Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion));
 }
 

@@ -34,7 +34,32 @@ export interface KubeObject {
   [key: string]: unknown;
 }
 
-export const cloneObject = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+/**
+ * A deep copy with JSON's semantics (undefined and functions dropped from objects, null in arrays),
+ * without the text round trip: the store copies every object it hands out, and the controllers
+ * read every object each step.
+ */
+export const cloneObject = <T>(value: T): T => cloneJson(value) as T;
+
+function cloneJson(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    const copy = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      copy[i] = item === undefined || typeof item === 'function' || typeof item === 'symbol' ? null : cloneJson(item);
+    }
+    return copy;
+  }
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return JSON.parse(JSON.stringify(value)) as unknown;
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const item: unknown = (value as Record<string, unknown>)[key];
+    if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
+    copy[key] = cloneJson(item);
+  }
+  return copy;
+}
 
 /** Seconds precision, as metav1.Time serialises. */
 export const kubeTime = (date = new Date()): string => `${date.toISOString().slice(0, 19)}Z`;

@@ -19,14 +19,18 @@ export interface StoreSnapshot {
 }
 
 export const resourceKey = (type: Pick<ResourceType, 'group' | 'plural'>): string => `${type.group}/${type.plural}`;
-const objectKey = (type: ResourceType, namespace: string | undefined, name: string) => `${resourceKey(type)}|${namespace ?? ''}|${name}`;
+const nameKey = (namespace: string | undefined, name: string) => `${namespace ?? ''}|${name}`;
+
+/** Looks at a stored object without copying it; must not change it. */
+export type ObjectFilter = (object: Readonly<KubeObject>) => boolean;
 
 /**
- * Every object, keyed by resource, namespace and name, and the one global resourceVersion counter
- * etcd gives a real API server. It only stores; API rules live in ResourceService.
+ * Every object, by resource and then by namespace and name, and the one global resourceVersion
+ * counter etcd gives a real API server. It only stores; API rules live in ResourceService. Callers
+ * get copies; a list filters before copying, as the controllers list often and want few.
  */
 export class ObjectStore {
-  private readonly objects = new Map<string, KubeObject>();
+  private readonly objects = new Map<string, Map<string, KubeObject>>();
   private revision = 0;
   private readonly listeners: Array<(change: StoreChange) => void> = [];
 
@@ -39,17 +43,16 @@ export class ObjectStore {
   }
 
   get(type: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined {
-    const found = this.objects.get(objectKey(type, namespace, name));
+    const found = this.objects.get(resourceKey(type))?.get(nameKey(namespace, name));
     return found ? cloneObject(found) : undefined;
   }
 
-  /** Sorted by namespace then name, so controllers see a deterministic order. */
-  list(type: ResourceType, namespace?: string): KubeObject[] {
-    const prefix = `${resourceKey(type)}|`;
+  /** Sorted by namespace then name, so controllers see a deterministic order; `where` picks before anything is copied. */
+  list(type: ResourceType, namespace?: string, where?: ObjectFilter): KubeObject[] {
     const found: KubeObject[] = [];
-    for (const [key, object] of this.objects) {
-      if (!key.startsWith(prefix)) continue;
+    for (const object of this.objects.get(resourceKey(type))?.values() ?? []) {
       if (namespace !== undefined && object.metadata.namespace !== namespace) continue;
+      if (where && !where(object)) continue;
       found.push(cloneObject(object));
     }
     return found.sort((a, b) => `${a.metadata.namespace ?? ''}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace ?? ''}/${b.metadata.name}`));
@@ -59,27 +62,27 @@ export class ObjectStore {
     const stored = cloneObject(object);
     stored.metadata.uid ||= randomUUID();
     stored.metadata.resourceVersion = String(++this.revision);
-    this.objects.set(objectKey(type, stored.metadata.namespace, stored.metadata.name), stored);
+    this.of(type).set(nameKey(stored.metadata.namespace, stored.metadata.name), stored);
     this.emit({ type: 'ADDED', resource: type, object: cloneObject(stored), revision: this.revision });
     return cloneObject(stored);
   }
 
   replace(type: ResourceType, object: KubeObject): KubeObject {
-    const key = objectKey(type, object.metadata.namespace, object.metadata.name);
-    const previous = this.objects.get(key);
-    if (!previous) throw new Error(`replace of a missing object ${key}`);
+    const key = nameKey(object.metadata.namespace, object.metadata.name);
+    const previous = this.of(type).get(key);
+    if (!previous) throw new Error(`replace of a missing object ${resourceKey(type)}|${key}`);
     const stored = cloneObject(object);
     stored.metadata.resourceVersion = String(++this.revision);
-    this.objects.set(key, stored);
+    this.of(type).set(key, stored);
     this.emit({ type: 'MODIFIED', resource: type, object: cloneObject(stored), previous: cloneObject(previous), revision: this.revision });
     return cloneObject(stored);
   }
 
   remove(type: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined {
-    const key = objectKey(type, namespace, name);
-    const previous = this.objects.get(key);
+    const key = nameKey(namespace, name);
+    const previous = this.of(type).get(key);
     if (!previous) return undefined;
-    this.objects.delete(key);
+    this.of(type).delete(key);
     const last = cloneObject(previous);
     // A DELETED event carries a resourceVersion of its own, as etcd's delete revision.
     last.metadata.resourceVersion = String(++this.revision);
@@ -90,7 +93,7 @@ export class ObjectStore {
   snapshot(): StoreSnapshot {
     return {
       revision: this.revision,
-      objects: [...this.objects.entries()].map(([key, object]) => ({ resource: key.split('|')[0]!, object: cloneObject(object) })),
+      objects: [...this.objects].flatMap(([resource, objects]) => [...objects.values()].map((object) => ({ resource, object: cloneObject(object) }))),
     };
   }
 
@@ -98,14 +101,23 @@ export class ObjectStore {
     this.objects.clear();
     for (const { resource, object } of snapshot.objects) {
       const type = typeOf(resource);
-      if (type) this.objects.set(objectKey(type, object.metadata.namespace, object.metadata.name), cloneObject(object));
+      if (type) this.of(type).set(nameKey(object.metadata.namespace, object.metadata.name), cloneObject(object));
     }
     this.revision = Math.max(this.revision, snapshot.revision);
   }
 
   /** Forgets every object without events (control API reset); the revision keeps counting up. */
   clear(keep: (resource: string, object: KubeObject) => boolean): void {
-    for (const [key, object] of [...this.objects]) if (!keep(key.split('|')[0]!, object)) this.objects.delete(key);
+    for (const [resource, objects] of this.objects) {
+      for (const [key, object] of [...objects]) if (!keep(resource, object)) objects.delete(key);
+    }
+  }
+
+  private of(type: ResourceType): Map<string, KubeObject> {
+    const key = resourceKey(type);
+    let objects = this.objects.get(key);
+    if (!objects) this.objects.set(key, (objects = new Map()));
+    return objects;
   }
 
   private emit(change: StoreChange): void {

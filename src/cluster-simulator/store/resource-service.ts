@@ -5,7 +5,7 @@ import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, JsonPatchTes
 import { apiVersionOf, findResourceType, type ResourceType } from '../resources.js';
 import type { SchemaValidator } from '../validation/schema-validator.js';
 import { cloneObject, kubeTime, randomSuffix, type KubeObject } from './kube-object.js';
-import type { ObjectStore } from './object-store.js';
+import type { ObjectFilter, ObjectStore } from './object-store.js';
 
 export type Operation = 'CREATE' | 'UPDATE' | 'DELETE';
 
@@ -57,8 +57,9 @@ export class ResourceService {
     return this.store.get(type, namespace, name);
   }
 
-  list(type: ResourceType, namespace?: string): KubeObject[] {
-    return this.store.list(type, namespace);
+  /** `where` looks at the stored objects (it must not change them) and only those it keeps are copied. */
+  list(type: ResourceType, namespace?: string, where?: ObjectFilter): KubeObject[] {
+    return this.store.list(type, namespace, where);
   }
 
   create(type: ResourceType, namespace: string | undefined, body: unknown, options: WriteOptions = {}): KubeObject {
