@@ -16,7 +16,7 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
-CACHE="${VIRTPLANE_GUEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/virtplane/real-guest}"
+CACHE="${VIRTPLANE_GUEST_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/virtplane/real-guest}"
 MODULES=(
   drivers/virtio/virtio_ring drivers/virtio/virtio drivers/virtio/virtio_pci_modern_dev drivers/virtio/virtio_pci_legacy_dev
   drivers/virtio/virtio_pci drivers/virtio/virtio_mem drivers/virtio/virtio_balloon net/core/failover drivers/net/net_failover

@@ -1,5 +1,6 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -24,7 +25,17 @@ export function realGuestMissing(): string | null {
     if (!found) return `${binary} is not installed (Debian: qemu-system-x86 libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients; .ci/run installs them)`;
   }
   if (!existsSync(QEMU_DRIVER)) return "libvirt's qemu driver is not installed (libvirt-daemon-driver-qemu)";
+  const cache = process.env.VIRTPLANE_GUEST_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'virtplane', 'real-guest');
+  if (!existsSync(join(cache, 'vmlinuz')) && !aptOffersKernel()) return 'apt offers no linux-image-amd64 to build the guest from (run apt-get update)';
   return null;
+}
+
+function aptOffersKernel(): boolean {
+  try {
+    return /Depends: linux-image-/.test(execFileSync('apt-cache', ['depends', 'linux-image-amd64'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+  } catch {
+    return false;
+  }
 }
 
 /** Parses the serial log's GUEST-STAT lines, oldest first. */
