@@ -347,6 +347,18 @@ describe('hot resize saga (KubeVirt live update)', () => {
     expect(harness.cluster.vm(REF).template.vcpus).toBe(1);
   });
 
+  it('given the VM stops while KubeVirt works on it, then the task fails and the template still goes back for its next boot', async () => {
+    harness = new SagaHarness();
+    harness.cluster.migrationSteps = 1000;
+    harness.beforeStep = async (step) => {
+      if (step === 'follow-live-update') await harness.cluster.stopVm(REF);
+    };
+    await harness.run(liveUpdate(2, 1024));
+    expect(harness.lastEvent()).toMatchObject({ type: 'TaskFailed', data: { stepId: 'follow-live-update', error: { code: 'VmNotRunning' } } });
+    expect(harness.ran.at(-1)).toBe('cluster:restore-vm-template');
+    expect(harness.cluster.vm(REF).template).toMatchObject({ vcpus: 1, memoryMiB: 512 });
+  });
+
   it('given KubeVirt answers RestartRequired, then the template goes back and the task fails with its message', async () => {
     harness = new SagaHarness();
     harness.beforeStep = (step) => {

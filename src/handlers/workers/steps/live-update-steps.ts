@@ -1,7 +1,7 @@
 import { PermanentAdapterError } from '../../../adapters/adapter-errors.js';
 import { supportsLiveUpdate, type LiveUpdateClusterPort, type LiveUpdateObservation } from '../../../adapters/kubernetes/live-update-cluster.port.js';
 import { awaitCondition } from './await-condition.js';
-import { hotResizeSizes, livePorts, waitDeadline } from './live-change-context.js';
+import { hotResizeSizes, livePorts, unlessGone, waitDeadline } from './live-change-context.js';
 import type { StepContext, StepRunner } from './step-context.js';
 
 /**
@@ -55,10 +55,11 @@ export const LIVE_UPDATE_STEPS: Readonly<Record<string, StepRunner>> = {
     const cluster = liveUpdatePorts(ctx);
     const { from } = hotResizeSizes(ctx);
     const before = await cluster.getLiveUpdate(ctx.ref);
-    if (!before) return {}; // the VM stopped: its next boot reads the template, written below
-    const m = before.migration;
+    const m = before?.migration;
     if (m && !['Succeeded', 'Failed'].includes(m.phase)) await cluster.abortMigration(m.ref);
-    await cluster.updateVmTemplateSize(ctx.ref, { vcpus: from.vcpus, memoryMiB: from.ramMb });
+    // Also when the VM stopped meanwhile: its next boot reads the template.
+    await unlessGone(['VmNotFound'], () => cluster.updateVmTemplateSize(ctx.ref, { vcpus: from.vcpus, memoryMiB: from.ramMb }));
+    if (!before) return {};
     const settled = await awaitCondition(
       ctx,
       `VM ${ctx.vm.id} settled after its live update was undone`,
