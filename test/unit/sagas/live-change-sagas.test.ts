@@ -263,6 +263,17 @@ describe('vCPU removal in place', () => {
     expect(harness.cluster.vm(REF).template.vcpus).toBe(1);
   });
 
+  it('given every step of the removal loses its first result (crash after the side effect), then each runs again and libvirt unplugged once', async () => {
+    await withThreeVcpus();
+    const before = harness.hypervisor.effects.count('setVcpus', VM_ID);
+    harness.loseFirstResultOf = new Set(['unplug-vcpus', 'confirm-guest-size', 'trim-launcher-pod', 'record-vm-size']);
+    const vm = await harness.run(shrink(1));
+    expect(harness.loseFirstResultOf.size).toBe(0);
+    expect(harness.hypervisor.effects.count('setVcpus', VM_ID) - before).toBe(1);
+    expect(vm).toMatchObject({ vmState: 'active', flavor: { vcpus: 1 } });
+    expect(harness.cluster.vm(REF).pod?.applied).toEqual({ vcpus: 1, memoryMiB: 512 });
+  });
+
   it('given libvirt times out on the unplug (QEMU under TCG), then the step fails saying so with both counts, the vCPUs are put back and the VM stays ACTIVE with 3', async () => {
     await withThreeVcpus();
     const setVcpus = harness.hypervisor.setVcpus.bind(harness.hypervisor);
