@@ -168,7 +168,7 @@ describe('VirtualMachine decider: hot resize', () => {
       hotResizeRequested(3, 512),
       { type: 'VMHotResized', data: { vmId: VM_ID, taskId: 'task-hot', vcpus: 3, ramMb: 512 } },
     ];
-    const shrinkRequested = (steps: string[], to = { vcpus: 1, ramMb: 512 }): VirtualMachineEvent => ({
+    const shrinkRequested = (to = { vcpus: 1, ramMb: 512 }): VirtualMachineEvent => ({
       type: 'VMHotResizeRequested',
       data: { vmId: VM_ID, task: planHotResize('task-down', 'in-place', { vcpus: 3, ramMb: 512 }, to), from: { vcpus: 3, ramMb: 512 }, to, strategy: 'in-place' },
     });
@@ -177,7 +177,7 @@ describe('VirtualMachine decider: hot resize', () => {
       spec
         .given(grown())
         .when({ type: 'HotResizeVM', data: { vmId: VM_ID, taskId: 'task-down', vcpus: 1 } })
-        .then([shrinkRequested([])]);
+        .then([shrinkRequested()]);
       expect(planHotResize('t', 'in-place', { vcpus: 3, ramMb: 512 }, { vcpus: 1, ramMb: 512 }).steps).toEqual(['unplug-vcpus', 'confirm-guest-size', 'trim-launcher-pod', 'record-vm-size']);
     });
 
@@ -194,7 +194,7 @@ describe('VirtualMachine decider: hot resize', () => {
     });
 
     it('given the unplug fails (libvirt timed out), then the vCPUs are put back, and the VM stays ACTIVE with 3', () => {
-      const history = [...grown(), shrinkRequested([])];
+      const history = [...grown(), shrinkRequested()];
       spec
         .given(history)
         .when({ type: 'RecordStepFailed', data: { vmId: VM_ID, taskId: 'task-down', stepId: 'unplug-vcpus', startedAt: NOW, error: boom } })
@@ -217,7 +217,7 @@ describe('VirtualMachine decider: hot resize', () => {
       const differ = { code: 'GuestVcpusDiffer', message: 'the guest reports 1 online, libvirt counts 3' };
       const history: VirtualMachineEvent[] = [
         ...grown(),
-        shrinkRequested([]),
+        shrinkRequested(),
         failed('task-down', 'unplug-vcpus'),
         { type: 'TaskCompensationStarted', data: { vmId: VM_ID, taskId: 'task-down', failedStepId: 'unplug-vcpus', error: boom, undoSteps: ['restore-guest-vcpus'] } },
       ];
