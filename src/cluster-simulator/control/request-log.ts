@@ -6,6 +6,8 @@ export interface LoggedRequest {
   contentType: string | null;
   /** The body parsed as JSON when it is JSON, else the text; null without a body. */
   body: unknown;
+  /** The status the client was answered with; null while unanswered, for a dropped reply, and for exec upgrades. */
+  status: number | null;
 }
 
 export class RequestLog {
@@ -13,7 +15,8 @@ export class RequestLog {
 
   constructor(private readonly limit = 10000) {}
 
-  record(method: string, path: string, contentType: string | undefined, rawBody: string): void {
+  /** Logs a request as received; set `status` on the returned entry once it is answered. */
+  record(method: string, path: string, contentType: string | undefined, rawBody: string): LoggedRequest {
     let body: unknown = null;
     if (rawBody !== '') {
       try {
@@ -22,8 +25,10 @@ export class RequestLog {
         body = rawBody;
       }
     }
-    this.entries.push({ method, path, contentType: contentType ?? null, body });
+    const entry: LoggedRequest = { method, path, contentType: contentType ?? null, body, status: null };
+    this.entries.push(entry);
     if (this.entries.length > this.limit) this.entries.shift();
+    return entry;
   }
 
   all(): LoggedRequest[] {

@@ -121,7 +121,8 @@ export class SimulatorHttpServer {
         res.writeHead(200, { 'Content-Type': 'text/plain' });
         return void res.end('ok');
       }
-      this.parts.log.record(request.method, `${url.pathname}${url.search}`, req.headers['content-type'], request.body);
+      const logged = this.parts.log.record(request.method, `${url.pathname}${url.search}`, req.headers['content-type'], request.body);
+      res.on('finish', () => (logged.status = res.statusCode));
       if (!this.authorized(req)) throw unauthorized();
       const path = parseApiPath(url.pathname);
       const facts = factsOf(request.method, path, url);

@@ -64,8 +64,8 @@ describe('cluster simulator: control API', () => {
     await fixture.api(vmPath, { method: 'POST', json: halted('a') });
     await fixture.api(`${vmPath}/a`, { method: 'PATCH', headers: { 'Content-Type': 'application/merge-patch+json' }, body: '{"spec":{"runStrategy":"Manual"}}' });
     const log = (await (await control('requests', 'GET')).json()).items;
-    expect(log).toContainEqual({ method: 'POST', path: vmPath, contentType: 'application/json', body: halted('a') });
-    expect(log).toContainEqual({ method: 'PATCH', path: `${vmPath}/a`, contentType: 'application/merge-patch+json', body: { spec: { runStrategy: 'Manual' } } });
+    expect(log).toContainEqual({ method: 'POST', path: vmPath, contentType: 'application/json', body: halted('a'), status: 201 });
+    expect(log).toContainEqual({ method: 'PATCH', path: `${vmPath}/a`, contentType: 'application/merge-patch+json', body: { spec: { runStrategy: 'Manual' } }, status: 200 });
     expect(fixture.simulator.control.requests().length).toBe(log.length);
     expect((await control('reset', 'POST')).status).toBe(200);
     expect(fixture.simulator.control.requests()).toEqual([]);
@@ -83,6 +83,7 @@ describe('cluster simulator: control API', () => {
     expect((await control('faults/fail', 'POST', { verb: 'create', resource: 'virtualmachines', status: 422, message: 'denied after the fact', when: 'after' })).status).toBe(200);
     const refused = await fixture.api(vmPath, { method: 'POST', json: halted('a') });
     expect(refused.status).toBe(422);
+    expect(fixture.simulator.control.requests().filter((r) => r.method === 'POST' && r.path === vmPath).map((r) => r.status)).toEqual([422]);
     expect((await refused.json()).message).toBe('denied after the fact');
     expect((await fixture.api(`${vmPath}/a`)).status).toBe(200);
     // a second create is the API server's own 409: not an effect, and the used-up rule does not fire
@@ -105,6 +106,7 @@ describe('cluster simulator: control API', () => {
     expect((await fixture.api(`${vmPath}/lost`)).status).toBe(200);
     const effects = (await (await control('effects?verb=create&resource=virtualmachines', 'GET')).json()).items;
     expect(effects).toEqual([{ verb: 'create', resource: 'virtualmachines', namespace: ns, name: 'lost', status: 201 }]);
+    expect(fixture.simulator.control.requests().filter((r) => r.method === 'POST' && r.path === vmPath).map((r) => r.status)).toEqual([null]);
   });
 
   it('given a hang, when the request comes, then it is neither carried out nor answered until released, and then answered 504', async () => {
