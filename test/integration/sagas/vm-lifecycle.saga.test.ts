@@ -1,7 +1,8 @@
 import { CommandBus } from '@nestjs/cqrs';
 import type { ClusterPort } from '../../../src/adapters/kubernetes/cluster.port.js';
 import type { Infrastructure } from '../../../src/app/infrastructure.js';
-import { CLUSTER, INFRASTRUCTURE, READ_MODEL_DB } from '../../../src/app/tokens.js';
+import type { JobQueue } from '../../../src/adapters/queue/job-queue.port.js';
+import { CLUSTER, INFRASTRUCTURE, JOB_QUEUE, READ_MODEL_DB } from '../../../src/app/tokens.js';
 import type { Effect, SimulatorControl } from '../../../src/cluster-simulator/cluster-simulator.js';
 import { DEFAULT_FLAVORS } from '../../../src/domain/flavor/default-flavors.js';
 import { PowerState } from '../../../src/domain/virtual-machine/nova-states.js';
@@ -168,5 +169,39 @@ describe('VM lifecycle sagas: faults and side effects at the cluster simulator',
     expect(stopped.powerState).toBe(PowerState.SHUTDOWN);
     const audit = await queryAuditLog(t.app.get(READ_MODEL_DB), { serverId: vmId, action: 'power-state-sync' });
     expect(audit.items).toHaveLength(1);
+  });
+});
+
+describe('VM lifecycle sagas: the API server unreachable for a while', () => {
+  let t: TestApp;
+  let servers: ServerDriver;
+  let cluster: ClusterPort;
+  let control: SimulatorControl;
+
+  beforeAll(async () => {
+    // Backoff long enough that the step's attempts outlast the outage (8 attempts, 100 ms doubling to 400 ms: over 2 s).
+    t = await startTestApp({ CLUSTER_BACKEND: 'simulator', SIM_PERSIST: 'false', SIM_STEP_MS: '10', JOB_BACKOFF_BASE_MS: '100', JOB_BACKOFF_CAP_MS: '400', POWER_SYNC_INTERVAL_SECONDS: '600' });
+    servers = new ServerDriver(t);
+    cluster = t.app.get(CLUSTER);
+    control = t.app.get<Infrastructure>(INFRASTRUCTURE).simulator!.control;
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('given the API server refuses connections when a create starts, when it comes back, then the step has retried, the VM is created once and the watch reports again', async () => {
+    control.makeUnreachable(1_000);
+    const { vmId } = await servers.create('away-1');
+    const active = await servers.settles(vmId, 'ACTIVE', 20_000);
+    expect(active.host).toMatch(/^node-/);
+    expect(control.effectCount({ verb: 'create', resource: 'virtualmachines', name: `vm-${vmId}` })).toBe(1);
+    const createJob = (await t.app.get<JobQueue>(JOB_QUEUE).listJobs({ serverId: vmId })).find((j) => j.name === 'create-vm-object');
+    expect(createJob).toMatchObject({ state: 'completed' });
+    expect(createJob!.attempts).toBeGreaterThan(1);
+
+    // The adapter's watch, cut with every other connection, came back: a stop behind our back is seen.
+    const vm = (await cluster.listVms()).find((v) => v.vmId === vmId)!;
+    await cluster.stopVm(vm.ref);
+    await servers.settles(vmId, 'SHUTOFF');
   });
 });
