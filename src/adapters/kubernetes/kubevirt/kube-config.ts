@@ -1,7 +1,12 @@
 import { KubeConfig } from '@kubernetes/client-node';
 
 /** Where the adapter finds its cluster: a kubeconfig file, kubeconfig text, or the pod's service account. */
-export type KubeConfigSource = { kind: 'file'; path: string } | { kind: 'text'; yaml: string } | { kind: 'in-cluster' } | { kind: 'default' };
+export type KubeConfigSource =
+  | { kind: 'file'; path: string }
+  | { kind: 'text'; yaml: string }
+  /** The pod's service account: KUBERNETES_SERVICE_HOST/PORT and the token, CA and namespace files under `root` (default: the real mount). */
+  | { kind: 'in-cluster'; root?: string }
+  | { kind: 'default' };
 
 /**
  * Loads the configuration: `default` is client-node's own order (KUBECONFIG, ~/.kube/config, then
@@ -18,7 +23,8 @@ export function loadKubeConfig(source: KubeConfigSource): KubeConfig {
       config.loadFromString(source.yaml);
       break;
     case 'in-cluster':
-      config.loadFromCluster();
+      // client-node takes a prefix before /var/run/secrets/kubernetes.io/serviceaccount
+      config.loadFromCluster(source.root ?? '');
       break;
     case 'default':
       config.loadFromDefault();
