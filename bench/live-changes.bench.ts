@@ -76,29 +76,58 @@ export async function benchLiveChanges(kind: StoreKind, operations: number): Pro
     const bus = app.get(CommandBus);
     const store = app.get<EventStore>(EVENT_STORE);
     const run = (command: VirtualMachineCommand) => bus.execute(new ExecuteVmCommand(command, { requestId: `req-${uuidv7()}`, actor }));
+    // Completion is seen on a $all subscription (polling the streams would take CPU from what is measured).
+    const waiters = new Map<string, { types: string[]; resolve: (e: RecordedEvent) => void }>();
+    const subscription = store.subscribeToAll({
+      after: await store.headPosition(),
+      batchSize: 1_000,
+      onError: () => undefined,
+      onEvents: async (events: RecordedEvent[]) => {
+        for (const e of events) {
+          const vmId = (e.data as { vmId?: string }).vmId;
+          const w = vmId ? waiters.get(vmId) : undefined;
+          if (w && w.types.includes(e.type)) {
+            waiters.delete(vmId!);
+            w.resolve(e);
+          }
+        }
+      },
+    });
+    /** Sends the command and resolves with the first of these events the VM's stream gets after it. */
+    const until = async (vmId: string, types: string[], send: () => Promise<unknown>): Promise<RecordedEvent> => {
+      let timer: NodeJS.Timeout | undefined;
+      const seen = new Promise<RecordedEvent>((resolve, reject) => {
+        waiters.set(vmId, { types, resolve });
+        timer = setTimeout(() => reject(new Error(`VM ${vmId}: no ${types.join('/')} within 60 s`)), 60_000);
+      });
+      try {
+        await send();
+        return await seen;
+      } finally {
+        clearTimeout(timer);
+      }
+    };
 
     /** A fresh ACTIVE VM (each operation gets its own, deleted after, so the simulated cluster stays small). */
     const activeVm = async (): Promise<string> => {
       const vmId = uuidv7();
-      await bus.execute(
-        new CreateServerCommand(
-          { vmId, taskId: uuidv7(), name: `bench-live-${vmId.slice(-6)}`, projectId: actor.projectId, userId: actor.userId, flavorId: '1', imageRef: 'docker://quay.io/containerdisks/fedora:41', keyName: null, metadata: {}, availabilityZone: null, userDataSha256: null },
-          { requestId: `req-${uuidv7()}`, actor },
+      await until(vmId, ['VMBuilt'], () =>
+        bus.execute(
+          new CreateServerCommand(
+            { vmId, taskId: uuidv7(), name: `bench-live-${vmId.slice(-6)}`, projectId: actor.projectId, userId: actor.userId, flavorId: '1', imageRef: 'docker://quay.io/containerdisks/fedora:41', keyName: null, metadata: {}, availabilityZone: null, userDataSha256: null },
+            { requestId: `req-${uuidv7()}`, actor },
+          ),
         ),
       );
-      await ended(store, vmId, ['VMBuilt'], 1);
       return vmId;
     };
     const remove = async (vmId: string) => {
-      await run({ type: 'DeleteVM', data: { vmId, taskId: uuidv7() } });
-      await ended(store, vmId, ['VMDeleted'], 1);
+      await until(vmId, ['VMDeleted'], () => run({ type: 'DeleteVM', data: { vmId, taskId: uuidv7() } }));
     };
     for (let i = 0; i < 5; i++) {
       const vmId = await activeVm();
-      await run({ type: 'HotResizeVM', data: { vmId, taskId: uuidv7(), vcpus: 2, ramMb: 1024 } });
-      await ended(store, vmId, ['VMHotResized', 'TaskFailed'], 1);
-      await run({ type: 'LiveMigrateVM', data: { vmId, taskId: uuidv7(), targetHost: null } });
-      await ended(store, vmId, ['VMLiveMigrated', 'TaskFailed'], 1);
+      await until(vmId, ['VMHotResized', 'TaskFailed'], () => run({ type: 'HotResizeVM', data: { vmId, taskId: uuidv7(), vcpus: 2, ramMb: 1024 } }));
+      await until(vmId, ['VMLiveMigrated', 'TaskFailed'], () => run({ type: 'LiveMigrateVM', data: { vmId, taskId: uuidv7(), targetHost: null } }));
       await remove(vmId);
     }
 
@@ -113,8 +142,7 @@ export async function benchLiveChanges(kind: StoreKind, operations: number): Pro
         const vmId = await activeVm();
         clock.reset();
         const sent = Date.now();
-        await run(command(vmId));
-        const end = await ended(store, vmId, [done, 'TaskFailed'], 1);
+        const end = await until(vmId, [done, 'TaskFailed'], () => run(command(vmId)));
         const adapterMs = clock.elapsedMs();
         if (end.type === 'TaskFailed') failed++;
         const total = Date.parse(end.recordedAt) - sent;
@@ -133,6 +161,7 @@ export async function benchLiveChanges(kind: StoreKind, operations: number): Pro
     const hotResize = await measure((vmId) => ({ type: 'HotResizeVM', data: { vmId, taskId: uuidv7(), vcpus: 2, ramMb: 1024 } }), 'VMHotResized');
     const liveUpdate = await measure((vmId) => ({ type: 'HotResizeVM', data: { vmId, taskId: uuidv7(), vcpus: 2, ramMb: 1024, strategy: 'live-update' } }), 'VMHotResized');
     const migration = await measure((vmId) => ({ type: 'LiveMigrateVM', data: { vmId, taskId: uuidv7(), targetHost: null } }), 'VMLiveMigrated');
+    await subscription.stop();
     return { simStepMs, hotResize, liveUpdate, migration };
   } finally {
     await app?.close();
@@ -145,20 +174,6 @@ export async function benchLiveChanges(kind: StoreKind, operations: number): Pro
 function taskIdOf(stream: RecordedEvent[], done: string): string {
   const end = stream.find((e) => e.type === done || (e.type === 'TaskFailed' && (e.data as { action: string }).action !== 'create'));
   return (end?.data as { taskId?: string } | undefined)?.taskId ?? '';
-}
-
-/** The nth event of one of these types in the VM's stream, polled (its commit time is what counts, not when the poll saw it). */
-async function ended(store: EventStore, vmId: string, types: string[], nth: number): Promise<RecordedEvent> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const hits = (await store.readStream(vmStreamId(vmId))).filter((e) => types.includes(e.type));
-    if (hits.length >= nth) return hits[nth - 1]!;
-    if (Date.now() > deadline) {
-      const seen = (await store.readStream(vmStreamId(vmId))).map((e) => `${e.type}${(e.data as { stepId?: string }).stepId ? `(${(e.data as { stepId?: string }).stepId})` : ''}`);
-      throw new Error(`VM ${vmId}: no ${types.join('/')} #${nth} within 60 s; stream: ${seen.join(', ')}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
 }
 
 /**
