@@ -1,3 +1,4 @@
+import { PermanentAdapterError } from '../../adapters/adapter-errors.js';
 import type { RecordedEvent } from '../../adapters/event-store/event-envelope.js';
 import type { EventStore } from '../../adapters/event-store/event-store.port.js';
 import { ResubscribingSubscription } from '../../adapters/event-store/resubscribing-subscription.js';
@@ -83,7 +84,16 @@ export class NetworkAttachmentReconciler {
         if (networkId) networks.add(networkId);
       }
     }
-    for (const networkId of networks) await this.reconcile(networkId);
+    for (const networkId of networks) {
+      try {
+        await this.reconcile(networkId);
+      } catch (error) {
+        // A refusal that no retry changes (a NAD of that name that belongs to another network) must
+        // not hold up every later network: it is reported, and the NIC steps meet it again.
+        if (!(error instanceof PermanentAdapterError)) throw error;
+        this.options.onError?.(error);
+      }
+    }
     const last = events[events.length - 1];
     if (!last) return;
     await writeCheckpoint(this.options.db, CHECKPOINT, last.position);
