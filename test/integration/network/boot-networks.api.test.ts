@@ -109,6 +109,7 @@ describe('servers created with networks (ports at boot)', () => {
 
   it("given Nova's refusals, then 400/409/403 in Nova's words and nothing is made", async () => {
     const net = await network(c.demo, 'boot-d', '10.53.0.0/24');
+    await network(c.demo, 'boot-d2', '10.58.0.0/24'); // two networks: 'auto' cannot choose
     const taken = (await c.call('POST', '/network/v2.0/ports', c.demo, { port: { network_id: net.id, fixed_ips: [{ ip_address: '10.53.0.10' }] } })).json().port as { id: string };
     const otherNet = await network(c.demo2, 'other', '10.54.0.0/24');
     const othersPort = (await c.call('POST', '/network/v2.0/ports', c.demo2, { port: { network_id: otherNet.id } })).json().port as { id: string };
@@ -142,6 +143,15 @@ describe('servers created with networks (ports at boot)', () => {
     const none = await create(c.admin, 'auto-none', 'auto');
     expect(none.status).toBe(400);
     expect(JSON.stringify(none.json())).toMatch(/Unable to automatically allocate a network/);
+    // At the Neutron port quota: Nova's 403, no server and no port.
+    const demo2Ports = (await c.call('GET', '/network/v2.0/ports', c.demo2)).json().ports.length as number;
+    const demo2Project = (await c.call('GET', `/network/v2.0/networks/${otherNet.id}`, c.demo2)).json().network.project_id as string;
+    expect((await c.call('PUT', `/network/v2.0/quotas/${demo2Project}`, c.admin, { quota: { port: demo2Ports } })).status).toBe(200);
+    const overQuota = await create(c.demo2, 'over-port-quota', [{ uuid: otherNet.id }]);
+    expect(overQuota.status).toBe(403);
+    expect(JSON.stringify(overQuota.json())).toMatch(/Maximum number of ports exceeded/);
+    expect((await c.call('GET', '/network/v2.0/ports', c.demo2)).json().ports).toHaveLength(demo2Ports);
+    expect((await c.call('GET', SERVERS, c.demo2)).json().servers.some((s: { name: string }) => s.name === 'over-port-quota')).toBe(false);
   });
 
   it('given the cluster refuses the VM, when a server boots with a made and a given port, then it is ERROR, the made port deleted and the given one unbound', async () => {
