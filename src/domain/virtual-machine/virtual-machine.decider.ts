@@ -235,7 +235,9 @@ export function evolve(state: VirtualMachineState, event: Event): VirtualMachine
       // A failed build, or a failure whose clean-up failed too, leaves the VM in ERROR (as Nova does).
       if (event.data.action === 'create' || event.data.cleanupError) {
         const powerState = event.data.action === 'create' ? PowerState.NOSTATE : state.powerState;
-        return endTask(state, 'error', powerState, { fault: event.data.error, ...(event.data.action === 'resize' ? { resize: null } : {}) });
+        // A failed build released its ports (release-boot-ports); if that failed too, the delete's release-ports tries again.
+        const released = event.data.action === 'create' && !event.data.cleanupError ? { interfaces: [] } : {};
+        return endTask(state, 'error', powerState, { fault: event.data.error, ...released, ...(event.data.action === 'resize' ? { resize: null } : {}) });
       }
       // A failed cold resize forgets the new flavor; a failed revert stays in VERIFY_RESIZE to be tried again.
       return endTask(state, task.previousVmState, task.previousPowerState, event.data.action === 'resize' ? { resize: null } : {});

@@ -237,6 +237,8 @@ export function evolveServerView(view: ServerView | undefined, event: RecordedEv
       if (e.data.action === 'create' || e.data.cleanupError) {
         touched.vmState = 'error';
         if (e.data.action === 'create') touched.powerState = PowerState.NOSTATE;
+        // A failed build let its ports go (Nova deallocates its network): no addresses, unless that failed too.
+        if (e.data.action === 'create' && !e.data.cleanupError) touched.addresses = {};
         const cleanup = e.data.cleanupError ? `Clean-up failed too: ${e.data.cleanupError.message}` : null;
         const details = [e.data.error.details, cleanup].filter(Boolean).join('\n') || null;
         touched.fault = { code: 500, message: e.data.error.message, details, created: e.data.failedAt };

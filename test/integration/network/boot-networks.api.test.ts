@@ -166,6 +166,11 @@ describe('servers created with networks (ports at boot)', () => {
     await waitFor(async () => ((await c.call('GET', `/network/v2.0/ports?network_id=${net.id}`, c.demo)).json().ports.length === 0 ? true : undefined), 10_000, 'the made port deleted');
     expect((await port(given.id)).json().port).toMatchObject({ device_id: '', status: 'DOWN' });
     expect(await c.t.app.get<Infrastructure>(INFRASTRUCTURE).fabric.getPort(given.id)).toBeNull();
+    // Nova deallocates a failed build's network: no addresses; deleting it leaves the given port alone.
+    expect((await server(id)).addresses).toEqual({});
+    expect((await c.call('DELETE', `${SERVERS}/${id}`, c.demo)).status).toBe(204);
+    await waitFor(async () => ((await c.call('GET', `${SERVERS}/${id}`, c.demo)).status === 404 ? true : undefined), 20_000, 'the ERROR server deleted');
+    expect((await port(given.id)).json().port).toMatchObject({ device_id: '', status: 'DOWN' });
   });
 
   it("given a server with a port, when an admin live-migrates it, then the port's binding:host_id follows it and its IP and MAC stay", async () => {
