@@ -178,6 +178,46 @@ export function describeEventStoreContract(name: string, setup: () => Promise<Ev
       });
     });
 
+    describe('other streams the decision was made on (alsoExpect)', () => {
+      it('given another stream that moved, when appending while expecting its old revision, then WrongExpectedVersion names it and nothing is stored', async () => {
+        const flavor = `flavor-${uuidv7()}`;
+        await store.append(flavor, events(1));
+        await store.append(flavor, events(1));
+        const head = await store.headPosition();
+
+        const error = await rejectionOf(store.append(stream(), events(1), { expectedRevision: 'no_stream', alsoExpect: [{ streamId: flavor, revision: 0 }] }));
+
+        expect(error).toBeInstanceOf(WrongExpectedVersionError);
+        expect(error).toMatchObject({ streamId: flavor, actualRevision: 1 });
+        expect(await store.headPosition()).toBe(head);
+      });
+
+      it('when the other streams are where the caller read them (-1: absent), then the append lands', async () => {
+        const flavor = `flavor-${uuidv7()}`;
+        await store.append(flavor, events(2));
+        const id = stream();
+
+        const result = await store.append(id, events(1), { expectedRevision: 'no_stream', alsoExpect: [{ streamId: flavor, revision: 1 }, { streamId: `image-${uuidv7()}`, revision: -1 }] });
+
+        expect(result.nextExpectedRevision).toBe(0);
+        expect(await store.readStream(id)).toHaveLength(1);
+      });
+
+      it('given two appends in one group, when the first moves a stream the second expected unchanged, then only the second is refused', async () => {
+        const flavor = `flavor-${uuidv7()}`;
+        await store.append(flavor, events(1));
+
+        const [moved, create] = await Promise.allSettled([
+          store.append(flavor, events(1), { expectedRevision: 0 }),
+          store.append(stream(), events(1), { alsoExpect: [{ streamId: flavor, revision: 0 }] }),
+        ]);
+
+        expect(moved.status).toBe('fulfilled');
+        expect(create.status).toBe('rejected');
+        expect((create as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedVersionError);
+      });
+    });
+
     describe('atomic batches', () => {
       it('when a batch is rejected, then none of it is stored', async () => {
         const id = stream();

@@ -1,6 +1,6 @@
 import type { NewEvent } from './event-envelope.js';
 import { EventIdConflictError } from './event-id-conflict.error.js';
-import type { AppendResult } from './event-store.port.js';
+import type { AppendResult, StreamRevision } from './event-store.port.js';
 import { NO_STREAM_REVISION, revisionMatches, type ExpectedRevision } from './expected-revision.js';
 import { WrongExpectedVersionError } from './wrong-expected-version.error.js';
 
@@ -18,6 +18,8 @@ export interface AppendRequest {
   streamId: string;
   events: SerializedEvent[];
   expectedRevision: ExpectedRevision;
+  /** Other streams that must still be at these revisions (see EventStore.append). */
+  alsoExpect?: readonly StreamRevision[];
 }
 
 /** Where a stored event is; for rows of the current group, position is filled in once known. */
@@ -92,6 +94,10 @@ export function planGroup(requests: readonly AppendRequest[], stored: StoredStat
     const current = revisionOf(streamId);
     if (!revisionMatches(request.expectedRevision, current)) {
       return { ok: false, error: new WrongExpectedVersionError(streamId, request.expectedRevision, current) };
+    }
+    for (const read of request.alsoExpect ?? []) {
+      const at = revisionOf(read.streamId);
+      if (at !== read.revision) return { ok: false, error: new WrongExpectedVersionError(read.streamId, read.revision, at) };
     }
     const locations = events.map((event, i): EventRow => {
       const row = { streamId, revision: current + 1 + i, position: 0, event };

@@ -41,6 +41,17 @@ export interface Subscription {
   readonly checkpoint: number;
 }
 
+export interface AppendOptions {
+  expectedRevision?: ExpectedRevision;
+  /** Other streams that must still be at these revisions (-1: must not exist) when the batch is stored. */
+  alsoExpect?: readonly StreamRevision[];
+}
+
+export interface StreamRevision {
+  streamId: string;
+  revision: number;
+}
+
 /**
  * The event store port: streams with revisions, a global $all order, expected revision on append,
  * and catch-up subscriptions that switch to live without a gap or a duplicate.
@@ -53,8 +64,11 @@ export interface EventStore {
    * a retry's expected revision is stale. Ids stored in another stream, a batch of which only some
    * ids are stored, or an id repeated in the batch throw EventIdConflictError. An empty batch only
    * checks the revision (lastPosition 0).
+   * `alsoExpect` names other streams the decision was made on, each at the revision it was read at:
+   * if one has moved, nothing is appended and WrongExpectedVersionError names that stream (so a
+   * caller can decide on a cached fold of, say, a flavor without reading it again first).
    */
-  append(streamId: string, events: NewEvent[], options?: { expectedRevision?: ExpectedRevision }): Promise<AppendResult>;
+  append(streamId: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult>;
   /** Events of one stream, upcast to their current schema version; [] for a missing stream. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** Events of all streams in global order, upcast. */

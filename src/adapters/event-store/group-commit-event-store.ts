@@ -5,6 +5,7 @@ import type { NewEvent, RecordedEvent } from './event-envelope.js';
 import { EventStoreClosedError } from './event-store-closed.error.js';
 import type { EventStoreMetrics } from './event-store-metrics.js';
 import type {
+  AppendOptions,
   AppendResult,
   EventStore,
   ReadAllOptions,
@@ -12,7 +13,6 @@ import type {
   SubscribeToAllOptions,
   Subscription,
 } from './event-store.port.js';
-import type { ExpectedRevision } from './expected-revision.js';
 import { GroupCommitQueue } from './group-commit-queue.js';
 import { toRecordedEvent } from './recorded-event-row.js';
 import { UpcasterChain } from './upcaster.js';
@@ -56,18 +56,14 @@ export abstract class GroupCommitEventStore implements EventStore {
     });
   }
 
-  append(
-    streamId: string,
-    events: NewEvent[],
-    options: { expectedRevision?: ExpectedRevision } = {},
-  ): Promise<AppendResult> {
+  append(streamId: string, events: NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
     let serialized;
     try {
       serialized = serializeEvents(events);
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.queue.enqueue({ streamId, events: serialized, expectedRevision: options.expectedRevision ?? 'any' });
+    return this.queue.enqueue({ streamId, events: serialized, expectedRevision: options.expectedRevision ?? 'any', alsoExpect: options.alsoExpect });
   }
 
   readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {

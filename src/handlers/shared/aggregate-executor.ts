@@ -1,4 +1,4 @@
-import type { EventStore } from '../../adapters/event-store/event-store.port.js';
+import type { EventStore, StreamRevision } from '../../adapters/event-store/event-store.port.js';
 import type { NewEvent, RecordedEvent } from '../../adapters/event-store/event-envelope.js';
 import { NO_STREAM_REVISION } from '../../adapters/event-store/expected-revision.js';
 import { WrongExpectedVersionError } from '../../adapters/event-store/wrong-expected-version.error.js';
@@ -56,7 +56,7 @@ export class AggregateExecutor {
     command: C,
     meta: CommandMetadata,
     schemaVersions: Readonly<Record<E['type'], number>>,
-    options: { likelyNewStream?: boolean } = {},
+    options: { likelyNewStream?: boolean; alsoExpect?: readonly StreamRevision[] } = {},
   ): Promise<CommandResult> {
     for (let attempt = 1; ; attempt++) {
       // A stream the caller just named (a create's fresh id) is decided against the initial state
@@ -73,6 +73,7 @@ export class AggregateExecutor {
       try {
         const result = await this.store.append(streamId, events, {
           expectedRevision: revision === NO_STREAM_REVISION ? 'no_stream' : revision,
+          alsoExpect: options.alsoExpect,
         });
         const next = decided.reduce(decider.evolve, state);
         this.remember(streamId, result.nextExpectedRevision, next);
@@ -88,8 +89,18 @@ export class AggregateExecutor {
       } catch (error) {
         // The unread first attempt of a likely-new stream does not count against the retries.
         if (!(error instanceof WrongExpectedVersionError) || attempt >= MAX_ATTEMPTS + (options.likelyNewStream ? 1 : 0)) throw error;
+        // Another stream the decision was made on moved: only the caller can fold it again.
+        if (error.streamId !== streamId) throw error;
       }
     }
+  }
+
+  /**
+   * The fold this executor holds for a stream, without reading it: possibly behind the store, so a
+   * decision made on it must name it in the append's `alsoExpect` (the store then checks it).
+   */
+  cached<S>(streamId: string): { state: S; revision: number } | undefined {
+    return this.folded.get(streamId) as Folded<S> | undefined;
   }
 
   /** Folds a stream into its current state (the store has already upcast old events). */

@@ -145,4 +145,39 @@ describe('AggregateExecutor and the CreateServer handler', () => {
 
     expect(await store.headPosition()).toBe(head);
   });
+
+  it('given a flavor this executor has folded, when a server is created, then the flavor stream is not read again (the append checks its revision)', async () => {
+    await createServer('vm-11');
+    const reads: string[] = [];
+    const counting = new Proxy(store, {
+      get: (target, key, receiver) =>
+        key === 'readStream'
+          ? (streamId: string, options?: object) => {
+              reads.push(streamId);
+              return target.readStream(streamId, options);
+            }
+          : Reflect.get(target, key, receiver),
+    });
+    const cachedFlavor = executor.cached(flavorStreamId('2'));
+    executor = new AggregateExecutor(counting, new SystemClock(), new UuidV7Generator());
+    await executor.load(flavorStreamId('2'), flavorDecider);
+    reads.length = 0;
+
+    await createServer('vm-12');
+
+    expect(cachedFlavor).toBeDefined();
+    expect(reads).toEqual([]);
+    expect((await store.readStream(vmStreamId('vm-12'))).map((e) => e.type)).toEqual(['VMCreated']);
+  });
+
+  it('given a flavor another writer deleted after this executor folded it, when a server is created, then FlavorNotFound and nothing is appended', async () => {
+    await createServer('vm-13'); // folds flavor 2 into this executor's memory
+    const other = new AggregateExecutor(store, new SystemClock(), new UuidV7Generator());
+    await other.execute(flavorStreamId('2'), flavorDecider, { type: 'DeleteFlavor', data: { id: '2' } }, meta, FLAVOR_EVENT_VERSIONS);
+    const head = await store.headPosition();
+
+    await expect(createServer('vm-14')).rejects.toBeInstanceOf(FlavorNotFoundError);
+
+    expect(await store.headPosition()).toBe(head);
+  });
 });

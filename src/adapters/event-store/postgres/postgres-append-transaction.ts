@@ -82,7 +82,7 @@ export class PostgresAppendTransaction {
   }
 
   async lookUp(requests: readonly AppendRequest[], which: LookUpIds): Promise<StoredState> {
-    const streams = [...new Set(requests.map((r) => r.streamId))];
+    const streams = [...new Set(requests.flatMap((r) => [r.streamId, ...(r.alsoExpect ?? []).map((read) => read.streamId)]))];
     const firstIds = requests.flatMap((r) => r.events.slice(0, 1).map((e) => e.id));
     let { rows } = await this.client.query<LookUpRow>(LOOK_UP, [which === 'all' ? requests.flatMap((r) => r.events.map((e) => e.id)) : firstIds, streams]);
     if (which === 'first' && rows.some((r) => r.kind === 'event')) {
