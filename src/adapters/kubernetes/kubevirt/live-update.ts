@@ -1,4 +1,4 @@
-import type { VmRef } from '../cluster.port.js';
+import type { MigrationObservation, VmRef } from '../cluster.port.js';
 import type { LiveUpdateObservation } from '../live-update-cluster.port.js';
 import type { CustomObject, KubeApi } from './kube-api.js';
 import { observeMigration } from './kubevirt-observations.js';
@@ -9,6 +9,27 @@ type RawCondition = { type?: string; status?: string; message?: string; reason?:
 
 const conditions = (o: CustomObject | null): RawCondition[] => (((o?.status as Json | undefined)?.conditions ?? []) as RawCondition[]);
 const condition = (o: CustomObject | null, type: string) => conditions(o).find((c) => c.type === type);
+
+/**
+ * The VMI's migrationState is this migration's only while no other one replaced it; the VMIM's own
+ * status.migrationState (KubeVirt keeps one there too) still says how it ended, reason included.
+ */
+function withOwnState(observed: MigrationObservation, migration: CustomObject): MigrationObservation {
+  if (observed.migrationState) return observed;
+  const own = (migration.status as Json | undefined)?.migrationState as Json | undefined;
+  if (!own) return observed;
+  return {
+    ...observed,
+    migrationState: {
+      completed: own.completed === true,
+      failed: own.failed === true,
+      abortRequested: own.abortRequested === true,
+      ...(typeof own.failureReason === 'string' ? { failureReason: own.failureReason } : {}),
+      ...(typeof own.targetNode === 'string' ? { targetNode: own.targetNode } : {}),
+      ...(typeof own.sourceNode === 'string' ? { sourceNode: own.sourceNode } : {}),
+    },
+  };
+}
 
 /**
  * Reads the VM, its VMI and the VMI's migrations into a LiveUpdateObservation. The migration that
@@ -33,7 +54,7 @@ export async function getLiveUpdate(api: KubeApi, ref: VmRef): Promise<LiveUpdat
     const newest = items
       .filter((m) => (m.spec as Json | undefined)?.vmiName === ref.name && Date.parse(String(m.metadata.creationTimestamp ?? '')) >= since)
       .sort((a, b) => Date.parse(String(b.metadata.creationTimestamp ?? '')) - Date.parse(String(a.metadata.creationTimestamp ?? '')) || (b.metadata.name < a.metadata.name ? -1 : 1))[0];
-    migration = newest ? observeMigration(newest, vmi) : null;
+    migration = newest ? withOwnState(observeMigration(newest, vmi), newest) : null;
   }
   const status = (vmi.status ?? {}) as Json;
   const topology = status.currentCPUTopology as { sockets?: number; cores?: number; threads?: number } | undefined;
