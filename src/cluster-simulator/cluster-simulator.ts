@@ -53,6 +53,8 @@ export interface ClusterSimulatorOptions {
   port?: number; // default 0 = a free port
   /** How long each controller step takes (phase transitions, resize, migration progress ticks). */
   stepMs?: number; // default 20
+  /** Ticks a live migration spends copying memory (phase Running) before it switches over (default 3). */
+  migrationTransferTicks?: number;
   /** Persist the objects to this JSON file and reload them on start (the embedded default restarts). */
   stateFile?: string;
   /** Runs exec commands in a launcher pod's compute container (default: the built-in guest model, see exec/guest-model.ts). */
@@ -141,7 +143,7 @@ export async function startClusterSimulator(options: ClusterSimulatorOptions): P
   };
   seed();
 
-  const migrations = new MigrationController(context);
+  const migrations = new MigrationController(context, options.migrationTransferTicks ?? 3);
   service.addAdmissionHook((request) => ipam.admitPod(request));
   service.addAdmissionHook((request) => migrations.admit(request));
   const loop = new ControllerLoop([

@@ -9,8 +9,6 @@ import { mebibytes } from './quantities.js';
 
 export const migrationFinalizer = 'kubevirt.io/migrationJobFinalize';
 const finalPhases = ['Succeeded', 'Failed'];
-/** Ticks a migration spends transferring memory (Running) before it completes. */
-const transferSteps = 3;
 
 /**
  * KubeVirt live migration: VMIM phases Pending → Scheduling → Scheduled → PreparingTarget →
@@ -22,7 +20,11 @@ export class MigrationController {
   /** Hotplug changes (VMI uid and condition times) the workload updater has migrated for. */
   private readonly workloadUpdates = new Set<string>();
 
-  constructor(private readonly context: ClusterContext) {}
+  constructor(
+    private readonly context: ClusterContext,
+    /** Ticks a migration spends transferring memory (Running) before it completes. */
+    private readonly transferTicks: number,
+  ) {}
 
   /** migration-create-admitter: the VMI must exist, run, be migratable and have no unfinished migration (400). */
   admit(request: AdmissionRequest): void {
@@ -118,7 +120,7 @@ export class MigrationController {
       case 'Running': {
         const done = (this.progress.get(migration.metadata.uid) ?? 0) + 1;
         this.progress.set(migration.metadata.uid, done);
-        if (done < transferSteps) return;
+        if (done < this.transferTicks) return;
         this.progress.delete(migration.metadata.uid);
         const failures = this.context.migrationFailures;
         if (failures.remaining > 0) {

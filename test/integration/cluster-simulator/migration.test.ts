@@ -69,6 +69,12 @@ describe('cluster simulator: live migration', () => {
   });
 
   it('given a running migration, when its VMIM is deleted, then the abort succeeds, the target pod goes and the VMIM goes after its finalizer', async () => {
+    // A migration that copies for minutes, so the delete lands mid-flight however busy the machine is.
+    await fixture.simulator.close();
+    fixture = await startFixture({ migrationTransferTicks: 100_000 });
+    await createNamespace(fixture);
+    await fixture.api(vmPath, { method: 'POST', json: vmManifest('web-01') });
+    await eventually(async () => (await (await fixture.api(`${vmPath}/web-01`)).json()).status?.printableStatus === 'Running', 10000, 'Running');
     const created = await create();
     await eventually(async () => ['PreparingTarget', 'TargetReady', 'Running'].includes((await migration(created.metadata.name)).status?.phase), 10000, 'in flight');
     const deleted = await (await fixture.api(`${vmimPath}/${created.metadata.name}`, { method: 'DELETE' })).json();
