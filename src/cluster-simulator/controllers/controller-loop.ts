@@ -6,6 +6,8 @@ export interface Controller {
 /**
  * Runs every controller in a fixed order once per `stepMs`: the simulated cluster's clock. A
  * controller that throws (a conflict with a client's write, say) simply tries again next tick.
+ * A step that takes longer than `stepMs` (many objects) is followed by a pause as long as it took,
+ * so that the API server in the same process keeps at least half the time to answer its clients.
  */
 export class ControllerLoop {
   private timer: NodeJS.Timeout | undefined;
@@ -16,13 +18,21 @@ export class ControllerLoop {
 
   start(): void {
     if (this.timer) return;
-    this.timer = setInterval(() => this.tick(), this.stepMs);
-    this.timer.unref();
+    this.schedule(this.stepMs);
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+  }
+
+  private schedule(delayMs: number): void {
+    this.timer = setTimeout(() => {
+      const started = performance.now();
+      this.tick();
+      if (this.timer) this.schedule(Math.max(this.stepMs, performance.now() - started));
+    }, delayMs);
+    this.timer.unref();
   }
 
   tick(): void {
