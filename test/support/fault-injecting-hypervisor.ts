@@ -15,6 +15,7 @@ export function withFaults(inner: HypervisorPort): { hypervisor: HypervisorPort;
     getDomainXml: (ref, which) => faults.intercept('getDomainXml', key(ref), () => inner.getDomainXml(ref, which)),
     setVcpus: (ref, count, scope) => faults.intercept('setVcpus', key(ref), () => inner.setVcpus(ref, count, scope)),
     setMemory: (ref, memoryMiB, scope) => faults.intercept('setMemory', key(ref), () => inner.setMemory(ref, memoryMiB, scope)),
+    getMigrationJob: (ref) => faults.intercept('getMigrationJob', key(ref), () => inner.getMigrationJob(ref)),
     watchDomains: (listener) => inner.watchDomains(listener),
   };
   return { hypervisor, faults };

@@ -1,4 +1,4 @@
-import type { DomainRef, DomainState } from './hypervisor.port.js';
+import type { DomainRef, DomainState, MigrationJob } from './hypervisor.port.js';
 
 export interface DomainDefinition {
   ref: DomainRef;
@@ -15,4 +15,6 @@ export interface DomainHost {
   defineDomain(definition: DomainDefinition): void;
   setDomainState(ref: DomainRef, state: DomainState): void;
   undefineDomain(ref: DomainRef): void;
+  /** The source's libvirt copying the domain's memory to another node (null: the job ended). */
+  setMigrationJob(ref: DomainRef, job: MigrationJob | null): void;
 }

@@ -19,6 +19,13 @@ export interface HypervisorPort {
   /** libvirt's domain XML: what the guest has now ('live') or what it boots with next ('config'). */
   getDomainXml(ref: DomainRef, which: 'live' | 'config'): Promise<string | null>;
   /**
+   * The outgoing live migration libvirt is running for the domain on this node (its job info), or
+   * null when there is none: no domain, no job, or a job that is not an outgoing migration. Ask the
+   * source node: KubeVirt writes no memory progress on its objects, libvirt's job is where it is.
+   * 'NotSupported' when the hypervisor keeps no job statistics (libvirt's test driver).
+   */
+  getMigrationJob(ref: DomainRef): Promise<MigrationJob | null>;
+  /**
    * Lifecycle and size changes of domains on every node, as libvirt's domain events report them. A
    * watch may begin by reporting the domains already there as ADDED (the libvirt adapter does).
    */
@@ -48,6 +55,17 @@ export interface DomainInfo {
   persistent: { vcpus: number; memoryMiB: number } | null;
   /** What the guest itself reports (through its agent); null when it cannot say. */
   guest: { vcpusOnline: number; memoryMiB: number } | null;
+}
+
+/**
+ * libvirt's memory figures of a migration job (virDomainGetJobStats memory_total/_processed/_remaining),
+ * in bytes. Processed counts every page sent, so pages the guest dirtied again count twice: it can
+ * exceed the total, and processed + remaining need not equal it.
+ */
+export interface MigrationJob {
+  memoryTotalBytes: number;
+  memoryProcessedBytes: number;
+  memoryRemainingBytes: number;
 }
 
 export interface DomainChange {

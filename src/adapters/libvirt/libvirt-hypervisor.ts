@@ -1,9 +1,10 @@
 import { PermanentAdapterError, TransientAdapterError } from '../adapter-errors.js';
 import type { CommandRunner } from '../process/command-runner.js';
 import type { DomainResolver } from './domain-resolver.js';
+import { parseDomjobinfo } from './domain-job.js';
 import { DomainWatch } from './domain-watch.js';
 import { parseDomainXml } from './domain-xml.js';
-import type { DomainChange, DomainInfo, DomainRef, DomainState, HypervisorPort, ResizeScope } from './hypervisor.port.js';
+import type { DomainChange, DomainInfo, DomainRef, DomainState, HypervisorPort, MigrationJob, ResizeScope } from './hypervisor.port.js';
 import { Virsh, type VirshOptions } from './virsh.js';
 
 export interface LibvirtHypervisorOptions extends VirshOptions {
@@ -100,6 +101,24 @@ export class LibvirtHypervisor implements HypervisorPort {
     if (located === null) return null;
     const { uri, name, virsh } = located;
     return this.orNull(virsh.run(uri, ['dumpxml', ...(which === 'config' ? ['--inactive'] : []), '--domain', name]));
+  }
+
+  /**
+   * `virsh domjobinfo` (virDomainGetJobStats) on the node's domain: during a KubeVirt migration the
+   * source launcher pod's libvirt runs the outgoing job. A job that ends between two calls is simply
+   * not there any more (null), as is the domain once the guest moved.
+   */
+  async getMigrationJob(ref: DomainRef): Promise<MigrationJob | null> {
+    const located = await this.orNull(this.locate(ref));
+    if (located === null) return null;
+    const { uri, name, virsh } = located;
+    try {
+      return parseDomjobinfo(await virsh.run(uri, ['domjobinfo', '--domain', name]));
+    } catch (error) {
+      // qemu refuses job info for a domain that is not running: it has no job either.
+      if (error instanceof PermanentAdapterError && (error.code === 'DomainNotFound' || error.code === 'DomainNotRunning')) return null;
+      throw error;
+    }
   }
 
   setVcpus(ref: DomainRef, count: number, scope: ResizeScope = 'live'): Promise<void> {

@@ -6,7 +6,7 @@ import { SimTimers } from '../simulation/sim-timers.js';
 import { StateFile } from '../simulation/state-file.js';
 import { Watchers } from '../simulation/watchers.js';
 import type { DomainDefinition, DomainHost } from './domain-host.js';
-import type { DomainChange, DomainInfo, DomainRef, DomainState, HypervisorOperation, HypervisorPort, ResizeScope } from './hypervisor.port.js';
+import type { DomainChange, DomainInfo, DomainRef, DomainState, HypervisorOperation, HypervisorPort, MigrationJob, ResizeScope } from './hypervisor.port.js';
 
 /** 'api' is each call's round trip; 'guest' how long the guest takes to online CPUs or take memory. */
 export type HypervisorStep = 'api' | 'guest';
@@ -27,6 +27,8 @@ interface DomainRecord {
   guest: { vcpusOnline: number; memoryMiB: number };
   /** The persistent config (libvirt's inactive XML); older state files lack it, so it is optional. */
   config?: { vcpus: number; memoryMiB: number };
+  /** The outgoing migration libvirt runs for it, as the cluster simulation reports it. */
+  job?: MigrationJob;
 }
 
 interface SimulatedHypervisorState {
@@ -124,6 +126,13 @@ export class SimulatedHypervisor implements HypervisorPort, DomainHost {
     });
   }
 
+  getMigrationJob(ref: DomainRef): Promise<MigrationJob | null> {
+    return this.call('getMigrationJob', ref, () => {
+      const domain = this.domains.get(domainKey(ref));
+      return domain?.job && LIVE.includes(domain.state) ? { ...domain.job } : null;
+    });
+  }
+
   watchDomains(listener: (change: DomainChange) => void): { stop(): void } {
     return this.watchers.add(listener);
   }
@@ -148,7 +157,18 @@ export class SimulatedHypervisor implements HypervisorPort, DomainHost {
     const domain = this.domains.get(domainKey(ref));
     if (!domain || domain.state === state) return;
     domain.state = state;
+    // A guest that stops ends whatever job libvirt ran for it.
+    if (!LIVE.includes(state)) delete domain.job;
     this.changed('MODIFIED', domain);
+  }
+
+  /** libvirt emits no domain event for a job's progress, so watchers hear nothing. */
+  setMigrationJob(ref: DomainRef, job: MigrationJob | null): void {
+    const domain = this.domains.get(domainKey(ref));
+    if (!domain) return;
+    if (job) domain.job = { ...job };
+    else delete domain.job;
+    this.save();
   }
 
   undefineDomain(ref: DomainRef): void {

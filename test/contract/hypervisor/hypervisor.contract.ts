@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { PermanentAdapterError, TransientAdapterError } from '../../../src/adapters/adapter-errors.js';
 import type { DomainDefinition } from '../../../src/adapters/libvirt/domain-host.js';
-import type { DomainChange, DomainRef, HypervisorOperation, HypervisorPort } from '../../../src/adapters/libvirt/hypervisor.port.js';
+import type { DomainChange, DomainRef, HypervisorOperation, HypervisorPort, MigrationJob } from '../../../src/adapters/libvirt/hypervisor.port.js';
 import type { FaultControl } from '../../../src/adapters/simulation/fault-injector.js';
 import { parseDomainXml } from '../../../src/adapters/libvirt/domain-xml.js';
 import { eventually, hasSettled } from '../../support/eventually.js';
@@ -17,6 +17,12 @@ export interface HypervisorHarness {
   shutOffDomain(ref: DomainRef): Promise<void>;
   /** The domain goes away (the launcher pod ended). */
   removeDomain(ref: DomainRef): Promise<void>;
+  /**
+   * The node's libvirt runs (or, with null, ends) an outgoing migration of the domain with these
+   * memory figures. Absent where the hypervisor keeps no job statistics (libvirt's test driver):
+   * there the port must say NotSupported.
+   */
+  setMigrationJob?(ref: DomainRef, job: MigrationJob | null): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -24,7 +30,11 @@ export type MakeHypervisorHarness = () => Promise<HypervisorHarness>;
 
 const WAIT_MS = 10_000;
 
-export function hypervisorContract(name: string, makeHarness: MakeHypervisorHarness): void {
+/**
+ * migrationJobs: whether the harness can run migration jobs (setMigrationJob); a hypervisor that
+ * keeps no job statistics is held to NotSupported instead.
+ */
+export function hypervisorContract(name: string, makeHarness: MakeHypervisorHarness, { migrationJobs = true }: { migrationJobs?: boolean } = {}): void {
   describe(`Hypervisor contract: ${name}`, () => {
     let harness: HypervisorHarness;
     let hypervisor: HypervisorPort;
@@ -156,6 +166,50 @@ export function hypervisorContract(name: string, makeHarness: MakeHypervisorHarn
       await eventually(() => expect(changes.at(-1)?.type).toBe('DELETED'), WAIT_MS);
       watch.stop();
       expect(await hypervisor.getDomain(ref)).toBeNull();
+    });
+
+    it('given no domain, when its migration job is asked, then it is null', async () => {
+      expect(await hypervisor.getMigrationJob({ vmId: randomUUID(), node: harness.node })).toBeNull();
+    });
+
+    if (!migrationJobs) {
+      it('given a hypervisor without job statistics, when a running domain\'s migration job is asked, then NotSupported (permanent)', async () => {
+        const ref = await running();
+        const error = await hypervisor.getMigrationJob(ref).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(PermanentAdapterError);
+        expect(error).toMatchObject({ code: 'NotSupported', retryable: false });
+      });
+    }
+
+    const withJobs = migrationJobs ? it : it.skip;
+    const setJob = (ref: DomainRef, job: MigrationJob | null) => {
+      if (!harness.setMigrationJob) throw new Error('the harness says it runs migration jobs but has no setMigrationJob');
+      return harness.setMigrationJob(ref, job);
+    };
+
+    withJobs('given a running domain without a job, when its migration job is asked, then it is null', async () => {
+      expect(await hypervisor.getMigrationJob(await running())).toBeNull();
+    });
+
+    withJobs('given a domain migrating out, when its job is read as it copies, then processed grows, remaining shrinks, and once it ends there is none', async () => {
+      const ref = await running();
+      const total = 2048 * 2 ** 20;
+      await setJob(ref, { memoryTotalBytes: total, memoryProcessedBytes: total / 4, memoryRemainingBytes: (total * 3) / 4 });
+      const early = await hypervisor.getMigrationJob(ref);
+      await setJob(ref, { memoryTotalBytes: total, memoryProcessedBytes: total * 0.9, memoryRemainingBytes: total * 0.1 });
+      const late = await hypervisor.getMigrationJob(ref);
+      expect(early).toEqual({ memoryTotalBytes: total, memoryProcessedBytes: total / 4, memoryRemainingBytes: (total * 3) / 4 });
+      expect(late!.memoryProcessedBytes).toBeGreaterThan(early!.memoryProcessedBytes);
+      expect(late!.memoryRemainingBytes).toBeLessThan(early!.memoryRemainingBytes);
+      await setJob(ref, null);
+      expect(await hypervisor.getMigrationJob(ref)).toBeNull();
+    });
+
+    withJobs('given a domain migrating out, when the guest shuts off, then it has no migration job', async () => {
+      const ref = await running();
+      await setJob(ref, { memoryTotalBytes: 2 ** 30, memoryProcessedBytes: 2 ** 29, memoryRemainingBytes: 2 ** 29 });
+      await harness.shutOffDomain(ref);
+      expect(await hypervisor.getMigrationJob(ref)).toBeNull();
     });
 
     it('given the next two calls fail transiently, when retried, then the third succeeds', async () => {

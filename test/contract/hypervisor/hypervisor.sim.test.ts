@@ -8,6 +8,7 @@ const harness = (sim: SimulatedHypervisor) => ({
   startDomain: async (definition: Parameters<SimulatedHypervisor['defineDomain']>[0]) => sim.defineDomain(definition),
   shutOffDomain: async (ref: { vmId: string; node: string }) => sim.setDomainState(ref, 'shutoff'),
   removeDomain: async (ref: { vmId: string; node: string }) => sim.undefineDomain(ref),
+  setMigrationJob: async (ref: { vmId: string; node: string }, job: Parameters<SimulatedHypervisor['setMigrationJob']>[1]) => sim.setMigrationJob(ref, job),
   dispose: async () => sim.close(),
 });
 
