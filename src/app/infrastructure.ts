@@ -95,6 +95,7 @@ async function startEmbeddedSimulator(config: AppConfig): Promise<ClusterSimulat
   const simulator = await startClusterSimulator({
     nodes: parseSimNodes(config.SIM_NODES),
     stepMs: config.SIM_STEP_MS,
+    migrationTransferTicks: config.SIM_MIGRATION_TRANSFER_TICKS,
     ...(config.SIM_PERSIST ? { stateFile: join(dir, 'cluster-simulator.json') } : {}),
     // the schema requires the other SIM_REAL_GUEST_* with the URI
     ...(config.SIM_REAL_GUEST_URI

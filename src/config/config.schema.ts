@@ -105,6 +105,8 @@ export const configSchema = z
       .default('node-1:32:131072,node-2:32:131072'),
     /** The cluster simulator's controller step (phase transitions, resize, migration ticks), in ms. */
     SIM_STEP_MS: z.coerce.number().int().min(1).default(20),
+    /** Controller steps a simulated migration spends copying memory (Running), its progress growing evenly. */
+    SIM_MIGRATION_TRANSFER_TICKS: z.coerce.number().int().min(1).default(3),
     /** Keep the simulation's state in DATA_DIR/simulation across restarts (off for benchmarks: it rewrites a file per change). */
     SIM_PERSIST: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
     /** Write the embedded cluster simulator's kubeconfig to this file (for kubectl, or a test, to reach it). */

@@ -116,11 +116,12 @@ export class MigrationController {
       case 'TargetReady':
         this.writeState(vmi, { ...state, startTimestamp: kubeTime() });
         this.progress.set(migration.metadata.uid, 0);
+        this.copied(vmi, state.sourceNode, 0);
         return void this.toPhase(migration, 'Running');
       case 'Running': {
         const done = (this.progress.get(migration.metadata.uid) ?? 0) + 1;
         this.progress.set(migration.metadata.uid, done);
-        if (done < this.transferTicks) return;
+        if (done < this.transferTicks) return void this.copied(vmi, state.sourceNode, done / this.transferTicks);
         this.progress.delete(migration.metadata.uid);
         const failures = this.context.migrationFailures;
         if (failures.remaining > 0) {
@@ -134,6 +135,30 @@ export class MigrationController {
     }
   }
 
+  /**
+   * libvirt's outgoing job on the source (what `virsh domjobinfo` there shows): the share of the
+   * guest's memory sent so far, evenly over the Running ticks. KubeVirt itself writes no such figure
+   * on its objects, so a client reads it from libvirt, as the hypervisor adapter does.
+   */
+  private copied(vmi: KubeObject, sourceNode: string | undefined, share: number): void {
+    const domain = this.context.domains.get(vmi.metadata.namespace!, vmi.metadata.name);
+    if (!domain) return;
+    const total = domain.memoryKiB.current * 1024;
+    const processed = Math.round(total * share);
+    domain.migrationJob = {
+      sourceNode: sourceNode ?? vmi.status?.nodeName,
+      startedAtMs: domain.migrationJob?.startedAtMs ?? Date.now(),
+      memoryTotalBytes: total,
+      memoryProcessedBytes: processed,
+      memoryRemainingBytes: total - processed,
+    };
+  }
+
+  /** The job ends with the migration, whichever way. */
+  private jobEnded(vmi: KubeObject | undefined): void {
+    if (vmi) delete this.context.domains.get(vmi.metadata.namespace!, vmi.metadata.name)?.migrationJob;
+  }
+
   private toPhase(migration: KubeObject, phase: string, extra: Record<string, unknown> = {}): KubeObject {
     const status = { ...cloneObject(migration.status ?? {}), ...extra, phase };
     status.phaseTransitionTimestamps = [...(status.phaseTransitionTimestamps ?? []), { phase, phaseTransitionTimestamp: kubeTime() }];
@@ -145,6 +170,7 @@ export class MigrationController {
   }
 
   private finish(migration: KubeObject, vmi: KubeObject | undefined, succeeded: boolean, failureReason?: string): void {
+    if (vmi?.status?.migrationState?.migrationUid === migration.metadata.uid) this.jobEnded(vmi);
     const target = vmi && launcherPods(this.context, vmi).find((p) => p.metadata.labels?.['kubevirt.io/migrationJobUID'] === migration.metadata.uid);
     const state = { ...(vmi?.status?.migrationState ?? {}), completed: true, failed: !succeeded, endTimestamp: kubeTime(), ...(failureReason ? { failureReason } : {}) };
     if (vmi && !isTerminating(vmi) && vmi.status?.migrationState?.migrationUid === migration.metadata.uid) {
@@ -194,6 +220,7 @@ export class MigrationController {
     const state = { ...(vmi?.status?.migrationState ?? {}), abortRequested: true, abortStatus: 'Succeeded', completed: true, failed: true, endTimestamp: kubeTime(), failureReason: 'Live migration aborted' };
     if (vmi && vmi.status?.migrationState?.migrationUid === migration.metadata.uid) this.writeState(vmi, state);
     this.progress.delete(migration.metadata.uid);
+    if (vmi?.status?.migrationState?.migrationUid === migration.metadata.uid) this.jobEnded(vmi);
     const conditions = setCondition(migration.status?.conditions, { type: 'migrationAbortRequested', status: 'True' });
     this.toPhase(migration, 'Failed', { conditions, migrationState: state });
   }

@@ -13,6 +13,17 @@ export interface GuestDomain {
   state: GuestDomainState;
   vcpus: { current: number; max: number };
   memoryKiB: { current: number; max: number };
+  /** The outgoing migration libvirt on the source runs while the migration controller copies memory. */
+  migrationJob?: GuestMigrationJob;
+}
+
+/** libvirt's job statistics of a migration, in bytes (virDomainGetJobStats memory_*). */
+export interface GuestMigrationJob {
+  sourceNode: string;
+  startedAtMs: number;
+  memoryTotalBytes: number;
+  memoryProcessedBytes: number;
+  memoryRemainingBytes: number;
 }
 
 export interface DomainShape {

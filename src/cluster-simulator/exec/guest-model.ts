@@ -1,4 +1,5 @@
 import type { ExecBackend } from './exec-backend.js';
+import type { ExecPod } from './exec-backend.js';
 import type { GuestDomain, GuestDomains } from './guest-domains.js';
 
 type Result = { exitCode: number; stdout: string; stderr: string };
@@ -49,6 +50,38 @@ function dumpxml(d: GuestDomain): string {
 
 const stateText = (d: GuestDomain) => `${d.state}\n\n`;
 
+/** vshPrettyCapacity (libvirt tools/vsh.c): the largest binary unit below which the value stays, three decimals. */
+function prettyCapacity(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let unit = 0;
+  while (unit < units.length - 1 && bytes >= 1024 ** (unit + 1)) unit++;
+  return `${(bytes / 1024 ** unit).toFixed(3)} ${units[unit]}`;
+}
+
+const jobLine = (key: string, value: string) => `${key.padEnd(17)} ${value}`;
+
+/**
+ * virsh 9.0's `domjobinfo` (format strings "%-17s %-12s", "%-17s %-12llu ms", "%-17s %-.3lf %s"):
+ * the source's outgoing job, the target's incoming one, or "None". Without dirtied pages the data
+ * and memory figures are equal and processed plus remaining is the total.
+ */
+function domjobinfo(d: GuestDomain, node: string | undefined): string {
+  const job = d.migrationJob;
+  if (!job || d.state === 'shut off') return `${jobLine('Job type:', 'None'.padEnd(12))}\n\n`;
+  const sizes: Array<[string, number]> = [
+    ['Data processed:', job.memoryProcessedBytes], ['Data remaining:', job.memoryRemainingBytes], ['Data total:', job.memoryTotalBytes],
+    ['Memory processed:', job.memoryProcessedBytes], ['Memory remaining:', job.memoryRemainingBytes], ['Memory total:', job.memoryTotalBytes],
+  ];
+  const lines = [
+    jobLine('Job type:', 'Unbounded'.padEnd(12)),
+    jobLine('Operation:', node === undefined || node === job.sourceNode ? 'Outgoing migration' : 'Incoming migration'),
+    jobLine('Time elapsed:', `${String(Math.max(0, Math.round(Date.now() - job.startedAtMs))).padEnd(12)} ms`),
+    ...sizes.map(([key, bytes]) => jobLine(key, prettyCapacity(bytes))),
+    jobLine('Page size:', `${'4096'.padEnd(12)} bytes`),
+  ];
+  return `${lines.join('\n')}\n\n`;
+}
+
 /**
  * The default ExecBackend: a guest model that answers the virsh commands the hypervisor adapter
  * sends into a virt-launcher pod's compute container, on the domain of that pod's VMI:
@@ -58,12 +91,13 @@ const stateText = (d: GuestDomain) => `${d.state}\n\n`;
  *   virsh setvcpus DOM COUNT [--live] [--config] [--guest]      (1 ≤ COUNT ≤ max vCPUs)
  *   virsh setmem DOM SIZE [--live] [--config]  (SIZE in KiB or with a unit; ≤ max memory)
  *   virsh suspend DOM | resume DOM
+ *   virsh domjobinfo DOM                   (a migration's job on its source, see MigrationController)
  * DOM is libvirt's name (<namespace>_<vmi>), the UUID or the VMI name. Anything else exits 127.
  */
 export class GuestModelExecBackend implements ExecBackend {
   constructor(private readonly domains: GuestDomains) {}
 
-  async run(pod: { namespace: string; name: string; labels: Record<string, string> }, container: string, command: string[]): Promise<Result> {
+  async run(pod: ExecPod, container: string, command: string[]): Promise<Result> {
     if (container !== 'compute') return { exitCode: 127, stdout: '', stderr: `exec: "${command[0]}": executable file not found in $PATH\n` };
     if (command[0] !== 'virsh') return { exitCode: 127, stdout: '', stderr: `exec: "${command[0]}": executable file not found in $PATH\n` };
     const args = [...command.slice(1)];
@@ -99,6 +133,7 @@ export class GuestModelExecBackend implements ExecBackend {
       case 'dominfo': return needDomain((d) => ok(dominfo(d)));
       case 'domstate': return needDomain((d) => ok(stateText(d)));
       case 'dumpxml': return needDomain((d) => ok(dumpxml(d)));
+      case 'domjobinfo': return needDomain((d) => ok(domjobinfo(d, pod.nodeName)));
       case 'vcpucount': return needDomain((d) => {
         if (flags.includes('--maximum')) return ok(`${d.vcpus.max}\n`);
         if (flags.includes('--current')) return ok(`${d.vcpus.current}\n`);

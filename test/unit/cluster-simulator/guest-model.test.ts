@@ -1,5 +1,6 @@
 import { GuestDomains } from '../../../src/cluster-simulator/exec/guest-domains.js';
 import { GuestModelExecBackend } from '../../../src/cluster-simulator/exec/guest-model.js';
+import { parseDomjobinfo } from '../../../src/adapters/libvirt/domain-job.js';
 
 describe('built-in guest model (virsh)', () => {
   const pod = { namespace: 'a', name: 'virt-launcher-web-01-abcde', labels: { 'vm.kubevirt.io/name': 'web-01' } };
@@ -33,5 +34,24 @@ describe('built-in guest model (virsh)', () => {
     expect((await backend.run(pod, 'compute', ['virsh', '--connect', 'qemu:///system', 'domstate', 'a_web-01'])).stdout.trim()).toBe('paused');
     expect((await backend.run(pod, 'compute', ['virsh', 'resume', 'a_web-01'])).exitCode).toBe(0);
     expect((await backend.run(pod, 'sidecar', ['virsh', 'list'])).exitCode).toBe(127);
+  });
+
+  it('given no migration, when domjobinfo is asked, then "Job type: None", which the adapter reads as no job', async () => {
+    const { backend } = setup();
+    const out = await backend.run(pod, 'compute', ['virsh', '-q', '-c', 'qemu:///system', 'domjobinfo', '--domain', 'a_web-01']);
+    expect(out).toMatchObject({ exitCode: 0, stdout: 'Job type:         None        \n\n' });
+    expect(parseDomjobinfo(out.stdout)).toBeNull();
+  });
+
+  it('given a migration copying its memory, when domjobinfo is asked on the source and the target, then the source shows the outgoing job in virsh\'s units and the target its incoming side', async () => {
+    const { backend, domains } = setup();
+    const total = 1048576 * 1024;
+    domains.get('a', 'web-01')!.migrationJob = { sourceNode: 'node-1', startedAtMs: Date.now(), memoryTotalBytes: total, memoryProcessedBytes: total * 0.375, memoryRemainingBytes: total * 0.625 };
+    const source = await backend.run({ ...pod, nodeName: 'node-1' }, 'compute', ['virsh', 'domjobinfo', 'a_web-01']);
+    expect(source.stdout).toContain('Memory processed: 384.000 MiB\nMemory remaining: 640.000 MiB\nMemory total:     1.000 GiB\n');
+    expect(parseDomjobinfo(source.stdout)).toEqual({ memoryTotalBytes: total, memoryProcessedBytes: total * 0.375, memoryRemainingBytes: total * 0.625 });
+    const target = await backend.run({ ...pod, name: 'virt-launcher-web-01-fghij', nodeName: 'node-2' }, 'compute', ['virsh', 'domjobinfo', 'a_web-01']);
+    expect(target.stdout).toContain('Operation:        Incoming migration');
+    expect(parseDomjobinfo(target.stdout)).toBeNull();
   });
 });
