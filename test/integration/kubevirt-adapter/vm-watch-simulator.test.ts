@@ -40,7 +40,8 @@ describe('the KubeVirt adapter\'s VM watch against the cluster simulator', () =>
       const paths = simulator.control.requests().filter((r) => r.path.includes('watch=true')).map((r) => r.path.split('?')[0]);
       expect(paths).toEqual(expect.arrayContaining(['/apis/kubevirt.io/v1/virtualmachines', '/apis/kubevirt.io/v1/virtualmachineinstances']));
     });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // a logged request registers its stream a few turns of the event loop later
+    await new Promise((resolve) => setTimeout(resolve, 200));
   };
   const dropBothWatches = () => expect(simulator.control.dropWatches()).toBeGreaterThanOrEqual(2);
 
