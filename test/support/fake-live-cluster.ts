@@ -35,7 +35,7 @@ interface FakeMigration {
   ref: MigrationRef;
   vmiName: string;
   targetNode: string;
-  /** getMigration calls left before it switches over (progress moves each call). */
+  /** getMigration calls left before it switches over (the source's migration job moves each call). */
   callsLeft: number;
   phase: MigrationObservation['phase'];
   failWith?: string;
@@ -192,6 +192,8 @@ export class FakeLiveCluster implements VmSizeClusterPort, LiveUpdateClusterPort
     if (m.phase !== 'Succeeded' && m.phase !== 'Failed') {
       m.aborted = true;
       m.phase = 'Failed';
+      const vm = [...this.vms.values()].find((v) => v.ref.name === m.vmiName && v.ref.namespace === m.ref.namespace);
+      if (vm) this.hypervisor.setMigrationJob({ vmId: vm.vmId, node: vm.node }, null);
     }
     this.migrations.delete(key(ref));
   }
@@ -203,14 +205,21 @@ export class FakeLiveCluster implements VmSizeClusterPort, LiveUpdateClusterPort
     m.callsLeft -= 1;
     m.phase = 'Running';
     m.progress = Math.min(99, m.progress + 40);
-    if (m.failWith && m.callsLeft <= 1) {
-      m.phase = 'Failed';
-      return;
-    }
-    if (m.callsLeft > 0) return;
     const vm = [...this.vms.values()].find((v) => v.ref.name === m.vmiName && v.ref.namespace === m.ref.namespace)!;
     const source = { vmId: vm.vmId, node: vm.node };
+    if (m.failWith && m.callsLeft <= 1) {
+      m.phase = 'Failed';
+      this.hypervisor.setMigrationJob(source, null);
+      return;
+    }
     const info = (await this.hypervisor.getDomain(source))!;
+    if (m.callsLeft > 0) {
+      // libvirt on the source copies the guest's memory: what the follow step reads as progress
+      const total = info.memoryMiB.current * 2 ** 20;
+      const processed = Math.round((total * m.progress) / 100);
+      this.hypervisor.setMigrationJob(source, { memoryTotalBytes: total, memoryProcessedBytes: processed, memoryRemainingBytes: total - processed });
+      return;
+    }
     this.hypervisor.undefineDomain(source);
     this.hypervisor.defineDomain({ ref: { vmId: vm.vmId, node: m.targetNode }, vcpus: info.vcpus, memoryMiB: info.memoryMiB });
     vm.node = m.targetNode;
@@ -243,7 +252,6 @@ export class FakeLiveCluster implements VmSizeClusterPort, LiveUpdateClusterPort
         ...(failed && m.failWith ? { failureReason: m.failWith } : {}),
         abortRequested: m.aborted,
       },
-      progressPercent: m.progress,
       deleting: false,
     };
   }

@@ -253,8 +253,6 @@ export interface MigrationObservation {
   phase: MigrationPhase;
   /** The VMI's status.migrationState while it belongs to this migration. */
   migrationState: MigrationState | null;
-  /** 0..100 when the cluster reports it (the simulator does; KubeVirt proper only in its metrics). */
-  progressPercent: number | null;
   /** Deletion asked (abort in progress). */
   deleting: boolean;
 }

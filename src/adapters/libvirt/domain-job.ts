@@ -62,13 +62,3 @@ export function capacityBytes(text: string | undefined, field: string): number {
   if (!match || factor === undefined) throw new PermanentAdapterError('LibvirtError', `virsh domjobinfo ${field} is not a size (got "${text}")`);
   return Math.round(Number(match[1]) * factor);
 }
-
-/**
- * Percent of the guest's memory copied, as Nova's libvirt driver counts it (100 less the share that
- * remains: what was sent is no measure, since dirtied pages are sent again). null without a total.
- */
-export function migrationPercent(job: MigrationJob): number | null {
-  if (job.memoryTotalBytes <= 0) return null;
-  const remaining = Math.round((job.memoryRemainingBytes * 100) / job.memoryTotalBytes);
-  return Math.max(0, Math.min(100, 100 - remaining));
-}

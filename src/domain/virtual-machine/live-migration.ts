@@ -5,7 +5,7 @@ import {
   MigrationPreCheckError,
   MigrationToSameHostError,
 } from './virtual-machine.errors.js';
-import type { VirtualMachineEvent } from './virtual-machine.events.js';
+import type { MigrationMemory, VirtualMachineEvent } from './virtual-machine.events.js';
 import { currentTaskState, pendingStep, type VirtualMachine } from './virtual-machine.state.js';
 
 /** Flavor extra specs that tie a VM to its host's hardware (Nova's PCI passthrough and vGPU). */
@@ -65,11 +65,16 @@ export function decideAbortLiveMigration(vm: VirtualMachine, taskId: string): Vi
 /**
  * Progress of the running migration, recorded when it moved forward: a report for a task that
  * ended, one being aborted, or one that repeats or goes back (a redelivery, a late poll) is dropped.
+ * The memory figures, when the hypervisor gave them, go with it; figures that are not whole
+ * non-negative byte counts are left out rather than recorded wrong.
  */
-export function decideMigrationProgress(vm: VirtualMachine, taskId: string, percent: number): VirtualMachineEvent[] {
+export function decideMigrationProgress(vm: VirtualMachine, taskId: string, percent: number, memory?: MigrationMemory): VirtualMachineEvent[] {
   const m = vm.migration;
   if (!m || m.taskId !== taskId || vm.task?.compensation) return [];
   const p = Math.max(0, Math.min(100, Math.floor(percent)));
   if (!Number.isFinite(percent) || (m.progressPercent !== null && p <= m.progressPercent)) return [];
-  return [{ type: 'VMLiveMigrationProgressed', data: { vmId: vm.id, taskId, percent: p } }];
+  const bytes = memory ? [memory.totalBytes, memory.processedBytes, memory.remainingBytes] : [];
+  const valid = memory !== undefined && bytes.every((b) => Number.isSafeInteger(b) && b >= 0);
+  const figures = valid ? { memory: { totalBytes: memory.totalBytes, processedBytes: memory.processedBytes, remainingBytes: memory.remainingBytes } } : {};
+  return [{ type: 'VMLiveMigrationProgressed', data: { vmId: vm.id, taskId, percent: p, ...figures } }];
 }

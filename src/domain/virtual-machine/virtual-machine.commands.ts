@@ -1,6 +1,6 @@
 import type { VmInterface } from './interface-attachment.js';
 import type { FlavorSnapshot } from '../flavor/flavor-snapshot.js';
-import type { HotResizeStrategy, ObservedPowerState, StepError } from './virtual-machine.events.js';
+import type { HotResizeStrategy, MigrationMemory, ObservedPowerState, StepError } from './virtual-machine.events.js';
 import type { LockedBy, RebootType } from './nova-states.js';
 
 /** Commands that start a task carry the task id the handler generated (the domain makes no ids). */
@@ -43,7 +43,7 @@ export type VirtualMachineCommand =
   | { type: 'LiveMigrateVM'; data: TaskCommandData & { targetHost: string | null } }
   | { type: 'AbortLiveMigration'; data: { vmId: string; taskId: string } }
   /** How far the running migration got (percent of memory copied), as the cluster reports it. */
-  | { type: 'RecordMigrationProgress'; data: { vmId: string; taskId: string; percent: number } }
+  | { type: 'RecordMigrationProgress'; data: { vmId: string; taskId: string; percent: number; memory?: MigrationMemory } }
   | { type: 'ResizeVM'; data: TaskCommandData & { flavor: FlavorSnapshot } }
   | { type: 'ConfirmResize'; data: { vmId: string } }
   | { type: 'RevertResize'; data: TaskCommandData }

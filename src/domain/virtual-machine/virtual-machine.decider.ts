@@ -73,7 +73,7 @@ export function decide(command: VirtualMachineCommand, state: VirtualMachineStat
     case 'AbortLiveMigration':
       return decideAbortLiveMigration(existing(state, command.data.vmId), command.data.taskId);
     case 'RecordMigrationProgress':
-      return decideMigrationProgress(existing(state, command.data.vmId), command.data.taskId, command.data.percent);
+      return decideMigrationProgress(existing(state, command.data.vmId), command.data.taskId, command.data.percent, command.data.memory);
     case 'ResizeVM':
       return decideResize(existing(state, command.data.vmId), command.data.taskId, command.data.flavor);
     case 'ConfirmResize':

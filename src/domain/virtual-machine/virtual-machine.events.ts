@@ -24,6 +24,13 @@ export interface VmSize {
   ramMb: number;
 }
 
+/** A live migration's memory as the source's hypervisor counts it, in bytes (processed counts pages sent again). */
+export interface MigrationMemory {
+  totalBytes: number;
+  processedBytes: number;
+  remainingBytes: number;
+}
+
 export interface StepError {
   /** Machine-readable reason (adapter error code, 'TIMEOUT', ...). */
   code: string;
@@ -75,8 +82,11 @@ export type VirtualMachineEvent =
   | { type: 'VMLiveMigrationRequested'; data: { vmId: string; task: TaskStarted; sourceHost: string | null; targetHost: string | null } }
   /** Nova's live_migration_abort: the migration is cancelled, the VM stays on its source (compensation follows). */
   | { type: 'VMLiveMigrationAbortRequested'; data: { vmId: string; taskId: string } }
-  /** Percent of the guest's memory copied so far (Nova's migration progress); only ever grows. */
-  | { type: 'VMLiveMigrationProgressed'; data: { vmId: string; taskId: string; percent: number } }
+  /**
+   * Percent of the guest's memory copied so far (Nova's migration progress); only ever grows.
+   * `memory`: libvirt's figures behind it (Nova's memory_*_bytes); absent in events before it existed.
+   */
+  | { type: 'VMLiveMigrationProgressed'; data: { vmId: string; taskId: string; percent: number; memory?: MigrationMemory } }
   /** Nova's cold resize: the flavor changes once the VM runs (or would run) with it, pending confirmation. */
   | { type: 'VMResizeRequested'; data: { vmId: string; task: TaskStarted; oldFlavor: FlavorSnapshot; newFlavor: FlavorSnapshot } }
   | { type: 'VMResizeRevertRequested'; data: { vmId: string; task: TaskStarted } }

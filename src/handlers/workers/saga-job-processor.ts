@@ -81,9 +81,10 @@ export class SagaJobProcessor {
         live: this.deps.live ?? null,
         nics: this.deps.nics ?? null,
         meta,
-        reportMigrationProgress: async (percent) => {
+        reportMigrationProgress: async (percent, memory) => {
           // Progress is informative: losing one report must not fail or retry the step.
-          await this.deps.execute({ type: 'RecordMigrationProgress', data: { vmId: data.serverId, taskId: data.taskId, percent } }, meta).catch(() => undefined);
+          const progress = { vmId: data.serverId, taskId: data.taskId, percent, ...(memory ? { memory } : {}) };
+          await this.deps.execute({ type: 'RecordMigrationProgress', data: progress }, meta).catch(() => undefined);
         },
       });
       failpoint(`after-side-effect:${data.stepId}`);

@@ -91,7 +91,7 @@ describe('KubevirtCluster against the cluster simulator: a whole VM life, schema
       expect(migration?.phase).toBe('Succeeded');
       return migration!;
     }, WAIT_MS);
-    expect(done.progressPercent).toBe(100);
+    expect(done.migrationState).toMatchObject({ completed: true, failed: false, targetNode: target });
     const after = (await cluster.getVmi(REF))!;
     expect(after.node).toBe(target);
     expect(after.interfaces).toContainEqual(expect.objectContaining({ name: 'default', ipAddress: '10.16.0.50' }));

@@ -373,6 +373,14 @@ describe('VirtualMachine decider: live migration', () => {
     spec.given(events.built()).when(progress(50)).thenNothing();
   });
 
+  it('given a migration running, when progress comes with the hypervisor\'s memory figures, then they are recorded with it, and figures that are not byte counts are left out', () => {
+    const running = [...events.built(), migrationRequested(), ok('task-mig', 'start-migration')];
+    const memory = { totalBytes: 2 ** 30, processedBytes: 3 * 2 ** 28, remainingBytes: 2 ** 28 };
+    const report = (m: typeof memory) => ({ type: 'RecordMigrationProgress' as const, data: { vmId: VM_ID, taskId: 'task-mig', percent: 75, memory: m } });
+    spec.given(running).when(report(memory)).then([{ type: 'VMLiveMigrationProgressed', data: { vmId: VM_ID, taskId: 'task-mig', percent: 75, memory } }]);
+    spec.given(running).when(report({ ...memory, remainingBytes: -1 })).then([{ type: 'VMLiveMigrationProgressed', data: { vmId: VM_ID, taskId: 'task-mig', percent: 75 } }]);
+  });
+
   const aborting = (): VirtualMachineEvent[] => [
     ...events.built(),
     migrationRequested(),

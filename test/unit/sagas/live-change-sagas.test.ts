@@ -448,8 +448,13 @@ describe('live migration saga', () => {
     harness = new SagaHarness();
     const vm = await harness.run(migrate());
     expect(harness.ran).toEqual(['cluster:start-migration', 'cluster:follow-migration']);
-    const progress = harness.history.filter((e) => e.type === 'VMLiveMigrationProgressed').map((e) => (e.data as { percent: number }).percent);
-    expect(progress).toEqual([40, 80]);
+    // read from the source's libvirt job: the share of its 512 MiB that no longer remains
+    const total = 512 * 2 ** 20;
+    const progress = harness.history.filter((e) => e.type === 'VMLiveMigrationProgressed').map((e) => e.data);
+    expect(progress).toEqual([
+      { vmId: VM_ID, taskId: 'task-mig', percent: 40, memory: { totalBytes: total, processedBytes: Math.round(total * 0.4), remainingBytes: total - Math.round(total * 0.4) } },
+      { vmId: VM_ID, taskId: 'task-mig', percent: 80, memory: { totalBytes: total, processedBytes: Math.round(total * 0.8), remainingBytes: total - Math.round(total * 0.8) } },
+    ]);
     expect(harness.lastEvent()).toEqual({ type: 'VMLiveMigrated', data: { vmId: VM_ID, taskId: 'task-mig', sourceHost: 'node-1', host: 'node-2' } });
     expect(vm).toMatchObject({ vmState: 'active', host: 'node-2', migration: null });
     expect(await harness.domain('node-2')).toMatchObject({ vcpus: { current: 1 } });

@@ -114,24 +114,21 @@ function migrationStateOf(m: Json): MigrationState {
 }
 
 /**
- * The migration, with the VMI's migrationState when it is this migration's. Progress: KubeVirt
- * itself reports none on the object, so a `progress` status field or annotation (the simulator's)
- * is read when present, and Succeeded counts as 100.
+ * The migration, with the VMI's migrationState when it is this migration's. KubeVirt writes no
+ * memory progress on either object: how much is copied is libvirt's job info on the source node,
+ * which the hypervisor port reads (getMigrationJob).
  */
 export function observeMigration(migration: CustomObject, vmi: CustomObject | null): MigrationObservation {
   const status = obj(migration.status);
   const phase = (str(status.phase) as MigrationPhase | undefined) ?? 'Pending';
   const vmiMigration = vmi ? obj(obj(vmi.status).migrationState) : {};
   const ours = vmiMigration.migrationUid !== undefined && vmiMigration.migrationUid === migration.metadata.uid;
-  const rawProgress = status.progress ?? obj((migration.metadata as Json).annotations)['virtplane.io/progress'];
-  const progress = rawProgress === undefined ? null : Number.parseFloat(String(rawProgress));
   return {
     ref: { namespace: migration.metadata.namespace ?? '', name: migration.metadata.name },
     vmiName: str(obj(migration.spec).vmiName) ?? '',
     uid: migration.metadata.uid ?? '',
     phase,
     migrationState: ours ? migrationStateOf(vmiMigration) : null,
-    progressPercent: phase === 'Succeeded' ? 100 : Number.isFinite(progress) ? progress : null,
     deleting: migration.metadata.deletionTimestamp !== undefined,
   };
 }

@@ -4,6 +4,7 @@ import { awaitCondition } from './await-condition.js';
 import { fitLauncherPodToGuest } from './hot-resize-steps.js';
 import { livePorts, waitDeadline } from './live-change-context.js';
 import { beginPortMoves, settlePorts } from './migration-port-moves.js';
+import { MigrationProgressFollower } from './migration-progress.js';
 import type { StepContext, StepRunner } from './step-context.js';
 
 /** The VirtualMachineInstanceMigration of a task: named after it, so a retried create finds the first. */
@@ -13,7 +14,8 @@ export function migrationRef(ctx: StepContext): MigrationRef {
 
 /**
  * Live migration (kubevirt-api.md §4): create the migration, follow its phases until the VMI runs on
- * the target (the new host is the step's outcome), and as the undo, delete it (KubeVirt's abort) and
+ * the target (the new host is the step's outcome), recording how much memory libvirt on the source
+ * copied meanwhile (MigrationProgressFollower), and as the undo, delete it (KubeVirt's abort) and
  * wait until the VMI is settled again, reporting where it runs.
  */
 export const LIVE_MIGRATION_STEPS: Readonly<Record<string, StepRunner>> = {
@@ -26,7 +28,7 @@ export const LIVE_MIGRATION_STEPS: Readonly<Record<string, StepRunner>> = {
   'follow-migration': async (ctx) => {
     const cluster = livePorts(ctx).cluster;
     const ref = migrationRef(ctx);
-    let reported = ctx.vm.migration?.progressPercent ?? -1;
+    const progress = new MigrationProgressFollower(ctx);
     let portsMoving = false;
     const look = async () => {
       const m = await cluster.getMigration(ref);
@@ -37,10 +39,7 @@ export const LIVE_MIGRATION_STEPS: Readonly<Record<string, StepRunner>> = {
         await beginPortMoves(ctx, target);
         portsMoving = true;
       }
-      if (m?.progressPercent !== null && m?.progressPercent !== undefined && m.progressPercent > reported && m.phase !== 'Succeeded') {
-        reported = m.progressPercent;
-        await ctx.reportMigrationProgress(m.progressPercent);
-      }
+      await progress.look(m);
       return m;
     };
     const done = await awaitCondition(
@@ -52,7 +51,7 @@ export const LIVE_MIGRATION_STEPS: Readonly<Record<string, StepRunner>> = {
         if (m.phase === 'Failed' || m.migrationState?.failed) throw migrationFailed(m);
         return m.phase === 'Succeeded' ? m : undefined;
       },
-      (m) => (m ? `${m.phase}${m.progressPercent !== null ? `, ${m.progressPercent}%` : ''}` : 'gone'),
+      (m) => (m ? `${m.phase}${m.phase === 'Running' && progress.percent !== null ? `, ${progress.percent}% of memory copied` : ''}` : 'gone'),
       // Followed while it moves, however long that takes, up to the migration deadline: counting
       // attempts would give up on a slow but healthy migration.
       waitDeadline(ctx, 'migrationMs'),

@@ -96,5 +96,5 @@ function applied(seen: LiveUpdateObservation, to: { vcpus: number; ramMb: number
 function describe(seen: LiveUpdateObservation): string {
   const pending = [seen.pending.vcpus ? 'HotVCPUChange' : '', seen.pending.memory ? 'HotMemoryChange' : ''].filter(Boolean).join(', ');
   const m = seen.migration;
-  return `running ${seen.running.vcpus ?? '?'} vCPUs / ${seen.running.memoryMiB ?? '?'} MiB on ${seen.node ?? '?'}${pending ? `, ${pending}` : ''}${m ? `, migration ${m.ref.name} ${m.phase}${m.progressPercent !== null ? ` ${m.progressPercent}%` : ''}` : ''}`;
+  return `running ${seen.running.vcpus ?? '?'} vCPUs / ${seen.running.memoryMiB ?? '?'} MiB on ${seen.node ?? '?'}${pending ? `, ${pending}` : ''}${m ? `, migration ${m.ref.name} ${m.phase}` : ''}`;
 }

@@ -1,5 +1,6 @@
 import type { ClusterPort, VmObservation, VmRef } from '../../../adapters/kubernetes/cluster.port.js';
 import type { VirtualMachine } from '../../../domain/virtual-machine/virtual-machine.state.js';
+import type { MigrationMemory } from '../../../domain/virtual-machine/virtual-machine.events.js';
 import type { VmSizeClusterPort } from '../../../adapters/kubernetes/vm-size-cluster.port.js';
 import type { HypervisorPort } from '../../../adapters/libvirt/hypervisor.port.js';
 import type { CommandMetadata } from '../../shared/command-metadata.js';
@@ -50,7 +51,7 @@ export interface StepContext {
   pollIntervalMs: number;
   live: LiveChangePorts | null;
   /** Records how far a live migration got (best effort: a report that cannot be recorded is dropped). */
-  reportMigrationProgress(percent: number): Promise<void>;
+  reportMigrationProgress(percent: number, memory?: MigrationMemory): Promise<void>;
   /** The ports of the AttachNic / DetachNic steps; absent, those steps fail with NotSupported. */
   nics?: NicStepPorts | null;
   /** The job's metadata, for steps whose effect is a command on another stream (the port's). */

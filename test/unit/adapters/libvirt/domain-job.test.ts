@@ -1,5 +1,6 @@
 import { PermanentAdapterError } from '../../../../src/adapters/adapter-errors.js';
-import { capacityBytes, migrationPercent, parseDomjobinfo } from '../../../../src/adapters/libvirt/domain-job.js';
+import { capacityBytes, parseDomjobinfo } from '../../../../src/adapters/libvirt/domain-job.js';
+import { migrationPercent } from '../../../../src/handlers/workers/steps/migration-progress.js';
 import { LibvirtHypervisor } from '../../../../src/adapters/libvirt/libvirt-hypervisor.js';
 import { TemplateDomainResolver } from '../../../../src/adapters/libvirt/domain-resolver.js';
 import type { CommandResult, CommandRunner } from '../../../../src/adapters/process/command-runner.js';
