@@ -32,6 +32,8 @@ export interface MigrationView {
   updatedAt: string;
   /** Percent of memory copied (live migrations the cluster reports progress for); null before the first report. */
   progress: number | null;
+  /** libvirt's memory figures with the last progress recorded, in bytes; null before it, or recorded without them. */
+  memory: { totalBytes: number; processedBytes: number; remainingBytes: number } | null;
 }
 
 export const MIGRATION_COLUMNS = [
@@ -49,16 +51,25 @@ export const MIGRATION_COLUMNS = [
   'created_at',
   'updated_at',
   'progress',
+  'memory_total_bytes',
+  'memory_processed_bytes',
+  'memory_remaining_bytes',
 ] as const;
 
 export type MigrationRow = Record<(typeof MIGRATION_COLUMNS)[number], unknown>;
 
 export function migrationToRow(m: MigrationView): SqlValue[] {
-  return [m.id, m.uuid, m.instanceUuid, m.migrationType, m.status, m.sourceCompute, m.destCompute, m.oldFlavorId, m.newFlavorId, m.userId, m.projectId, m.createdAt, m.updatedAt, m.progress];
+  return [
+    ...[m.id, m.uuid, m.instanceUuid, m.migrationType, m.status, m.sourceCompute, m.destCompute, m.oldFlavorId, m.newFlavorId, m.userId, m.projectId, m.createdAt, m.updatedAt, m.progress],
+    ...(m.memory ? [m.memory.totalBytes, m.memory.processedBytes, m.memory.remainingBytes] : [null, null, null]),
+  ];
 }
 
 export function rowToMigration(row: MigrationRow): MigrationView {
   const text = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+  // PostgreSQL returns BIGINT as text.
+  const bytes = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+  const [totalBytes, processedBytes, remainingBytes] = [bytes(row.memory_total_bytes), bytes(row.memory_processed_bytes), bytes(row.memory_remaining_bytes)];
   return {
     id: Number(row.id),
     uuid: String(row.uuid),
@@ -74,6 +85,7 @@ export function rowToMigration(row: MigrationRow): MigrationView {
     createdAt: String(row.created_at),
     updatedAt: String(row.updated_at),
     progress: row.progress === null || row.progress === undefined ? null : Number(row.progress),
+    memory: totalBytes !== null && processedBytes !== null && remainingBytes !== null ? { totalBytes, processedBytes, remainingBytes } : null,
   };
 }
 

@@ -66,6 +66,7 @@ export class MigrationsProjection implements Projection {
             createdAt: event.occurredAt,
             updatedAt: event.occurredAt,
             progress: null,
+            memory: null,
           };
           touch(m, event, {});
           break;
@@ -86,6 +87,7 @@ export class MigrationsProjection implements Projection {
             createdAt: event.occurredAt,
             updatedAt: event.occurredAt,
             progress: null,
+            memory: null,
           };
           touch(m, event, {});
           latestResize.set(m.instanceUuid, m);
@@ -100,7 +102,8 @@ export class MigrationsProjection implements Projection {
         }
         case 'VMLiveMigrationProgressed': {
           const m = byTask.get(e.data.taskId);
-          if (m) touch(m, event, { progress: e.data.percent });
+          // The bytes go with the percent they were read with (Nova's memory_*_bytes).
+          if (m) touch(m, event, { progress: e.data.percent, ...(e.data.memory ? { memory: { ...e.data.memory } } : {}) });
           break;
         }
         case 'VMLiveMigrated': {

@@ -16,6 +16,7 @@ const running: MigrationView = {
   createdAt: '2026-11-22T10:00:00.123Z',
   updatedAt: '2026-11-22T10:00:05.000Z',
   progress: 25,
+  memory: null,
 };
 const v = (minor: number) => ({ major: 2, minor });
 
@@ -29,6 +30,16 @@ describe('migration JSON', () => {
       memory_processed_bytes: 256 * 2 ** 20,
       memory_remaining_bytes: 768 * 2 ** 20,
       created_at: '2026-11-22T10:00:00.123000',
+    });
+  });
+
+  it('given libvirt\'s figures recorded with the progress, then the memory fields are those bytes, not a share of the flavor', () => {
+    // pages dirtied again were sent twice: more processed than remains to the total
+    const memory = { totalBytes: 1030 * 2 ** 20, processedBytes: 900 * 2 ** 20, remainingBytes: 300 * 2 ** 20 };
+    expect(serverMigrationJson({ ...running, progress: 71, memory }, v(23), 1024)).toMatchObject({
+      memory_total_bytes: memory.totalBytes,
+      memory_processed_bytes: memory.processedBytes,
+      memory_remaining_bytes: memory.remainingBytes,
     });
   });
 

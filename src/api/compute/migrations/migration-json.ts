@@ -3,13 +3,13 @@ import { isAtLeast, type Microversion } from '../microversion.js';
 import { isoMicros } from '../nova-time.js';
 
 /**
- * A server's in-progress live migration (GET /servers/{id}/migrations, 2.23+). KubeVirt reports a
- * percentage, not bytes: the memory fields are that share of the guest's memory (null before the
- * first report, as Nova shows them); disk progress is not reported.
+ * A server's in-progress live migration (GET /servers/{id}/migrations, 2.23+). The memory fields are
+ * libvirt's figures on the source (its migration job) with the last progress recorded, as Nova's
+ * libvirt driver shows them; null before the first report. A migration recorded before the figures
+ * were kept shows its percentage of the guest's memory instead. Disk progress is not reported.
  */
 export function serverMigrationJson(m: MigrationView, version: Microversion, guestMemoryMiB: number): Record<string, unknown> {
-  const total = guestMemoryMiB * 2 ** 20;
-  const processed = m.progress === null ? null : Math.round((total * m.progress) / 100);
+  const memory = m.memory ?? (m.progress === null ? null : shareOfGuest(m.progress, guestMemoryMiB));
   const json: Record<string, unknown> = {
     created_at: isoMicros(m.createdAt),
     dest_compute: m.destCompute,
@@ -19,9 +19,9 @@ export function serverMigrationJson(m: MigrationView, version: Microversion, gue
     disk_remaining_bytes: null,
     disk_total_bytes: null,
     id: m.id,
-    memory_processed_bytes: processed,
-    memory_remaining_bytes: processed === null ? null : total - processed,
-    memory_total_bytes: processed === null ? null : total,
+    memory_processed_bytes: memory?.processedBytes ?? null,
+    memory_remaining_bytes: memory?.remainingBytes ?? null,
+    memory_total_bytes: memory?.totalBytes ?? null,
     server_uuid: m.instanceUuid,
     source_compute: m.sourceCompute,
     source_node: m.sourceCompute,
@@ -31,6 +31,12 @@ export function serverMigrationJson(m: MigrationView, version: Microversion, gue
   if (isAtLeast(version, '2.59')) json.uuid = m.uuid;
   if (isAtLeast(version, '2.80')) Object.assign(json, { user_id: m.userId, project_id: m.projectId });
   return json;
+}
+
+function shareOfGuest(percent: number, guestMemoryMiB: number): NonNullable<MigrationView['memory']> {
+  const totalBytes = guestMemoryMiB * 2 ** 20;
+  const processedBytes = Math.round((totalBytes * percent) / 100);
+  return { totalBytes, processedBytes, remainingBytes: totalBytes - processedBytes };
 }
 
 /** One entry of os-migrations, key for key by microversion (2.23 type and links, 2.59 uuid, 2.80 owner). */
