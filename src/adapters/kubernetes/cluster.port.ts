@@ -185,17 +185,18 @@ export interface LiveChangeClusterPort extends ClusterPort {
 export interface NicSpec {
   /** The interface and network name in the VM spec (a DNS-1123 label). */
   name: string;
-  /** The NetworkAttachmentDefinition, "<namespace>/<name>" or "<name>" in the VM's namespace. */
-  networkName: string;
+  /**
+   * The network's NetworkAttachmentDefinition, in the port's namespaces (the adapter maps them onto
+   * the cluster's, as for VMs); its Kube-OVN provider follows from where it is in the cluster.
+   */
+  network: NetworkAttachmentRef;
   /** The guest MAC; KubeVirt forwards it as the Multus `mac` request. */
   macAddress?: string;
   /**
-   * Fixed IP through Kube-OVN: the NAD's provider (e.g. "storage-net.tenant-a.ovn") names the
-   * template annotation `<provider>.kubernetes.io/ip_address`. Honoured at create only: Kube-OVN
-   * reads it from the launcher pod, which a hotplug does not recreate.
+   * Fixed IP through Kube-OVN ("v4,v6" when dual stack): the template (and, on hotplug, the live
+   * launcher pod) annotation `<provider>.kubernetes.io/ip_address`.
    */
   ipAddress?: string;
-  provider?: string;
 }
 
 /** The pod network's fixed address (Kube-OVN's `ovn.kubernetes.io/*` annotations on the template). */

@@ -21,7 +21,7 @@ const spec: VmSpec = {
   runStrategy: 'Always',
   labels: { app: 'schema' },
   podNetwork: { ipAddress: '10.16.0.50', macAddress: '02:00:00:10:00:32' },
-  nics: [{ name: 'storage', networkName: `${NAMESPACE}/storage-net`, ipAddress: '172.30.0.15', provider: `storage-net.${NAMESPACE}.ovn` }],
+  nics: [{ name: 'storage', network: { namespace: NAMESPACE, name: 'storage-net' }, ipAddress: '172.30.0.15' }],
 };
 
 /**
@@ -77,7 +77,7 @@ describe('KubevirtCluster against the cluster simulator: a whole VM life, schema
     expect(sized.conditions).not.toContainEqual(expect.objectContaining({ type: 'RestartRequired', status: 'True' }));
 
     // NIC hotplug and unplug through the VM template.
-    await cluster.attachNic(REF, { name: 'dyn1', networkName: `${NAMESPACE}/storage-net`, macAddress: '02:00:00:1e:00:10' });
+    await cluster.attachNic(REF, { name: 'dyn1', network: { namespace: NAMESPACE, name: 'storage-net' }, macAddress: '02:00:00:1e:00:10' });
     await eventually(async () => expect((await cluster.getVmi(REF))?.interfaces.map((i) => i.name)).toContain('dyn1'), WAIT_MS);
     await cluster.detachNic(REF, 'dyn1');
     await eventually(async () => expect((await cluster.getVmi(REF))?.interfaces.map((i) => i.name)).not.toContain('dyn1'), WAIT_MS);

@@ -202,10 +202,9 @@ describe('AttachNic saga', () => {
     expect(await h.fabric.getPort(PORT_ID)).toMatchObject({ switchId: 'net-1', mac: NIC.macAddress, ips: ['10.0.0.5'], vmId: VM_ID, chassis: 'node-1' });
     expect(h.cluster.template.get(nicName(PORT_ID))).toEqual({
       name: nicName(PORT_ID),
-      networkName: 'vp-project-a/net-net-1',
+      network: { namespace: REF.namespace, name: 'net-net-1' },
       macAddress: NIC.macAddress,
       ipAddress: '10.0.0.5',
-      provider: `net-net-1.${REF.namespace}.ovn`,
     });
   });
 

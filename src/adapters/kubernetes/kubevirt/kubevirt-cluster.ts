@@ -69,7 +69,7 @@ export class KubevirtCluster implements LiveChangeClusterPort, VmSizeClusterPort
 
   async ensureVm(spec: VmSpec): Promise<VmObservation> {
     validateVmSpec(spec);
-    const clusterSpec: VmSpec = { ...spec, ref: this.toCluster(spec.ref) };
+    const clusterSpec: VmSpec = { ...spec, ref: this.toCluster(spec.ref), ...(spec.nics ? { nics: spec.nics.map((n) => this.toClusterNic(n)) } : {}) };
     const { namespace, name } = clusterSpec.ref;
     return this.guard(`ensure VirtualMachine ${namespace}/${name}`, async () => {
       const existing = await this.api.getCustom('virtualmachines', namespace, name);
@@ -190,7 +190,7 @@ export class KubevirtCluster implements LiveChangeClusterPort, VmSizeClusterPort
   async attachNic(ref: VmRef, nic: NicSpec): Promise<void> {
     const cluster = this.toCluster(ref);
     await this.guard(`attach NIC ${nic.name} to ${cluster.namespace}/${cluster.name}`, () =>
-      retryOnConflict(this.attempts, () => attachNic(this.api, cluster, nic)),
+      retryOnConflict(this.attempts, () => attachNic(this.api, cluster, this.toClusterNic(nic))),
     );
   }
 
@@ -275,6 +275,10 @@ export class KubevirtCluster implements LiveChangeClusterPort, VmSizeClusterPort
 
   private toClusterAttachment(ref: NetworkAttachmentRef): NetworkAttachmentRef {
     return { namespace: this.namespaces.toCluster(ref.namespace), name: ref.name };
+  }
+
+  private toClusterNic(nic: NicSpec): NicSpec {
+    return { ...nic, network: this.toClusterAttachment(nic.network) };
   }
 
   private toCluster(ref: VmRef): VmRef {

@@ -1,4 +1,4 @@
-import { PROJECT_ID_LABEL, VM_ID_LABEL, type NicSpec, type VmSpec } from '../cluster.port.js';
+import { kubeOvnProvider, PROJECT_ID_LABEL, VM_ID_LABEL, type NicSpec, type VmSpec } from '../cluster.port.js';
 
 /** Object shapes as the API server takes them; only the fields we write. */
 export type KubeObject = Record<string, unknown> & { apiVersion: string; kind: string; metadata: Record<string, unknown> };
@@ -81,8 +81,18 @@ export function nicInterface(nic: NicSpec): Record<string, unknown> {
   return { name: nic.name, bridge: {}, ...(nic.macAddress ? { macAddress: nic.macAddress } : {}) };
 }
 
+/** The NIC's Multus network; `nic.network` is already the cluster's namespace and name. */
 export function nicNetwork(nic: NicSpec): Record<string, unknown> {
-  return { name: nic.name, multus: { networkName: nic.networkName } };
+  return { name: nic.name, multus: { networkName: `${nic.network.namespace}/${nic.network.name}` } };
+}
+
+/** The NIC's fixed address and MAC as Kube-OVN reads them, under its NAD's provider (kubevirt-api.md §1). */
+export function kubeOvnAnnotations(nic: NicSpec): Record<string, string> {
+  const provider = kubeOvnProvider(nic.network);
+  return {
+    ...(nic.ipAddress ? { [`${provider}.kubernetes.io/ip_address`]: nic.ipAddress } : {}),
+    ...(nic.macAddress ? { [`${provider}.kubernetes.io/mac_address`]: nic.macAddress } : {}),
+  };
 }
 
 function vmLabels(spec: VmSpec): Record<string, string> {
@@ -96,10 +106,7 @@ function templateAnnotations(spec: VmSpec, nics: NicSpec[]): Record<string, stri
   if (pod?.logicalSwitch) annotations['ovn.kubernetes.io/logical_switch'] = pod.logicalSwitch;
   if (pod?.ipAddress) annotations['ovn.kubernetes.io/ip_address'] = pod.ipAddress;
   if (pod?.macAddress) annotations['ovn.kubernetes.io/mac_address'] = pod.macAddress;
-  for (const nic of nics) {
-    if (nic.ipAddress && nic.provider) annotations[`${nic.provider}.kubernetes.io/ip_address`] = nic.ipAddress;
-    if (nic.macAddress && nic.provider) annotations[`${nic.provider}.kubernetes.io/mac_address`] = nic.macAddress;
-  }
+  for (const nic of nics) Object.assign(annotations, kubeOvnAnnotations(nic));
   return annotations;
 }
 

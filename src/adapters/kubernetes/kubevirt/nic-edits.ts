@@ -3,7 +3,7 @@ import type { NicSpec, VmRef } from '../cluster.port.js';
 import { CoreV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import type { CustomObject, KubeApi } from './kube-api.js';
 import { asKubeApiError } from './kube-errors.js';
-import { nicInterface, nicNetwork } from './kubevirt-manifests.js';
+import { kubeOvnAnnotations, nicInterface, nicNetwork } from './kubevirt-manifests.js';
 import { findLauncherPod } from './launcher-pod.js';
 
 type Iface = Record<string, unknown> & { name: string; state?: string };
@@ -30,15 +30,6 @@ export async function attachNic(api: KubeApi, ref: VmRef, nic: NicSpec): Promise
   if (Object.keys(annotations).length > 0) await annotateLauncherPod(api, ref, annotations);
   const nextNetworks = networks.some((n) => n.name === nic.name) ? networks : [...networks, nicNetwork(nic) as Network];
   await patchNics(api, ref, vm, [...interfaces, nicInterface(nic) as Iface], nextNetworks, annotations);
-}
-
-/** The fixed address of a NIC as Kube-OVN reads it ("v4,v6" when dual stack); none without a provider. */
-export function kubeOvnAnnotations(nic: NicSpec): Record<string, string> {
-  if (!nic.provider) return {};
-  return {
-    ...(nic.ipAddress ? { [`${nic.provider}.kubernetes.io/ip_address`]: nic.ipAddress } : {}),
-    ...(nic.macAddress ? { [`${nic.provider}.kubernetes.io/mac_address`]: nic.macAddress } : {}),
-  };
 }
 
 /** A merge patch of the running launcher pod's annotations (none running: the template is enough). */

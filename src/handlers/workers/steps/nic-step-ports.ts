@@ -1,5 +1,5 @@
 import { PermanentAdapterError } from '../../../adapters/adapter-errors.js';
-import { kubeOvnProvider, type LiveChangeClusterPort, type NetworkAttachmentRef, type NicSpec } from '../../../adapters/kubernetes/cluster.port.js';
+import type { LiveChangeClusterPort, NetworkAttachmentRef, NicSpec } from '../../../adapters/kubernetes/cluster.port.js';
 import type { FabricPort, LogicalSwitchSpec } from '../../../adapters/ovs/fabric.port.js';
 import type { PortCommand } from '../../../domain/port/port.commands.js';
 import type { PortState } from '../../../domain/port/port.state.js';
@@ -71,9 +71,8 @@ export function nicSpecFor(nic: VmInterface, attachment: NetworkAttachmentRef): 
   const ips = [...nic.fixedIps].sort((a, b) => a.version - b.version).map((f) => f.ipAddress);
   return {
     name: nicName(nic.portId),
-    networkName: `${attachment.namespace}/${attachment.name}`,
+    network: attachment,
     macAddress: nic.macAddress,
-    provider: kubeOvnProvider(attachment),
     ...(ips.length > 0 ? { ipAddress: ips.join(',') } : {}),
   };
 }

@@ -35,7 +35,7 @@ describe('KubevirtCluster: how API failures surface', () => {
   it('given a NIC edit that conflicts twice, when attached, then it re-reads and retries and the NIC lands once', async () => {
     await cluster.ensureVm(spec);
     server.failNext('PATCH', /virtualmachines\/web-01$/, 409, 2);
-    await cluster.attachNic(REF, { name: 'dyn1', networkName: 'storage-net' });
+    await cluster.attachNic(REF, { name: 'dyn1', network: { namespace: REF.namespace, name: 'storage-net' } });
     const patches = server.requests.filter((r) => r.method === 'PATCH');
     expect(patches).toHaveLength(3);
     const interfaces = (server.get(VM_PATH)!.spec as { template: { spec: { domain: { devices: { interfaces: { name: string }[] } } } } }).template.spec.domain.devices.interfaces;
@@ -49,7 +49,7 @@ describe('KubevirtCluster: how API failures surface', () => {
       const current = server.get(VM_PATH)!;
       server.put(VM_PATH, { ...current, metadata: { ...current.metadata, labels: { ...(current.metadata.labels as object), touched: 'yes' } } });
     });
-    await cluster.attachNic(REF, { name: 'dyn1', networkName: 'storage-net' });
+    await cluster.attachNic(REF, { name: 'dyn1', network: { namespace: REF.namespace, name: 'storage-net' } });
     const patches = server.requests.filter((r) => r.method === 'PATCH');
     expect(patches).toHaveLength(2);
     const stored = server.get(VM_PATH)!;
@@ -61,7 +61,7 @@ describe('KubevirtCluster: how API failures surface', () => {
   it('given conflicts that persist, when attached, then it gives up with a transient Conflict', async () => {
     await cluster.ensureVm(spec);
     server.failNext('PATCH', /virtualmachines\/web-01$/, 409, 10);
-    const error = await cluster.attachNic(REF, { name: 'dyn1', networkName: 'storage-net' }).catch((e: unknown) => e);
+    const error = await cluster.attachNic(REF, { name: 'dyn1', network: { namespace: REF.namespace, name: 'storage-net' } }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TransientAdapterError);
     expect(error).toMatchObject({ code: 'Conflict' });
   });

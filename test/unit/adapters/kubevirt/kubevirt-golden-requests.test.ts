@@ -18,7 +18,7 @@ const spec = (overrides: Partial<VmSpec> = {}): VmSpec => ({
   runStrategy: 'Always',
   labels: { 'virtplane.io/flavor': 'm1.small' },
   podNetwork: { logicalSwitch: 'tenant-a-subnet', ipAddress: '10.20.0.15', macAddress: '02:00:00:0a:14:0f' },
-  nics: [{ name: 'storage', networkName: 'vp-tenant-a/storage-net', macAddress: '02:00:00:1e:00:0f', ipAddress: '172.30.0.15', provider: 'storage-net.vp-tenant-a.ovn' }],
+  nics: [{ name: 'storage', network: { namespace: 'vp-tenant-a', name: 'storage-net' }, macAddress: '02:00:00:1e:00:0f', ipAddress: '172.30.0.15' }],
   ...overrides,
 });
 
@@ -53,8 +53,8 @@ describe('KubevirtCluster: the exact requests (golden fixtures, reviewed against
   it('given a VM, when a NIC is attached then detached, then merge patches carry the full lists and the resourceVersion', async () => {
     await cluster.ensureVm(spec({ nics: [] }));
     server.requests.length = 0;
-    await cluster.attachNic({ namespace: NAMESPACE, name: 'web-01' }, { name: 'dyn1', networkName: 'vp-tenant-a/storage-net', macAddress: '02:00:00:1e:00:10' });
-    await cluster.attachNic({ namespace: NAMESPACE, name: 'web-01' }, { name: 'dyn1', networkName: 'vp-tenant-a/storage-net', macAddress: '02:00:00:1e:00:10' });
+    await cluster.attachNic({ namespace: NAMESPACE, name: 'web-01' }, { name: 'dyn1', network: { namespace: 'vp-tenant-a', name: 'storage-net' }, macAddress: '02:00:00:1e:00:10' });
+    await cluster.attachNic({ namespace: NAMESPACE, name: 'web-01' }, { name: 'dyn1', network: { namespace: 'vp-tenant-a', name: 'storage-net' }, macAddress: '02:00:00:1e:00:10' });
     await cluster.detachNic({ namespace: NAMESPACE, name: 'web-01' }, 'dyn1');
     await cluster.detachNic({ namespace: NAMESPACE, name: 'web-01' }, 'dyn1');
     expectGolden('nic-attach-detach', server.requests);

@@ -78,13 +78,14 @@ describe('KubevirtCluster network attachments: the exact requests (golden fixtur
     seedRunningVm(server, NAMESPACE, 'web-01');
     server.requests.length = 0;
     const provider = `${ref.name}.${NAMESPACE}.ovn`;
-    const nic = { name: 'pport1', networkName: `${NAMESPACE}/${ref.name}`, macAddress: 'fa:16:3e:00:00:01', ipAddress: '10.20.0.50,fd00:20::50', provider };
+    const nic = { name: 'pport1', network: ref, macAddress: 'fa:16:3e:00:00:01', ipAddress: '10.20.0.50,fd00:20::50' };
     await cluster.attachNic({ namespace: NAMESPACE, name: 'web-01' }, nic);
     expectGolden('nic-attach-fixed-ip', server.requests.filter((r) => r.method === 'PATCH'));
     const pod = server.get(`/api/v1/namespaces/${NAMESPACE}/pods/virt-launcher-web-01-abcde`)!;
     expect(pod.metadata.annotations).toEqual({ [`${provider}.kubernetes.io/ip_address`]: '10.20.0.50,fd00:20::50', [`${provider}.kubernetes.io/mac_address`]: 'fa:16:3e:00:00:01' });
     const vm = server.get(`/apis/kubevirt.io/v1/namespaces/${NAMESPACE}/virtualmachines/web-01`)!;
-    expect((vm.spec as any).template.metadata.annotations) // eslint-disable-line @typescript-eslint/no-explicit-any.toMatchObject({ [`${provider}.kubernetes.io/ip_address`]: '10.20.0.50,fd00:20::50' });
-    expect((vm.spec as any).template.spec.networks) // eslint-disable-line @typescript-eslint/no-explicit-any.toContainEqual({ name: 'pport1', multus: { networkName: `${NAMESPACE}/${ref.name}` } });
+    const template = (vm.spec as { template: { metadata: { annotations: Record<string, string> }; spec: { networks: unknown[] } } }).template;
+    expect(template.metadata.annotations).toMatchObject({ [`${provider}.kubernetes.io/ip_address`]: '10.20.0.50,fd00:20::50' });
+    expect(template.spec.networks).toContainEqual({ name: 'pport1', multus: { networkName: `${NAMESPACE}/${ref.name}` } });
   });
 });
