@@ -12,12 +12,17 @@ const condition = (o: CustomObject | null, type: string) => conditions(o).find((
 
 /**
  * The VMI's migrationState is this migration's only while no other one replaced it; the VMIM's own
- * status.migrationState (KubeVirt keeps one there too) still says how it ended, reason included.
+ * status.migrationState (KubeVirt keeps one there too) still says how it ended, reason included. The
+ * two are separate objects written one after the other, so a read may catch the VMI's copy before
+ * it has the reason: the VMIM's reason fills that gap.
  */
 function withOwnState(observed: MigrationObservation, migration: CustomObject): MigrationObservation {
-  if (observed.migrationState) return observed;
   const own = (migration.status as Json | undefined)?.migrationState as Json | undefined;
   if (!own) return observed;
+  if (observed.migrationState) {
+    if (observed.migrationState.failureReason !== undefined || typeof own.failureReason !== 'string') return observed;
+    return { ...observed, migrationState: { ...observed.migrationState, failed: observed.migrationState.failed || own.failed === true, failureReason: own.failureReason } };
+  }
   return {
     ...observed,
     migrationState: {
