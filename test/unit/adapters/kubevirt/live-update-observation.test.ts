@@ -1,22 +1,14 @@
-import { KubevirtCluster } from '../../../../src/adapters/kubernetes/kubevirt/kubevirt-cluster.js';
-import { loadKubeConfig } from '../../../../src/adapters/kubernetes/kubevirt/kube-config.js';
-import { RecordingKubeServer } from '../../../support/kube/recording-kube-server.js';
+import { useRecordingCluster } from '../../../support/kube/recording-cluster.js';
 
 const NS = 'vp-a';
 const kv = `/apis/kubevirt.io/v1/namespaces/${NS}`;
 const changed = '2026-11-22T10:00:00Z';
 
 describe('KubevirtCluster: reading a live update', () => {
-  let server: RecordingKubeServer;
-  let cluster: KubevirtCluster;
-
+  const k = useRecordingCluster();
   beforeEach(async () => {
-    server = new RecordingKubeServer();
-    await server.start();
-    cluster = new KubevirtCluster(loadKubeConfig({ kind: 'text', yaml: server.kubeconfig() }));
-    server.put(`${kv}/virtualmachines/web-01`, { apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachine', metadata: { name: 'web-01', namespace: NS }, spec: {}, status: {} });
+    k.server.put(`${kv}/virtualmachines/web-01`, { apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachine', metadata: { name: 'web-01', namespace: NS }, spec: {}, status: {} });
   });
-  afterEach(() => server.stop());
 
   const vmi = (migrationState: Record<string, unknown>) => ({
     apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstance', metadata: { name: 'web-01', namespace: NS },
@@ -30,16 +22,16 @@ describe('KubevirtCluster: reading a live update', () => {
   };
 
   it("given the migration failed and the VMI's copy of its state has no reason yet, when read, then the reason comes from the migration's own state", async () => {
-    server.put(`${kv}/virtualmachineinstances/web-01`, vmi({ migrationUid: 'mig-1', completed: false, failed: false }));
-    server.put(`${kv}/virtualmachineinstancemigrations/${failedMigration.metadata.name}`, failedMigration);
-    const seen = await cluster.getLiveUpdate({ namespace: NS, name: 'web-01' });
+    k.server.put(`${kv}/virtualmachineinstances/web-01`, vmi({ migrationUid: 'mig-1', completed: false, failed: false }));
+    k.server.put(`${kv}/virtualmachineinstancemigrations/${failedMigration.metadata.name}`, failedMigration);
+    const seen = await k.cluster.getLiveUpdate({ namespace: NS, name: 'web-01' });
     expect(seen?.migration).toMatchObject({ phase: 'Failed', migrationState: { failed: true, failureReason: 'the target node lost its network' } });
   });
 
   it("given the VMI's state names the reason, when read, then that reason is kept", async () => {
-    server.put(`${kv}/virtualmachineinstances/web-01`, vmi({ migrationUid: 'mig-1', completed: true, failed: true, failureReason: 'as the VMI says' }));
-    server.put(`${kv}/virtualmachineinstancemigrations/${failedMigration.metadata.name}`, failedMigration);
-    const seen = await cluster.getLiveUpdate({ namespace: NS, name: 'web-01' });
+    k.server.put(`${kv}/virtualmachineinstances/web-01`, vmi({ migrationUid: 'mig-1', completed: true, failed: true, failureReason: 'as the VMI says' }));
+    k.server.put(`${kv}/virtualmachineinstancemigrations/${failedMigration.metadata.name}`, failedMigration);
+    const seen = await k.cluster.getLiveUpdate({ namespace: NS, name: 'web-01' });
     expect(seen?.migration?.migrationState?.failureReason).toBe('as the VMI says');
   });
 });
