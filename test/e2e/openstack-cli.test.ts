@@ -122,8 +122,10 @@ if (!cli) console.warn('Skipping the openstack CLI end-to-end test: install pyth
     expect(await portShow(made[0]!.ID)).toEqual(expect.objectContaining({ status: 'ACTIVE', device_id: byNet.id, device_owner: 'compute:nova', binding_vif_type: 'ovs' }));
     expect(JSON.stringify(((await openstack(cli!, admin, ['server', 'show', 'cli-nic-net'])) as { addresses: unknown }).addresses)).toMatch(/cli-net/);
 
-    // --nic port-id: an existing port with a fixed IP is bound, and shows where the server runs.
-    await openstack(cli!, admin, ['port', 'create', '--network', 'cli-net', '--fixed-ip', 'subnet=cli-subnet,ip-address=10.20.0.60', 'cli-p3']);
+    // --nic port-id: an existing port with a fixed IP (on a second network) is bound, and shows where the server runs.
+    await openstack(cli!, admin, ['network', 'create', 'cli-net-b']);
+    await openstack(cli!, admin, ['subnet', 'create', '--network', 'cli-net-b', '--subnet-range', '10.30.0.0/24', 'cli-subnet-b']);
+    await openstack(cli!, admin, ['port', 'create', '--network', 'cli-net-b', '--fixed-ip', 'subnet=cli-subnet-b,ip-address=10.30.0.60', 'cli-p3']);
     const byPort = (await openstack(cli!, admin, ['server', 'create', '--flavor', 'm1.tiny', '--image', image, '--nic', 'port-id=cli-p3', '--wait', 'cli-nic-port'])) as {
       id: string; status: string;
     };
@@ -132,10 +134,11 @@ if (!cli) console.warn('Skipping the openstack CLI end-to-end test: install pyth
     expect(bound).toEqual(expect.objectContaining({ status: 'ACTIVE', device_id: byPort.id, binding_vif_type: 'ovs' }));
     expect(bound.binding_host_id).toMatch(/\S/);
 
-    // server add port / remove port on a running server; port show follows; then port delete.
-    await openstack(cli!, admin, ['server', 'add', 'port', 'cli-nic-net', 'cli-p1'], { json: false });
-    expect(await portShow('cli-p1')).toEqual(expect.objectContaining({ status: 'ACTIVE', device_id: byNet.id, binding_vif_type: 'ovs' }));
-    await openstack(cli!, admin, ['server', 'remove', 'port', 'cli-nic-net', 'cli-p1'], { json: false });
+    // server add port / remove port on a running server (one port per network: cli-nic-port has none on cli-net);
+    // port show follows; then port delete.
+    await openstack(cli!, admin, ['server', 'add', 'port', 'cli-nic-port', 'cli-p1'], { json: false });
+    expect(await portShow('cli-p1')).toEqual(expect.objectContaining({ status: 'ACTIVE', device_id: byPort.id, binding_vif_type: 'ovs' }));
+    await openstack(cli!, admin, ['server', 'remove', 'port', 'cli-nic-port', 'cli-p1'], { json: false });
     for (let i = 0; i < 100 && (await portShow('cli-p1')).status !== 'DOWN'; i++) await new Promise((r) => setTimeout(r, 200));
     expect(await portShow('cli-p1')).toEqual(expect.objectContaining({ status: 'DOWN', device_id: '', binding_vif_type: 'unbound' }));
     await openstack(cli!, admin, ['port', 'delete', 'cli-p1'], { json: false });
@@ -147,6 +150,8 @@ if (!cli) console.warn('Skipping the openstack CLI end-to-end test: install pyth
     expect(await portShow('cli-p3')).toEqual(expect.objectContaining({ status: 'DOWN', device_id: '' }));
     expect(((await openstack(cli!, admin, ['port', 'list'])) as Array<{ ID: string }>).some((p) => p.ID === made[0]!.ID)).toBe(false);
     await openstack(cli!, admin, ['port', 'delete', 'cli-p3'], { json: false });
+    // One network left in the project again, so a server booted without --nic ('auto') knows which.
+    await openstack(cli!, admin, ['network', 'delete', 'cli-net-b'], { json: false });
   }, 300_000);
 
   it('given a server created with --wait, when it is stopped, started, paused, unpaused, rebooted, renamed and deleted, then each step shows as Nova would', async () => {
