@@ -20,6 +20,12 @@ export interface LibvirtHypervisorOptions extends VirshOptions {
   watchNodes?: readonly string[];
   /** How often a watch re-lists every domain (the only source when the transport cannot follow events). */
   pollIntervalMs?: number;
+  /**
+   * How long a size change may take to read back before it counts as not applied (default 2000 ms,
+   * read every 100 ms): libvirt reports a balloon's current size while the guest is still giving
+   * pages back or taking them, so the first read after `setmem` can be on the way.
+   */
+  readBackSettleMs?: number;
 }
 
 const LIVE_STATES: readonly DomainState[] = ['running', 'paused', 'blocked'];
@@ -172,10 +178,15 @@ export class LibvirtHypervisor implements HypervisorPort {
     // accepts both; two commands work on every driver, and a retry after a failure between them
     // finds the first done and does only the second.
     for (const flag of flags) await virsh.run(uri, size.command(name, [flag]));
-    const after = await this.getDomain(ref);
+    const isApplied = (info: DomainInfo) => (!wantLive || size.live(info) === amount) && (scope === 'live' || size.config(info) === amount);
+    const settleBy = Date.now() + (this.options.readBackSettleMs ?? 2000);
+    let after = await this.getDomain(ref);
+    while (after && !isApplied(after) && Date.now() < settleBy) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      after = await this.getDomain(ref);
+    }
     if (!after) throw new PermanentAdapterError('DomainNotFound', `Domain ${name} went away while its ${what} changed`);
-    const applied = (!wantLive || size.live(after) === amount) && (scope === 'live' || size.config(after) === amount);
-    if (!applied) {
+    if (!isApplied(after)) {
       throw new TransientAdapterError('NotApplied', `libvirt accepted ${what} ${amount} for ${name} but reads back live ${size.live(after)}, config ${size.config(after)}`);
     }
     this.watch.observe(after);

@@ -181,36 +181,38 @@ export function hypervisorContract(name: string, makeHarness: MakeHypervisorHarn
       });
     }
 
-    const withJobs = migrationJobs ? it : it.skip;
-    const setJob = (ref: DomainRef, job: MigrationJob | null) => {
-      if (!harness.setMigrationJob) throw new Error('the harness says it runs migration jobs but has no setMigrationJob');
-      return harness.setMigrationJob(ref, job);
-    };
+    // A hypervisor that keeps job statistics (the libvirt test driver keeps none: it has the case above instead).
+    if (migrationJobs) {
+      const setJob = (ref: DomainRef, job: MigrationJob | null) => {
+        if (!harness.setMigrationJob) throw new Error('the harness says it runs migration jobs but has no setMigrationJob');
+        return harness.setMigrationJob(ref, job);
+      };
 
-    withJobs('given a running domain without a job, when its migration job is asked, then it is null', async () => {
-      expect(await hypervisor.getMigrationJob(await running())).toBeNull();
-    });
+      it('given a running domain without a job, when its migration job is asked, then it is null', async () => {
+        expect(await hypervisor.getMigrationJob(await running())).toBeNull();
+      });
 
-    withJobs('given a domain migrating out, when its job is read as it copies, then processed grows, remaining shrinks, and once it ends there is none', async () => {
-      const ref = await running();
-      const total = 2048 * 2 ** 20;
-      await setJob(ref, { memoryTotalBytes: total, memoryProcessedBytes: total / 4, memoryRemainingBytes: (total * 3) / 4 });
-      const early = await hypervisor.getMigrationJob(ref);
-      await setJob(ref, { memoryTotalBytes: total, memoryProcessedBytes: total * 0.9, memoryRemainingBytes: total * 0.1 });
-      const late = await hypervisor.getMigrationJob(ref);
-      expect(early).toEqual({ memoryTotalBytes: total, memoryProcessedBytes: total / 4, memoryRemainingBytes: (total * 3) / 4 });
-      expect(late!.memoryProcessedBytes).toBeGreaterThan(early!.memoryProcessedBytes);
-      expect(late!.memoryRemainingBytes).toBeLessThan(early!.memoryRemainingBytes);
-      await setJob(ref, null);
-      expect(await hypervisor.getMigrationJob(ref)).toBeNull();
-    });
+      it('given a domain migrating out, when its job is read as it copies, then processed grows, remaining shrinks, and once it ends there is none', async () => {
+        const ref = await running();
+        const total = 2048 * 2 ** 20;
+        await setJob(ref, { memoryTotalBytes: total, memoryProcessedBytes: total / 4, memoryRemainingBytes: (total * 3) / 4 });
+        const early = await hypervisor.getMigrationJob(ref);
+        await setJob(ref, { memoryTotalBytes: total, memoryProcessedBytes: total * 0.9, memoryRemainingBytes: total * 0.1 });
+        const late = await hypervisor.getMigrationJob(ref);
+        expect(early).toEqual({ memoryTotalBytes: total, memoryProcessedBytes: total / 4, memoryRemainingBytes: (total * 3) / 4 });
+        expect(late!.memoryProcessedBytes).toBeGreaterThan(early!.memoryProcessedBytes);
+        expect(late!.memoryRemainingBytes).toBeLessThan(early!.memoryRemainingBytes);
+        await setJob(ref, null);
+        expect(await hypervisor.getMigrationJob(ref)).toBeNull();
+      });
 
-    withJobs('given a domain migrating out, when the guest shuts off, then it has no migration job', async () => {
-      const ref = await running();
-      await setJob(ref, { memoryTotalBytes: 2 ** 30, memoryProcessedBytes: 2 ** 29, memoryRemainingBytes: 2 ** 29 });
-      await harness.shutOffDomain(ref);
-      expect(await hypervisor.getMigrationJob(ref)).toBeNull();
-    });
+      it('given a domain migrating out, when the guest shuts off, then it has no migration job', async () => {
+        const ref = await running();
+        await setJob(ref, { memoryTotalBytes: 2 ** 30, memoryProcessedBytes: 2 ** 29, memoryRemainingBytes: 2 ** 29 });
+        await harness.shutOffDomain(ref);
+        expect(await hypervisor.getMigrationJob(ref)).toBeNull();
+      });
+    }
 
     it('given the next two calls fail transiently, when retried, then the third succeeds', async () => {
       const ref = await running();

@@ -5,13 +5,17 @@ import type { CommandResult, CommandRunner } from '../../../../src/adapters/proc
 /** A transport that answers as virsh 9.0.0 did for a running test-driver domain, and records what it was asked. */
 class CannedVirsh implements CommandRunner {
   readonly calls: string[][] = [];
+  /** The balloon's reading, KiB, per dominfo (the last one stays): a guest still deflating it. */
+  usedMemoryKiB = [4194304];
   constructor(private readonly state = 'running') {}
 
   async run(argv: readonly string[]): Promise<CommandResult> {
     this.calls.push([...argv]);
     const command = argv[4];
+    if (command === 'setmem') return { exitCode: 0, stdout: '', stderr: '' };
     if (command === 'dominfo') {
-      const out = `Id:             2\nName:           x\nState:          ${this.state}\nCPU(s):         4\nMax memory:     8388608 KiB\nUsed memory:    4194304 KiB\nPersistent:     yes\n`;
+      const used = this.usedMemoryKiB.length > 1 ? this.usedMemoryKiB.shift()! : this.usedMemoryKiB[0]!;
+      const out = `Id:             2\nName:           x\nState:          ${this.state}\nCPU(s):         4\nMax memory:     8388608 KiB\nUsed memory:    ${used} KiB\nPersistent:     yes\n`;
       return { exitCode: 0, stdout: out, stderr: '' };
     }
     if (command === 'dumpxml') {
@@ -48,6 +52,20 @@ describe('LibvirtHypervisor', () => {
     expect(shared.calls).toHaveLength(0);
     expect(perVm.get('a')!.calls.every((argv) => argv.includes('ns_vm-a'))).toBe(true);
     expect(perVm.get('a')!.calls.some((argv) => argv.includes('setvcpus'))).toBe(false);
+  });
+
+  it('given a balloon that reads back on its way, when memory is set, then the adapter reads again until it shows the new size', async () => {
+    const runner = new CannedVirsh();
+    runner.usedMemoryKiB = [4194304, 4194304, 5000000, 6291456];
+    const hypervisor = new LibvirtHypervisor({ runner, resolver });
+    await hypervisor.setMemory({ vmId: 'a', node: 'n' }, 6144);
+    expect(runner.calls.filter((argv) => argv[4] === 'setmem')).toHaveLength(1);
+  });
+
+  it('given a size that never reads back, when memory is set, then it fails NotApplied (retryable) once the settle time is over', async () => {
+    const runner = new CannedVirsh();
+    const hypervisor = new LibvirtHypervisor({ runner, resolver, readBackSettleMs: 250 });
+    await expect(hypervisor.setMemory({ vmId: 'a', node: 'n' }, 6144)).rejects.toMatchObject({ code: 'NotApplied', retryable: true });
   });
 
   it('given a state virsh names that we do not know, when read, then it fails permanent rather than guessing', async () => {
