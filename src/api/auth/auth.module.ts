@@ -10,6 +10,14 @@ import { loadIdentityDirectory } from './load-identity-directory.js';
 import { resolveTokenSecret } from './token-secret.js';
 import { TokenRevocations } from './token-revocations.js';
 import { TokenService } from './token.service.js';
+import { VerifiedTokenCache } from './verified-token-cache.js';
+
+/**
+ * A token's check is reused for 5 s: another process sharing the store sees a revocation within that
+ * (this one at once), and one revoked-token query per token per 5 s is nothing next to the requests.
+ * 10,000 tokens bound the memory (a few MB) whatever the number of clients.
+ */
+const TOKEN_CACHE = { maxEntries: 10_000, ttlMs: 5_000 };
 
 /** Who may call: the identity directory, tokens, and the global guard that checks them on every route. */
 @Module({
@@ -23,6 +31,7 @@ import { TokenService } from './token.service.js';
           new TokenCodec(resolveTokenSecret(config.TOKEN_SECRET, config.DATA_DIR)),
           directory,
           new TokenRevocations(db),
+          new VerifiedTokenCache(TOKEN_CACHE),
           config.TOKEN_TTL_SECONDS,
         ),
     },

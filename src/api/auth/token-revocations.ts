@@ -3,7 +3,7 @@ import type { SqlDatabase } from '../../adapters/sql/sql-database.js';
 /**
  * Revoked token ids, each kept until the token would have expired anyway (after that the signature
  * check refuses it on its own). Shared through the read-model database, so every replica sees a
- * revocation at once.
+ * revocation once its verified-token cache lets go of the token (VerifiedTokenCache's ttlMs).
  */
 export class TokenRevocations {
   constructor(private readonly db: SqlDatabase) {}

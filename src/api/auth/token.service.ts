@@ -6,13 +6,20 @@ import type { TokenClaims } from '../../identity/token-claims.js';
 import type { TokenCodec } from '../../identity/token-codec.js';
 import type { TokenRevocations } from './token-revocations.js';
 import type { VerifiedToken } from './verified-token.js';
+import type { VerifiedTokenCache } from './verified-token-cache.js';
 
-/** Issues, checks and revokes tokens: the codec for the signature, the directory for who, SQL for revocations. */
+/**
+ * Issues, checks and revokes tokens: the codec for the signature, the directory for who, SQL for
+ * revocations, and a cache so a token's signature and revocation are checked once per cache TTL
+ * rather than on every request (see VerifiedTokenCache for how long a revocation made by another
+ * process may take to be seen here).
+ */
 export class TokenService {
   constructor(
     private readonly codec: TokenCodec,
     private readonly directory: IdentityDirectory,
     private readonly revocations: TokenRevocations,
+    private readonly cache: VerifiedTokenCache,
     private readonly ttlSeconds: number,
     private readonly now: () => number = Date.now,
   ) {}
@@ -38,8 +45,8 @@ export class TokenService {
 
   /** The token's claims with its user and project, or InvalidTokenError (forged, expired, revoked, or its user gone). */
   async verify(token: string): Promise<VerifiedToken> {
-    const claims = this.codec.verify(token, this.now());
-    if (await this.revocations.isRevoked(claims.tokenId)) throw new InvalidTokenError('revoked');
+    const claims = this.cache.get(token, this.now()) ?? (await this.check(token));
+    // The directory is in memory: users and projects are looked up on every request, cached or not.
     const user = this.directory.userById(claims.userId);
     if (!user || !user.enabled) throw new InvalidTokenError('unknown-subject');
     let project = null;
@@ -50,7 +57,19 @@ export class TokenService {
     return { token, claims, user, project };
   }
 
-  async revoke(claims: TokenClaims): Promise<void> {
+  async revoke({ token, claims }: VerifiedToken): Promise<void> {
+    // Before and after the write: a check racing with it neither keeps a stale answer nor finds one.
+    this.cache.revoked(token);
     await this.revocations.revoke(claims.tokenId, claims.expiresAt, this.now());
+    this.cache.revoked(token);
+  }
+
+  private async check(token: string): Promise<TokenClaims> {
+    const mark = this.cache.begin();
+    const checkedAt = this.now();
+    const claims = this.codec.verify(token, checkedAt);
+    if (await this.revocations.isRevoked(claims.tokenId)) throw new InvalidTokenError('revoked');
+    this.cache.set(token, claims, checkedAt, mark);
+    return claims;
   }
 }

@@ -72,7 +72,7 @@ export class AuthTokensController {
   @HttpCode(HttpStatus.NO_CONTENT)
   async revoke(@CallerToken() caller: VerifiedToken, @Headers('x-subject-token') subject: string | undefined): Promise<void> {
     const verified = await this.subject(caller, subject, 'identity:revoke_token');
-    await this.tokens.revoke(verified.claims);
+    await this.tokens.revoke(verified);
   }
 
   @AllowUnscoped()
