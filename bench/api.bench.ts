@@ -13,6 +13,7 @@ import { httpLoad, type HttpLoadResult } from './support/http-load.js';
 import { fmt, pool } from './support/measure.js';
 import { BENCH_REDIS_URL, benchRedisPrefix, deleteRedisKeys } from './support/redis.js';
 import { freshConfig, type StoreKind } from './support/stores.js';
+import { threadCpuMs } from './support/thread-cpu.js';
 
 export type LatencyRun = HttpLoadResult;
 
@@ -20,6 +21,8 @@ export interface ApiBenchResult {
   workers: boolean;
   /** POST /servers from `concurrency` clients at once. */
   creates: LatencyRun;
+  /** The service's main thread CPU (user + system) per timed create, ms; null without /proc. */
+  cpuMsPerCreate: number | null;
   /** Servers in the read model when the detail pages were read. */
   servers: number;
   /** GET /servers/detail?limit=1000, one client after another. */
@@ -88,7 +91,10 @@ export async function benchApi(kind: StoreKind, options: ApiBenchOptions): Promi
     // Not timed: the first requests pay for compiling the hot paths, which is start-up, not throughput.
     const warmUp = Math.min(WARM_UP_CREATES, options.creates);
     await createLoad('warm-up', warmUp);
+    const cpuBefore = threadCpuMs();
     const creates = await createLoad('bench', options.creates);
+    const cpuAfter = threadCpuMs();
+    const cpuMsPerCreate = cpuBefore === null || cpuAfter === null ? null : (cpuAfter - cpuBefore) / options.creates;
 
     await seed(app, projectId, options.servers - options.creates - warmUp);
     const runner = app.get(ProjectionRunner);
@@ -103,7 +109,7 @@ export async function benchApi(kind: StoreKind, options: ApiBenchOptions): Promi
       expectStatus: 200,
       expectItems: { key: 'servers', count: 1000 },
     });
-    return { workers: options.workers, creates, servers: options.servers, detail };
+    return { workers: options.workers, creates, cpuMsPerCreate, servers: options.servers, detail };
   } finally {
     await app?.close();
     await deleteRedisKeys(prefix);
@@ -152,7 +158,7 @@ async function expectOk(res: Response): Promise<void> {
 export function apiRows(kind: StoreKind, r: ApiBenchResult): string[] {
   const ms = (n: number) => n.toFixed(1);
   return [
-    `| ${kind} | API: POST /servers, ${r.creates.concurrency} clients, ${r.workers ? 'saga workers in the same process' : 'API-only process (workers elsewhere)'} | ${fmt(r.creates.perSecond)} accepted/s; p50 ${ms(r.creates.p50)} ms, p99 ${ms(r.creates.p99)} ms | ${fmt(r.creates.requests)} creates |`,
+    `| ${kind} | API: POST /servers, ${r.creates.concurrency} clients, ${r.workers ? 'saga workers in the same process' : 'API-only process (workers elsewhere)'} | ${fmt(r.creates.perSecond)} accepted/s; p50 ${ms(r.creates.p50)} ms, p99 ${ms(r.creates.p99)} ms${r.cpuMsPerCreate === null ? '' : `; main thread ${r.cpuMsPerCreate.toFixed(2)} ms CPU per create`} | ${fmt(r.creates.requests)} creates |`,
     `| ${kind} | API: GET /servers/detail?limit=1000 | p50 ${ms(r.detail.p50)} ms, p99 ${ms(r.detail.p99)} ms, max ${ms(r.detail.max)} ms | ${fmt(r.servers)} servers, ${fmt(r.detail.requests)} reads |`,
   ];
 }
