@@ -25,6 +25,13 @@ export interface ProcessManagerRunnerOptions<S> {
   db: SqlDatabase;
   enqueue(jobs: SagaJob[]): Promise<void>;
   batchSize?: number;
+  /**
+   * The checkpoint is written once this many events were handled since the last write, or once this
+   * long has passed (also when idle), and on stop: not after every batch (a round trip each). Default
+   * 1,000 events or 1 s.
+   */
+  checkpointEvery?: { events: number; ms: number };
+  now?: () => number;
   /** Wait before re-subscribing after a failed batch (e.g. Redis down). */
   retryDelayMs?: number;
   onError?(error: unknown): void;
@@ -32,16 +39,34 @@ export interface ProcessManagerRunnerOptions<S> {
 
 /**
  * Runs a process manager on $all from its own checkpoint. A batch's jobs are enqueued first and the
- * checkpoint moves only after that, so a crash between the two re-delivers the batch: the jobs' ids
- * come from the events, so enqueueing them again is a no-op.
+ * checkpoint moves only after that, and it is written at most every `checkpointEvery`: a crash
+ * re-delivers the events since the last write (at most 1,000 events or 1 s of them by default).
+ * That is harmless, twice over:
+ * - the jobs' ids come from the events, and the queue refuses an id it holds (waiting, delayed,
+ *   running, or finished: completed jobs are kept a day, failed ones a week), so enqueueing them
+ *   again is a no-op;
+ * - past that, the work is level-based: a step job runs only while its task still waits for that
+ *   step (SagaJobProcessor), and a deadline only expires its own task while it still runs.
  */
 export class ProcessManagerRunner<S> {
   private readonly subscription: ResubscribingSubscription;
   /** Bridges consecutive events of one stream so most states are folded on, not read again. */
   private readonly cache = new Map<string, { revision: number; state: S }>();
+  /** Handled: the batches up to here have their jobs enqueued. Resubscriptions start after it. */
   private checkpoint = 0;
+  /** The checkpoint as last written to the table. */
+  private written = 0;
+  private unwrittenEvents = 0;
+  private lastWriteAt = 0;
+  private flushTimer: NodeJS.Timeout | undefined;
+  /** Writes one after the other, so the stored checkpoint never goes back. */
+  private writing: Promise<void> = Promise.resolve();
+  private readonly every: { events: number; ms: number };
+  private readonly now: () => number;
 
   constructor(private readonly options: ProcessManagerRunnerOptions<S>) {
+    this.every = options.checkpointEvery ?? { events: 1_000, ms: 1_000 };
+    this.now = options.now ?? Date.now;
     this.subscription = new ResubscribingSubscription({
       store: options.store,
       after: () => this.checkpoint,
@@ -69,11 +94,17 @@ export class ProcessManagerRunner<S> {
     const { db } = this.options;
     await db.transaction((tx) => ensureCheckpoints(tx, [this.name]));
     this.checkpoint = (await readCheckpoints(db, [this.name])).get(this.name) ?? 0;
+    this.written = this.checkpoint;
+    this.lastWriteAt = this.now();
     this.subscription.start();
   }
 
-  stop(): Promise<void> {
-    return this.subscription.stop();
+  /** Stops after the batch in hand and writes the checkpoint it reached. */
+  async stop(): Promise<void> {
+    await this.subscription.stop();
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    await this.flush().catch((error: unknown) => this.options.onError?.(error));
   }
 
   /**
@@ -93,7 +124,7 @@ export class ProcessManagerRunner<S> {
   }
 
   private async handle(events: RecordedEvent[]): Promise<void> {
-    const { manager, db } = this.options;
+    const { manager } = this.options;
     const jobs: SagaJob[] = [];
     for (const event of events) {
       if (!manager.handlesStream(event.streamId)) continue;
@@ -101,11 +132,37 @@ export class ProcessManagerRunner<S> {
       jobs.push(...manager.jobsFor(event, state));
     }
     if (jobs.length > 0) await this.options.enqueue(jobs);
-    const last = events[events.length - 1]!.position;
-    await writeCheckpoint(db, this.name, last);
-    this.checkpoint = last;
+    this.checkpoint = events[events.length - 1]!.position;
+    this.unwrittenEvents += events.length;
     // Keeping the cache small keeps memory flat however many VMs there are.
     if (this.cache.size > 10_000) this.cache.clear();
+    if (this.unwrittenEvents >= this.every.events || this.now() - this.lastWriteAt >= this.every.ms) await this.flush();
+    else this.flushLater();
+  }
+
+  /** An idle runner still writes what it handled, once `every.ms` has passed since the last write. */
+  private flushLater(): void {
+    if (this.flushTimer) return;
+    const wait = Math.max(0, this.lastWriteAt + this.every.ms - this.now());
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      this.flush().catch((error: unknown) => this.options.onError?.(error));
+    }, wait);
+    this.flushTimer.unref();
+  }
+
+  private flush(): Promise<void> {
+    const write = this.writing.then(async () => {
+      if (this.checkpoint === this.written) return;
+      const position = this.checkpoint;
+      const events = this.unwrittenEvents;
+      await writeCheckpoint(this.options.db, this.name, position);
+      this.written = position;
+      this.unwrittenEvents -= events;
+      this.lastWriteAt = this.now();
+    });
+    this.writing = write.catch(() => undefined);
+    return write;
   }
 
   /** The aggregate's state right after `event`: folded on from the cache, or read from the stream up to it. */
