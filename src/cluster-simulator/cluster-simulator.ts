@@ -12,6 +12,7 @@ import { NetworkController } from './controllers/network-controller.js';
 import { nodeLabels, Scheduler } from './controllers/scheduler.js';
 import { VmController } from './controllers/vm-controller.js';
 import { VmiController } from './controllers/vmi-controller.js';
+import { GroupIndex, groupsOf, WorkQueue } from './controllers/work-queue.js';
 import { EffectLog } from './control/effect-log.js';
 import { FaultRules } from './control/fault-rules.js';
 import { HeldRequests } from './control/held-requests.js';
@@ -104,7 +105,17 @@ export async function startClusterSimulator(options: ClusterSimulatorOptions): P
   const domains = new GuestDomains();
   const ipam = new KubeOvnIpam(random);
   const effects = new EffectLog();
-  const context: ClusterContext = { service, nodes: options.nodes, domains, random, migrationFailures: { remaining: 0, reason: '' } };
+  // the controllers' informers: each VM's objects indexed, and one work queue per controller, fed by every change
+  const groups = new GroupIndex();
+  const queues: WorkQueue[] = [];
+  const context: ClusterContext = {
+    service, nodes: options.nodes, domains, random, migrationFailures: { remaining: 0, reason: '' }, groups,
+    workQueue: () => {
+      const queue = new WorkQueue();
+      queues.push(queue);
+      return queue;
+    },
+  };
 
   const persistence = options.stateFile
     ? new StatePersistence(options.stateFile, (): SimulatorState => ({ version: 1, store: store.snapshot(), domains: domains.all(), addresses: ipam.all(), effects: effects.all() }))
@@ -119,7 +130,11 @@ export async function startClusterSimulator(options: ClusterSimulatorOptions): P
     // history before the restart is gone: resuming from an older resourceVersion is 410
     hub.markCompacted(store.currentRevision);
   }
+  for (const type of resourceTypes) groups.load(type.plural, store.scan(type));
   store.onChange((change) => {
+    groups.apply(change);
+    const touched = groupsOf(change);
+    for (const queue of queues) queue.add(touched);
     hub.record(change);
     persistence?.schedule();
   });

@@ -2,6 +2,7 @@ import { resourceTypeByKind, type ResourceType } from '../resources.js';
 import { kubeTime, type KubeObject } from '../store/kube-object.js';
 import type { ResourceService } from '../store/resource-service.js';
 import type { GuestDomains } from '../exec/guest-domains.js';
+import { groupKeyOf, type GroupIndex, type GroupKey, type WorkQueue } from './work-queue.js';
 
 export interface SimulatorNode {
   name: string;
@@ -17,6 +18,10 @@ export interface ClusterContext {
   random: () => number;
   /** Control API: migrations still to fail, and why. */
   migrationFailures: { remaining: number; reason: string };
+  /** Each VM's objects, kept from the store's changes. */
+  groups: GroupIndex;
+  /** A work queue the store's changes feed from now on (one per controller). */
+  workQueue(): WorkQueue;
 }
 
 export const types = {
@@ -65,8 +70,43 @@ export const isTerminating = (object: KubeObject): boolean => Boolean(object.met
 
 /** The VMI's virt-launcher pods (source and migration targets), oldest first. */
 export function launcherPods(context: ClusterContext, vmi: KubeObject): KubeObject[] {
-  return context.service.list(types.pod, vmi.metadata.namespace, (p) => p.metadata.labels?.['kubevirt.io/created-by'] === vmi.metadata.uid)
-    .sort((a, b) => Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion));
+  const found: KubeObject[] = [];
+  for (const { namespace, name } of context.groups.namesIn(groupKeyOf(vmi.metadata.namespace, vmi.metadata.name), types.pod.plural)) {
+    if (context.service.peek(types.pod, namespace, name)?.metadata.labels?.['kubevirt.io/created-by'] !== vmi.metadata.uid) continue;
+    found.push(context.service.get(types.pod, namespace, name));
+  }
+  return found.sort((a, b) => Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion));
+}
+
+const byNamespaceAndName = (a: KubeObject, b: KubeObject) =>
+  `${a.metadata.namespace ?? ''}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace ?? ''}/${b.metadata.name}`);
+
+/**
+ * The objects of `type` a controller looks at this step, copied and in the order a list gives
+ * (namespace, then name): all of them when the queue asked for everything (null), else those of the
+ * groups it took.
+ */
+export function objectsToReconcile(context: ClusterContext, type: ResourceType, taken: Set<GroupKey> | null): KubeObject[] {
+  if (taken === null) return context.service.list(type);
+  const found: KubeObject[] = [];
+  for (const group of taken) {
+    for (const { namespace, name } of context.groups.namesIn(group, type.plural)) {
+      const object = context.service.find(type, namespace, name);
+      if (object) found.push(object);
+    }
+  }
+  return found.sort(byNamespaceAndName);
+}
+
+/** Runs one controller step over what its queue took; a step that throws leaves all of it queued for the next. */
+export function drain(queue: WorkQueue, step: (taken: Set<GroupKey> | null) => void): void {
+  const taken = queue.take();
+  try {
+    step(taken);
+  } catch (error) {
+    queue.putBack(taken);
+    throw error;
+  }
 }
 
 /** Writes status (through the status subresource where the kind has one). */

@@ -1,4 +1,4 @@
-/** One simulated controller: looks at the current state and takes at most a step per object. */
+/** One simulated controller: looks at what changed since its last step (its work queue) and takes at most a step per object. */
 export interface Controller {
   reconcile(): void;
 }

@@ -1,14 +1,20 @@
 import { cloneObject, type KubeObject } from '../store/kube-object.js';
-import { setCondition, types, writeStatus, type ClusterContext } from './cluster-context.js';
+import { drain, objectsToReconcile, setCondition, types, writeStatus, type ClusterContext } from './cluster-context.js';
 
 const steps = ['Pending', 'ImportScheduled', 'ImportInProgress', 'Succeeded'] as const;
 
 /** CDI: a DataVolume goes Pending → ImportScheduled → ImportInProgress → Succeeded, one phase per tick, with Bound/Running/Ready. */
 export class DataVolumeController {
-  constructor(private readonly context: ClusterContext) {}
+  private readonly queue;
+
+  constructor(private readonly context: ClusterContext) {
+    this.queue = context.workQueue();
+  }
 
   reconcile(): void {
-    for (const dv of this.context.service.list(types.dv)) this.reconcileOne(dv);
+    drain(this.queue, (taken) => {
+      for (const dv of objectsToReconcile(this.context, types.dv, taken)) this.reconcileOne(dv);
+    });
   }
 
   private reconcileOne(dv: KubeObject): void {

@@ -1,6 +1,6 @@
 import { findResourceType } from '../resources.js';
 import type { KubeObject } from '../store/kube-object.js';
-import { isTerminating, types, writeObject, type ClusterContext } from './cluster-context.js';
+import { drain, isTerminating, objectsToReconcile, types, writeObject, type ClusterContext } from './cluster-context.js';
 import { ownerOf, type KubeOvnIpam } from './kube-ovn-ipam.js';
 import { networksAnnotation, type NetworkStatusEntry } from './network-status.js';
 import type { MultusNetwork } from './launcher-pod.js';
@@ -38,16 +38,30 @@ const hash = (text: string) => [...text].reduce((h, c) => (h * 31 + c.charCodeAt
  * addresses of VMs and pods that are gone are released.
  */
 export class KubeOvnController {
-  constructor(private readonly context: ClusterContext, private readonly ipam: KubeOvnIpam) {}
+  private readonly queue;
+  /** An address owner may be gone: a pod, VM or VMI was deleted or a pod relabelled (and at the start). */
+  private releaseDue = true;
+
+  constructor(private readonly context: ClusterContext, private readonly ipam: KubeOvnIpam) {
+    this.queue = context.workQueue();
+    context.service.onChange((change) => {
+      const plural = change.resource.plural;
+      if (plural !== 'pods' && plural !== 'virtualmachines' && plural !== 'virtualmachineinstances') return;
+      if (change.type === 'DELETED' || (plural === 'pods' && change.previous && ownerOf(change.previous) !== ownerOf(change.object))) this.releaseDue = true;
+    });
+  }
 
   reconcile(): void {
+    drain(this.queue, (taken) => {
+      for (const pod of objectsToReconcile(this.context, types.pod, taken)) if (!isTerminating(pod)) this.allocate(pod);
+    });
+    if (!this.releaseDue) return;
     const { service } = this.context;
-    const pods = service.list(types.pod);
-    for (const pod of pods) if (!isTerminating(pod)) this.allocate(pod);
     const live = new Set<string>();
-    for (const pod of service.list(types.pod)) live.add(ownerOf(pod));
-    for (const vm of service.list(types.vm)) live.add(`vm:${vm.metadata.namespace}/${vm.metadata.name}`);
-    for (const vmi of service.list(types.vmi)) live.add(`vm:${vmi.metadata.namespace}/${vmi.metadata.name}`);
+    for (const pod of service.scan(types.pod)) live.add(ownerOf(pod as KubeObject));
+    for (const vm of service.scan(types.vm)) live.add(`vm:${vm.metadata.namespace}/${vm.metadata.name}`);
+    for (const vmi of service.scan(types.vmi)) live.add(`vm:${vmi.metadata.namespace}/${vmi.metadata.name}`);
+    this.releaseDue = false;
     this.ipam.releaseUnless((owner) => live.has(owner));
   }
 

@@ -1,5 +1,6 @@
 import { cloneObject, kubeTime, type KubeObject } from '../store/kube-object.js';
-import { isTerminating, setCondition, types, writeStatus, type ClusterContext, type Condition } from './cluster-context.js';
+import { drain, isTerminating, objectsToReconcile, setCondition, types, writeStatus, type ClusterContext, type Condition } from './cluster-context.js';
+import { groupOf } from './work-queue.js';
 import { expectedNetworkStatus } from './kube-ovn-controller.js';
 import { networkStatusAnnotation } from './network-status.js';
 import { capacityOf, podHolds, usedOn } from './node-usage.js';
@@ -26,11 +27,19 @@ function qosClass(containers: ContainerSpec[]): string {
  * the new resources in status.containerStatuses[].allocatedResources and .resources.
  */
 export class Kubelet {
-  constructor(private readonly context: ClusterContext) {}
+  private readonly queue;
+
+  constructor(private readonly context: ClusterContext) {
+    this.queue = context.workQueue();
+  }
 
   reconcile(): void {
+    drain(this.queue, (taken) => this.run(taken));
+  }
+
+  private run(taken: Parameters<typeof objectsToReconcile>[2]): void {
     const { service } = this.context;
-    for (const pod of service.list(types.pod)) {
+    for (const pod of objectsToReconcile(this.context, types.pod, taken)) {
       if (isTerminating(pod)) {
         service.purge(types.pod, pod.metadata.namespace, pod.metadata.name);
         continue;
@@ -75,6 +84,9 @@ export class Kubelet {
     if (pendingAdmission) {
       const problem = this.doesNotFit(pod);
       if (problem) {
+        // room may appear when another pod on the node goes or shrinks: tried again every step
+        const group = groupOf(pod, types.pod.plural);
+        if (group !== null && group !== 'all') this.queue.requeue(group);
         status.conditions = setCondition(status.conditions, { type: 'PodResizePending', status: 'True', reason: problem.reason, message: problem.message, observedGeneration: generation });
       } else {
         for (const c of containers) {
@@ -112,7 +124,7 @@ export class Kubelet {
       wanted.cpuMillis += cpuMillis(c.resources?.requests?.cpu ?? 0);
       wanted.memoryBytes += memoryBytes(c.resources?.requests?.memory ?? 0);
     }
-    const used = usedOn(node.name, this.context.service.list(types.pod), pod.metadata.uid);
+    const used = usedOn(node.name, [...this.context.service.scan(types.pod)] as KubeObject[], pod.metadata.uid);
     void podHolds;
     const checks: Array<['cpu' | 'memory', number, number, number]> = [
       ['cpu', wanted.cpuMillis, used.cpuMillis, capacity.cpuMillis],

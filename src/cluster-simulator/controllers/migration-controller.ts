@@ -2,10 +2,11 @@ import { badRequest } from '../api-errors.js';
 import { cloneObject, kubeTime, type KubeObject } from '../store/kube-object.js';
 import type { AdmissionRequest } from '../store/resource-service.js';
 import {
-  addFinalizer, conditionOf, isTerminating, launcherPods, removeFinalizer, setCondition, types, writeObject, writeStatus, type ClusterContext,
+  addFinalizer, conditionOf, drain, isTerminating, launcherPods, objectsToReconcile, removeFinalizer, setCondition, types, writeObject, writeStatus, type ClusterContext,
 } from './cluster-context.js';
 import { guestMemoryOf, launcherPodFor, vcpusOf } from './launcher-pod.js';
 import { mebibytes } from './quantities.js';
+import { groupKeyOf, type GroupKey } from './work-queue.js';
 
 export const migrationFinalizer = 'kubevirt.io/migrationJobFinalize';
 const finalPhases = ['Succeeded', 'Failed'];
@@ -19,12 +20,15 @@ export class MigrationController {
   private readonly progress = new Map<string, number>();
   /** Hotplug changes (VMI uid and condition times) the workload updater has migrated for. */
   private readonly workloadUpdates = new Set<string>();
+  private readonly queue;
 
   constructor(
     private readonly context: ClusterContext,
     /** Ticks a migration spends transferring memory (Running) before it completes. */
     private readonly transferTicks: number,
-  ) {}
+  ) {
+    this.queue = context.workQueue();
+  }
 
   /** migration-create-admitter: the VMI must exist, run, be migratable and have no unfinished migration (400). */
   admit(request: AdmissionRequest): void {
@@ -38,13 +42,21 @@ export class MigrationController {
     if (vmi.status?.phase !== 'Running') throw deny(`Cannot migrate VMI which is not running.`); // webhook uses VMI state
     const migratable = conditionOf(vmi, 'LiveMigratable');
     if (migratable?.status === 'False') throw deny(`Cannot migrate VMI, Reason: ${migratable.reason}, Message: ${migratable.message}`);
-    const busy = this.context.service.list(types.vmim, namespace).find((m) => m.spec?.vmiName === vmiName && !finalPhases.includes(m.status?.phase));
+    const [busy] = this.context.service.list(types.vmim, namespace, (m) => m.spec?.vmiName === vmiName && !finalPhases.includes(m.status?.phase));
     if (busy) throw deny(`in-flight migration detected. Active migration job (${busy.metadata.uid}) is currently already in progress for VMI ${vmiName}.`);
   }
 
   reconcile(): void {
-    this.updateWorkloads();
-    for (const migration of this.context.service.list(types.vmim)) this.reconcileOne(migration);
+    drain(this.queue, (taken) => {
+      this.updateWorkloads(taken);
+      for (const migration of objectsToReconcile(this.context, types.vmim, taken)) {
+        this.reconcileOne(migration);
+        // copying memory moves on every step without a store change: look again next step
+        if (this.context.service.peek(types.vmim, migration.metadata.namespace, migration.metadata.name)?.status?.phase === 'Running') {
+          this.queue.requeue(groupKeyOf(migration.metadata.namespace, migration.spec.vmiName));
+        }
+      }
+    });
   }
 
   /**
@@ -53,15 +65,16 @@ export class MigrationController {
    * change (KubeVirt retries a failed one after a backoff; here the first failure stands, so a
    * client following the change sees it end).
    */
-  private updateWorkloads(): void {
-    for (const vmi of this.context.service.list(types.vmi)) {
+  private updateWorkloads(taken: Set<GroupKey> | null): void {
+    for (const vmi of objectsToReconcile(this.context, types.vmi, taken)) {
       if (isTerminating(vmi) || vmi.status?.phase !== 'Running') continue;
       const pending = ['HotVCPUChange', 'HotMemoryChange'].map((t) => conditionOf(vmi, t)).filter((c) => c?.status === 'True');
       if (pending.length === 0 || conditionOf(vmi, 'LiveMigratable')?.status !== 'True') continue;
       const change = `${vmi.metadata.uid}/${pending.map((c) => c!.lastTransitionTime).join(',')}`;
       if (this.workloadUpdates.has(change)) continue;
       const namespace = vmi.metadata.namespace!;
-      const busy = this.context.service.list(types.vmim, namespace).some((m) => m.spec?.vmiName === vmi.metadata.name && !finalPhases.includes(m.status?.phase));
+      const busy = this.context.groups.namesIn(groupKeyOf(namespace, vmi.metadata.name), types.vmim.plural)
+        .some(({ name }) => !finalPhases.includes(this.context.service.peek(types.vmim, namespace, name)?.status?.phase));
       if (busy) continue;
       this.workloadUpdates.add(change);
       this.context.service.create(types.vmim, namespace, {

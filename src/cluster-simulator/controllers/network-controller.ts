@@ -1,5 +1,5 @@
 import { cloneObject, type KubeObject } from '../store/kube-object.js';
-import { isTerminating, launcherPods, types, writeObject, type ClusterContext } from './cluster-context.js';
+import { drain, isTerminating, launcherPods, objectsToReconcile, types, writeObject, type ClusterContext } from './cluster-context.js';
 import { expectedNetworkStatus, podNetworks } from './kube-ovn-controller.js';
 import { multusNetworks } from './launcher-pod.js';
 import { interfacesFor, networksAnnotation, networkStatusAnnotation } from './network-status.js';
@@ -11,12 +11,19 @@ import { interfacesFor, networksAnnotation, networkStatusAnnotation } from './ne
  * `state: absent` leaves the status, then KubeVirt drops it from the VMI and the VM spec.
  */
 export class NetworkController {
-  constructor(private readonly context: ClusterContext) {}
+  private readonly queue;
+
+  constructor(private readonly context: ClusterContext) {
+    this.queue = context.workQueue();
+  }
 
   reconcile(): void {
-    const { service } = this.context;
+    drain(this.queue, (taken) => this.run(taken));
+  }
+
+  private run(taken: Parameters<typeof objectsToReconcile>[2]): void {
     // Multus: every pod's network-status follows its attachments
-    for (const pod of service.list(types.pod)) {
+    for (const pod of objectsToReconcile(this.context, types.pod, taken)) {
       if (isTerminating(pod)) continue;
       const expected = expectedNetworkStatus(this.context, pod);
       if (!expected) continue;
@@ -25,7 +32,7 @@ export class NetworkController {
         writeObject(this.context, types.pod, { ...pod, metadata: { ...pod.metadata, annotations: { ...pod.metadata.annotations, [networkStatusAnnotation]: text } } });
       }
     }
-    for (const vmi of service.list(types.vmi)) {
+    for (const vmi of objectsToReconcile(this.context, types.vmi, taken)) {
       if (!isTerminating(vmi) && vmi.status?.phase === 'Running') this.reconcileVmi(vmi);
     }
   }

@@ -1,6 +1,7 @@
 import { cloneObject, type KubeObject } from '../store/kube-object.js';
-import { conditionOf, isTerminating, setCondition, types, writeObject, writeStatus, type ClusterContext, type SimulatorNode } from './cluster-context.js';
-import { capacityOf, podRequests, usedOn } from './node-usage.js';
+import { conditionOf, drain, isTerminating, objectsToReconcile, setCondition, types, writeObject, writeStatus, type ClusterContext, type SimulatorNode } from './cluster-context.js';
+import { capacityOf, podHolds, podRequests, usedOn, type Resources } from './node-usage.js';
+import { groupOf, type GroupKey } from './work-queue.js';
 
 interface NodeSelectorRequirement { key: string; operator: string; values?: string[] }
 
@@ -34,13 +35,32 @@ function placementAllows(pod: KubeObject, node: SimulatorNode): boolean {
  * scheduler's message, retried every tick so the pod starts once room appears.
  */
 export class Scheduler {
-  constructor(private readonly context: ClusterContext) {}
+  private readonly queue;
+
+  constructor(private readonly context: ClusterContext) {
+    this.queue = context.workQueue();
+  }
 
   reconcile(): void {
+    drain(this.queue, (taken) => this.schedule(taken));
+  }
+
+  private schedule(taken: Set<GroupKey> | null): void {
     const { service, nodes } = this.context;
-    for (const pod of service.list(types.pod)) {
+    // what the bound, unfinished pods hold on each node: counted once a step, then kept up to date as pods are bound
+    let usage: Map<string, Resources> | undefined;
+    const usedOnNode = (node: string): Resources => {
+      if (!usage) {
+        const pods = [...service.scan(types.pod)] as KubeObject[];
+        usage = new Map(nodes.map((n) => [n.name, usedOn(n.name, pods)]));
+      }
+      return usage.get(node) ?? { cpuMillis: 0, memoryBytes: 0 };
+    };
+    for (const pod of objectsToReconcile(this.context, types.pod, taken)) {
       if (pod.spec.nodeName || isTerminating(pod)) continue;
-      const pods = service.list(types.pod);
+      // a pending pod is tried again every step (room may appear anywhere), as before the queue
+      const group = groupOf(pod, types.pod.plural);
+      if (group !== null && group !== 'all') this.queue.requeue(group);
       const wanted = podRequests(pod);
       const reasons = new Map<string, number>();
       let chosen: SimulatorNode | undefined;
@@ -50,7 +70,7 @@ export class Scheduler {
           continue;
         }
         const capacity = capacityOf(node);
-        const used = usedOn(node.name, pods);
+        const used = usedOnNode(node.name);
         const cpuShort = used.cpuMillis + wanted.cpuMillis > capacity.cpuMillis;
         const memoryShort = used.memoryBytes + wanted.memoryBytes > capacity.memoryBytes;
         if (cpuShort) reasons.set('Insufficient cpu', (reasons.get('Insufficient cpu') ?? 0) + 1);
@@ -66,7 +86,12 @@ export class Scheduler {
         const status = cloneObject(bound.status ?? {});
         status.phase = status.phase ?? 'Pending';
         status.conditions = setCondition(status.conditions, { type: 'PodScheduled', status: 'True' });
-        writeStatus(this.context, types.pod, bound, status);
+        const stored = writeStatus(this.context, types.pod, bound, status);
+        if (usage && !['Succeeded', 'Failed'].includes(stored.status?.phase)) {
+          const holds = podHolds(stored);
+          const used = usedOnNode(chosen.name);
+          usage.set(chosen.name, { cpuMillis: used.cpuMillis + holds.cpuMillis, memoryBytes: used.memoryBytes + holds.memoryBytes });
+        }
         continue;
       }
       const detail = [...reasons.entries()].sort().map(([reason, count]) => `${count} ${reason}`).join(', ');

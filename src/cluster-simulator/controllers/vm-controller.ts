@@ -1,6 +1,6 @@
 import { cloneObject, ownerReference, type KubeObject } from '../store/kube-object.js';
 import {
-  addFinalizer, conditionOf, isTerminating, launcherPods, removeFinalizer, setCondition, types, writeObject, writeStatus, type ClusterContext, type Condition,
+  addFinalizer, conditionOf, drain, isTerminating, launcherPods, objectsToReconcile, removeFinalizer, setCondition, types, writeObject, writeStatus, type ClusterContext, type Condition,
 } from './cluster-context.js';
 import { parseQuantity } from './quantities.js';
 
@@ -31,10 +31,16 @@ export class VmController {
   private readonly stoppedByRequest = new Set<string>();
   private readonly ranOnce = new Set<string>();
 
-  constructor(private readonly context: ClusterContext) {}
+  private readonly queue;
+
+  constructor(private readonly context: ClusterContext) {
+    this.queue = context.workQueue();
+  }
 
   reconcile(): void {
-    for (const vm of this.context.service.list(types.vm)) this.reconcileOne(vm);
+    drain(this.queue, (taken) => {
+      for (const vm of objectsToReconcile(this.context, types.vm, taken)) this.reconcileOne(vm);
+    });
   }
 
   private reconcileOne(initial: KubeObject): void {

@@ -1,11 +1,13 @@
 import { ApiError } from '../api-errors.js';
 import { cloneObject, kubeTime, type KubeObject } from '../store/kube-object.js';
 import {
-  addFinalizer, conditionOf, isTerminating, launcherPods, removeFinalizer, setCondition, types, writeObject, type ClusterContext, type Condition,
+  addFinalizer, conditionOf, drain, isTerminating, launcherPods, objectsToReconcile, removeFinalizer, setCondition, types, writeObject, type ClusterContext, type Condition,
 } from './cluster-context.js';
 import { guestMemoryOf, launcherImage, launcherPodFor, vcpusOf } from './launcher-pod.js';
 import { interfacesFor } from './network-status.js';
 import { mebibytes } from './quantities.js';
+import { groupKeyOf, type GroupKey } from './work-queue.js';
+import type { GuestDomain } from '../exec/guest-domains.js';
 
 export const vmiFinalizer = 'foregroundDeleteVirtualMachine';
 
@@ -15,10 +17,38 @@ export const vmiFinalizer = 'foregroundDeleteVirtualMachine';
  * memory hotplug into the domain, and teardown when the VMI is deleted or its pod dies.
  */
 export class VmiController {
-  constructor(private readonly context: ClusterContext) {}
+  private readonly queue;
+  /**
+   * The domain each VMI had when last looked at, and its state then: pause, unpause and virsh act on
+   * the domain, not on a stored object, so no store change tells the queue.
+   */
+  private readonly seenDomains = new Map<GroupKey, { namespace: string; name: string; domain: GuestDomain; state: string }>();
+
+  constructor(private readonly context: ClusterContext) {
+    this.queue = context.workQueue();
+  }
 
   reconcile(): void {
-    for (const vmi of this.context.service.list(types.vmi)) this.reconcileOne(vmi);
+    for (const [group, seen] of this.seenDomains) {
+      const current = this.context.domains.get(seen.namespace, seen.name);
+      if (current === seen.domain && current.state === seen.state) continue;
+      if (!current) this.seenDomains.delete(group);
+      this.queue.requeue(group);
+    }
+    drain(this.queue, (taken) => {
+      for (const vmi of objectsToReconcile(this.context, types.vmi, taken)) {
+        this.reconcileOne(vmi);
+        this.remember(vmi);
+      }
+    });
+  }
+
+  private remember(vmi: KubeObject): void {
+    const namespace = vmi.metadata.namespace!;
+    const name = vmi.metadata.name;
+    const domain = this.context.domains.get(namespace, name);
+    if (domain) this.seenDomains.set(groupKeyOf(namespace, name), { namespace, name, domain, state: domain.state });
+    else this.seenDomains.delete(groupKeyOf(namespace, name));
   }
 
   private reconcileOne(vmi: KubeObject): void {
@@ -50,7 +80,8 @@ export class VmiController {
       this.toPhase(vmi, 'Scheduling', { conditions });
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
-      // as virt-controller: the VMI stays Pending with the reason, and retries
+      // as virt-controller: the VMI stays Pending with the reason, and retries (next step)
+      this.queue.requeue(groupKeyOf(vmi.metadata.namespace, vmi.metadata.name));
       const conditions = setCondition(vmi.status?.conditions, { type: 'Synchronized', status: 'False', reason: 'FailedCreate', message: `failed to create virtual machine pod: ${error.message}` });
       if (JSON.stringify(conditions) !== JSON.stringify(vmi.status?.conditions)) writeObject(this.context, types.vmi, { ...vmi, status: { ...vmi.status, conditions } });
     }

@@ -47,6 +47,18 @@ export class ObjectStore {
     return found ? cloneObject(found) : undefined;
   }
 
+  /** The stored object itself, not a copy: for readers that only look (controllers' bookkeeping); must not change it. */
+  peek(type: ResourceType, namespace: string | undefined, name: string): Readonly<KubeObject> | undefined {
+    return this.objects.get(resourceKey(type))?.get(nameKey(namespace, name));
+  }
+
+  /** Every stored object of a type (in one namespace), uncopied and unsorted; must not be changed. */
+  *scan(type: ResourceType, namespace?: string): Iterable<Readonly<KubeObject>> {
+    for (const object of this.objects.get(resourceKey(type))?.values() ?? []) {
+      if (namespace === undefined || object.metadata.namespace === namespace) yield object;
+    }
+  }
+
   /** Sorted by namespace then name, so controllers see a deterministic order; `where` picks before anything is copied. */
   list(type: ResourceType, namespace?: string, where?: ObjectFilter): KubeObject[] {
     const found: KubeObject[] = [];

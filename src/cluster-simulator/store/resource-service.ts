@@ -5,7 +5,7 @@ import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, JsonPatchTes
 import { apiVersionOf, findResourceType, type ResourceType } from '../resources.js';
 import type { SchemaValidator } from '../validation/schema-validator.js';
 import { cloneObject, kubeTime, randomSuffix, type KubeObject } from './kube-object.js';
-import type { ObjectFilter, ObjectStore } from './object-store.js';
+import type { ObjectFilter, ObjectStore, StoreChange } from './object-store.js';
 
 export type Operation = 'CREATE' | 'UPDATE' | 'DELETE';
 
@@ -60,6 +60,21 @@ export class ResourceService {
   /** `where` looks at the stored objects (it must not change them) and only those it keeps are copied. */
   list(type: ResourceType, namespace?: string, where?: ObjectFilter): KubeObject[] {
     return this.store.list(type, namespace, where);
+  }
+
+  /** The stored object, uncopied (it must not be changed): for looking, not for writing back. */
+  peek(type: ResourceType, namespace: string | undefined, name: string): Readonly<KubeObject> | undefined {
+    return this.store.peek(type, namespace, name);
+  }
+
+  /** The stored objects of a type, uncopied and unsorted (they must not be changed). */
+  scan(type: ResourceType, namespace?: string): Iterable<Readonly<KubeObject>> {
+    return this.store.scan(type, namespace);
+  }
+
+  /** Store changes as they happen (the informers' source: the simulated controllers' work queues). */
+  onChange(listener: (change: StoreChange) => void): void {
+    this.store.onChange(listener);
   }
 
   create(type: ResourceType, namespace: string | undefined, body: unknown, options: WriteOptions = {}): KubeObject {
