@@ -74,15 +74,24 @@ describe('cluster simulator: Kubernetes API semantics', () => {
     );
     expect(merge.metadata.labels).toEqual({ tier: 'web' });
     expect(merge.metadata.generation).toBe(2);
-    // the VM controller writes status meanwhile: guard on a fresh read
-    const fresh = await fixture.custom.getNamespacedCustomObject({ group: 'kubevirt.io', version: 'v1', namespace: ns, plural: 'virtualmachines', name: 'web-01' });
-    const json = await fixture.custom.patchNamespacedCustomObject(
-      { group: 'kubevirt.io', version: 'v1', namespace: ns, plural: 'virtualmachines', name: 'web-01', body: [
-        { op: 'test', path: '/metadata/resourceVersion', value: fresh.metadata.resourceVersion },
-        { op: 'replace', path: '/spec/runStrategy', value: 'Halted' },
-      ] },
-      setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
-    );
+    // The VM controller writes status meanwhile: guard on a fresh read, and read again when the guard's test fails (422).
+    const guardedJsonPatch = async () => {
+      for (let attempt = 1; ; attempt++) {
+        const fresh = await fixture.custom.getNamespacedCustomObject({ group: 'kubevirt.io', version: 'v1', namespace: ns, plural: 'virtualmachines', name: 'web-01' });
+        try {
+          return await fixture.custom.patchNamespacedCustomObject(
+            { group: 'kubevirt.io', version: 'v1', namespace: ns, plural: 'virtualmachines', name: 'web-01', body: [
+              { op: 'test', path: '/metadata/resourceVersion', value: fresh.metadata.resourceVersion },
+              { op: 'replace', path: '/spec/runStrategy', value: 'Halted' },
+            ] },
+            setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
+          );
+        } catch (error) {
+          if ((error as { code?: number }).code !== 422 || attempt === 20) throw error;
+        }
+      }
+    };
+    const json = await guardedJsonPatch();
     expect(json.spec.runStrategy).toBe('Halted');
     const strategic = await fixture.api(`${vmPath}/web-01`, { method: 'PATCH', headers: { 'Content-Type': 'application/strategic-merge-patch+json' }, body: '{"spec":{}}' });
     expect(strategic.status).toBe(415);
