@@ -313,9 +313,14 @@ export class BullMqJobQueue implements JobQueue {
   }
 
   private async status(queue: QueueName, bullId: string): Promise<JobStatus | null> {
-    const job = await Job.fromId(this.queues[queue], bullId);
-    if (!job) return null;
-    const [state, firstStarts] = await Promise.all([job.getState(), this.firstStarts(queue, [job])]);
+    const read = await Job.fromId(this.queues[queue], bullId);
+    if (!read) return null;
+    const [state, firstStarts] = await Promise.all([read.getState(), this.firstStarts(queue, [read])]);
+    // The job's fields and its state are two reads. BullMQ finishes a job's fields and state in one
+    // script, so a job seen finished but read before that is read again: a finished job never shows
+    // the attempt count of its last run still in progress.
+    const finished = state === 'completed' || state === 'failed';
+    const job = finished && !read.finishedOn ? ((await Job.fromId(this.queues[queue], bullId)) ?? read) : read;
     return toStatus(queue, job, state as JobState, firstStarts[0] ?? null);
   }
 
