@@ -1,29 +1,25 @@
-import { KubevirtCluster } from '../../../../src/adapters/kubernetes/kubevirt/kubevirt-cluster.js';
-import { loadKubeConfig } from '../../../../src/adapters/kubernetes/kubevirt/kube-config.js';
-import { RecordingKubeServer } from '../../../support/kube/recording-kube-server.js';
+import type { VmSpec } from '../../../../src/adapters/kubernetes/cluster.port.js';
+import { useRecordingCluster } from '../../../support/kube/recording-cluster.js';
+
+const spec = (overrides: Partial<VmSpec> = {}): VmSpec => ({
+  ref: { namespace: 'vp-a', name: 'web-01' },
+  vmId: 'id-1',
+  projectId: 'a',
+  cpu: { sockets: 1, maxSockets: 2 },
+  memory: { guestMiB: 1024, maxGuestMiB: 2048 },
+  image: 'docker://quay.io/containerdisks/fedora:41',
+  userData: null,
+  runStrategy: 'Halted',
+  labels: {},
+  ...overrides,
+});
 
 describe('KubevirtCluster: the namespace mapping', () => {
-  let server: RecordingKubeServer;
-
-  beforeEach(async () => {
-    server = new RecordingKubeServer();
-    await server.start();
-  });
-  afterEach(() => server.stop());
+  const k = useRecordingCluster({ namespaceTemplate: 'prod-{namespace}' });
 
   it('given a template, when a VM is ensured and listed, then it lives in the mapped namespace and is reported under the port namespace; others are not ours', async () => {
-    const cluster = new KubevirtCluster(loadKubeConfig({ kind: 'text', yaml: server.kubeconfig() }), { namespaceTemplate: 'prod-{namespace}' });
-    const observed = await cluster.ensureVm({
-      ref: { namespace: 'vp-a', name: 'web-01' },
-      vmId: 'id-1',
-      projectId: 'a',
-      cpu: { sockets: 1, maxSockets: 2 },
-      memory: { guestMiB: 1024, maxGuestMiB: 2048 },
-      image: 'docker://quay.io/containerdisks/fedora:41',
-      userData: null,
-      runStrategy: 'Halted',
-      labels: {},
-    });
+    const { server, cluster } = k;
+    const observed = await cluster.ensureVm(spec())
     expect(observed.ref).toEqual({ namespace: 'vp-a', name: 'web-01' });
     expect(server.requests.filter((r) => r.method === 'POST').map((r) => r.path)).toEqual(['/api/v1/namespaces', '/apis/kubevirt.io/v1/namespaces/prod-vp-a/virtualmachines']);
     server.put('/apis/kubevirt.io/v1/namespaces/kube-system/virtualmachines/theirs', { apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachine', metadata: { name: 'theirs', namespace: 'kube-system' } });
@@ -34,21 +30,10 @@ describe('KubevirtCluster: the namespace mapping', () => {
   });
 
   it('given a template, when a network attachment is ensured and a VM boots with a NIC on it, then the NIC names the NAD and its Kube-OVN provider in the mapped namespace', async () => {
-    const cluster = new KubevirtCluster(loadKubeConfig({ kind: 'text', yaml: server.kubeconfig() }), { namespaceTemplate: 'prod-{namespace}' });
+    const { server, cluster } = k;
     const network = { namespace: 'vp-a', name: 'net-1' };
     await cluster.ensureNetworkAttachment({ ref: network, networkId: '1', subnets: [{ cidr: '10.9.0.0/24', gatewayIp: '10.9.0.1', excludeIps: [] }] });
-    await cluster.ensureVm({
-      ref: { namespace: 'vp-a', name: 'web-01' },
-      vmId: 'id-1',
-      projectId: 'a',
-      cpu: { sockets: 1, maxSockets: 2 },
-      memory: { guestMiB: 1024, maxGuestMiB: 2048 },
-      image: 'docker://quay.io/containerdisks/fedora:41',
-      userData: null,
-      runStrategy: 'Halted',
-      labels: {},
-      nics: [{ name: 'p1', network, macAddress: 'fa:16:3e:00:00:01', ipAddress: '10.9.0.5' }],
-    });
+    await cluster.ensureVm(spec({ nics: [{ name: 'p1', network, macAddress: 'fa:16:3e:00:00:01', ipAddress: '10.9.0.5' }] }))
     const nad = server.get('/apis/k8s.cni.cncf.io/v1/namespaces/prod-vp-a/network-attachment-definitions/net-1')!;
     expect(JSON.parse((nad.spec as { config: string }).config).provider).toBe('net-1.prod-vp-a.ovn');
     const vm = server.get('/apis/kubevirt.io/v1/namespaces/prod-vp-a/virtualmachines/web-01')!;
