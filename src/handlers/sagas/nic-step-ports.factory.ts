@@ -17,7 +17,7 @@ import { networkAttachmentRef } from '../networking/network-attachment-spec.js';
 
 const HOTPLUG_OPERATIONS = ['attachNic', 'detachNic', 'getVmi'] as const;
 
-/** Whether a cluster adapter can hot-plug NICs (the KubeVirt adapter can; the in-process simulation cannot yet). */
+/** Whether a cluster adapter can hot-plug NICs (the KubeVirt adapter can; a test's cluster double may not). */
 export function supportsNicHotplug(cluster: object): cluster is LiveChangeClusterPort {
   return HOTPLUG_OPERATIONS.every((op) => typeof (cluster as Record<string, unknown>)[op] === 'function');
 }

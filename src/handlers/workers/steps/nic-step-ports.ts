@@ -13,7 +13,7 @@ import type { StepContext } from './step-context.js';
  * the fabric, and the cluster's NIC hotplug.
  */
 export interface NicStepPorts {
-  /** null where the deployment's cluster adapter cannot hotplug NICs (the in-process simulation): those steps fail with NotSupported. */
+  /** null where the cluster adapter cannot hotplug NICs (see supportsNicHotplug): those steps fail with NotSupported. */
   cluster: LiveChangeClusterPort | null;
   fabric: FabricPort;
   /** A command on the port's stream (bind, confirm, fail, unbind). */
