@@ -19,7 +19,7 @@ afterAll(() => daemon?.dispose());
 
 const WAIT_MS = 15_000;
 
-(daemon ? describe : describe.skip)('libvirt hypervisor: states and watch on the test driver', () => {
+(daemon ? describe : describe.skip)('libvirt hypervisor: states and watch on the test driver', () => { // skipped only outside CI (a private libvirtd could not start); under CI=true it runs and fails
   const node = 'node-s';
   const resolver = new TemplateDomainResolver({ uriTemplate: daemon?.uri ?? '', nameTemplate: 'vp-{vmId}' });
   const local = new LocalCommandRunner();

@@ -32,7 +32,7 @@ async function call(service: ServiceProcess, token: string, method: string, path
  * A port create killed (SIGKILL) between its reservations and CreatePort, never retried: after the
  * restart its address is still held (409), until the reservation sweeper frees it after its grace.
  */
-(redisAvailable ? describe : describe.skip)('port create killed mid-way (service as a child process, SIGKILL)', () => {
+(redisAvailable ? describe : describe.skip)('port create killed mid-way (service as a child process, SIGKILL)', () => { // skipped only outside CI (Redis at 127.0.0.1:6379 unreachable); under CI=true it runs and fails
   let build: ServiceBuild;
   let harness: ServiceHarness;
   beforeAll(async () => {

@@ -7,7 +7,7 @@ import { shouldRunRedisTests, TEST_REDIS_URL } from '../../support/redis.js';
 import { ALL_ONE, FAST, deferred, queueHarness, waitForState, type QueueHarness } from './queue-test-kit.js';
 
 const reachable = await shouldRunRedisTests();
-const describeRedis = reachable ? describe : describe.skip;
+const describeRedis = reachable ? describe : describe.skip; // skipped only outside CI (Redis at 127.0.0.1:6379 unreachable); under CI=true it runs and fails
 const here = dirname(fileURLToPath(import.meta.url));
 
 describeRedis('BullMqJobQueue stalled jobs', () => {

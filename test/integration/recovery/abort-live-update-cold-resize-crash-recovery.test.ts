@@ -21,7 +21,7 @@ const SMALL: FlavorSnapshot = { id: '2', name: 'm1.small', vcpus: 1, ramMb: 2048
  * recorded, and started again. The task must end as if the crash had not happened: each step
  * recorded once, the outcome the uninterrupted run would have had.
  */
-(redisAvailable ? describe : describe.skip)('abort, live-update and cold resize crash recovery (service as a child process, SIGKILL)', () => {
+(redisAvailable ? describe : describe.skip)('abort, live-update and cold resize crash recovery (service as a child process, SIGKILL)', () => { // skipped only outside CI (Redis at 127.0.0.1:6379 unreachable); under CI=true it runs and fails
   let building: Promise<ServiceBuild> | undefined;
   const build = () => (building ??= buildService());
   const harnesses: ServiceHarness[] = [];

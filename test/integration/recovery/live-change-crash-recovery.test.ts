@@ -18,7 +18,7 @@ const redisAvailable = await shouldRunRedisTests();
  * recorded, and started again. The task must end as if nothing happened: the new size or host, each
  * step recorded once, no failure and no compensation.
  */
-(redisAvailable ? describe : describe.skip)('live change crash recovery (service as a child process, SIGKILL)', () => {
+(redisAvailable ? describe : describe.skip)('live change crash recovery (service as a child process, SIGKILL)', () => { // skipped only outside CI (Redis at 127.0.0.1:6379 unreachable); under CI=true it runs and fails
   let building: Promise<ServiceBuild> | undefined;
   const build = () => (building ??= buildService());
   const harnesses: ServiceHarness[] = [];

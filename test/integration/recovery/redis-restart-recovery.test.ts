@@ -15,7 +15,7 @@ const installed = await shouldRunRedisServerTests();
  * are pending; once Redis is back, the process manager's retried batches and the reconciliation
  * (every second here) enqueue them again with the same ids, and every VM is built exactly once.
  */
-(installed ? describe : describe.skip)('Redis restarted in the middle of CreateVM sagas (service as a child process)', () => {
+(installed ? describe : describe.skip)('Redis restarted in the middle of CreateVM sagas (service as a child process)', () => { // skipped only outside CI (redis-server binary not installed); under CI=true it runs and fails
   let build: ServiceBuild | undefined;
   let redisDir: string;
   let redis: PrivateRedis | undefined;

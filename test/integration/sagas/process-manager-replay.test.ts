@@ -33,7 +33,7 @@ async function createVm(store: EventStore, options: { stepDone: boolean }): Prom
  * A process that dies between two checkpoint writes leaves the checkpoint behind the jobs it already
  * enqueued; the next process replays from there. The replay must cause no work twice.
  */
-(redisAvailable ? describe : describe.skip)('process manager replay after a crash between checkpoint writes', () => {
+(redisAvailable ? describe : describe.skip)('process manager replay after a crash between checkpoint writes', () => { // skipped only outside CI (Redis at 127.0.0.1:6379 unreachable); under CI=true it runs and fails
   let store: EventStore & { close(): Promise<void> };
   let db: SqlDatabase;
   let queues: QueueHarness;
