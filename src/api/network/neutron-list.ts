@@ -4,7 +4,8 @@ import { NeutronBadRequest } from './neutron-errors.js';
 type Item = Record<string, unknown>;
 export type RawQuery = Record<string, string | string[] | undefined>;
 
-const PAGING = new Set(['fields', 'sort_key', 'sort_dir', 'limit', 'marker', 'page_reverse']);
+/** The query parameters that page and shape a list rather than filter it. */
+export const PAGING: ReadonlySet<string> = new Set(['fields', 'sort_key', 'sort_dir', 'limit', 'marker', 'page_reverse']);
 
 export interface ListSpec {
   /** The collection's name: `networks` gives `networks_links`. */
@@ -26,9 +27,7 @@ export const values = (value: string | string[] | undefined): string[] => (value
  * fields=... to select keys.
  */
 export function neutronList(items: Item[], query: RawQuery, spec: ListSpec): Record<string, unknown> {
-  for (const key of Object.keys(query)) {
-    if (!PAGING.has(key) && !spec.filterable.includes(key)) throw new NeutronBadRequest(`[${key}] is invalid attribute for filtering`);
-  }
+  assertFilterable(query, spec);
   if (values(query.page_reverse).some((v) => v.toLowerCase() === 'true')) throw new NeutronBadRequest('page_reverse is not supported by this cloud.');
   let selected = items.filter((item) => Object.entries(query).every(([key, value]) => PAGING.has(key) || matches(item, key, values(value))));
   selected = sorted(selected, values(query.sort_key), values(query.sort_dir), spec.filterable);
@@ -42,10 +41,23 @@ export function neutronList(items: Item[], query: RawQuery, spec: ListSpec): Rec
   }
   const limit = parseLimit(values(query.limit)[0]);
   const page = limit === null ? selected.slice(start) : selected.slice(start, start + limit);
+  return pageBody(page, query, spec, limit !== null && start + limit < selected.length);
+}
+
+/** Neutron's filter validation: a parameter that neither pages nor names a filterable attribute is a 400. */
+export function assertFilterable(query: RawQuery, spec: ListSpec): void {
+  for (const key of Object.keys(query)) {
+    if (!PAGING.has(key) && !spec.filterable.includes(key)) throw new NeutronBadRequest(`[${key}] is invalid attribute for filtering`);
+  }
+}
+
+/** One page's body: its items (with `fields` applied) and the next / previous links Neutron gives. */
+export function pageBody(page: Item[], query: RawQuery, spec: ListSpec, hasNext: boolean): Record<string, unknown> {
   const body: Record<string, unknown> = { [spec.collection]: page.map((item) => pick(item, values(query.fields))) };
   const links: { rel: string; href: string }[] = [];
+  const marker = values(query.marker)[0];
   const last = page[page.length - 1];
-  if (limit !== null && last && start + limit < selected.length) links.push({ rel: 'next', href: linkTo(spec.url, query, { marker: String(last.id) }) });
+  if (hasNext && last) links.push({ rel: 'next', href: linkTo(spec.url, query, { marker: String(last.id) }) });
   if (marker !== undefined && page[0]) links.push({ rel: 'previous', href: linkTo(spec.url, query, { marker: String(page[0].id), page_reverse: 'True' }) });
   if (links.length > 0) body[`${spec.collection}_links`] = links;
   return body;
@@ -106,7 +118,8 @@ function linkTo(url: string, query: RawQuery, override: Record<string, string>):
   return `${url}?${params.toString()}`;
 }
 
-function splitOnce(text: string): [string, string] {
+/** `field=value` split at its first `=` (a fixed_ips filter); no `=`: the whole text and ''. */
+export function splitOnce(text: string): [string, string] {
   const at = text.indexOf('=');
   return at < 0 ? [text, ''] : [text.slice(0, at), text.slice(at + 1)];
 }

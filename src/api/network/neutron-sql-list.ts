@@ -1,7 +1,6 @@
 import { NotFoundException } from '@nestjs/common';
 import type { SqlExecutor, SqlValue } from '../../adapters/sql/sql-database.js';
-import { NeutronBadRequest } from './neutron-errors.js';
-import { neutronList, pick, values, type ListSpec, type RawQuery } from './neutron-list.js';
+import { assertFilterable, neutronList, pageBody, PAGING, splitOnce, values, type ListSpec, type RawQuery } from './neutron-list.js';
 
 type Item = Record<string, unknown>;
 
@@ -28,8 +27,6 @@ export interface SqlListSpec<R> extends ListSpec {
   render(row: R): Item;
 }
 
-const PAGING = new Set(['fields', 'sort_key', 'sort_dir', 'limit', 'marker', 'page_reverse']);
-
 /**
  * Neutron's list (neutron-list.ts semantics) with the work in SQL: visibility and every filter that
  * maps onto a column are WHERE conditions, so a filtered list reads only what it shows. With the
@@ -38,9 +35,7 @@ const PAGING = new Set(['fields', 'sort_key', 'sort_dir', 'limit', 'marker', 'pa
  * here, by the same code as before, so both paths answer alike.
  */
 export async function neutronSqlList<R extends Record<string, unknown>>(db: SqlExecutor, query: RawQuery, spec: SqlListSpec<R>): Promise<Record<string, unknown>> {
-  for (const key of Object.keys(query)) {
-    if (!PAGING.has(key) && !spec.filterable.includes(key)) throw new NeutronBadRequest(`[${key}] is invalid attribute for filtering`);
-  }
+  assertFilterable(query, spec);
   const where = ['deleted = 0'];
   const params: SqlValue[] = [];
   if (spec.visibility) {
@@ -83,14 +78,7 @@ export async function neutronSqlList<R extends Record<string, unknown>>(db: SqlE
     pageParams.push(marker);
   }
   const rows = await db.query<R>(`${select} WHERE ${page.join(' AND ')} ORDER BY id LIMIT ${limit + 1}`, pageParams);
-  const items = rows.slice(0, limit).map((r) => spec.render(r));
-  const body: Record<string, unknown> = { [spec.collection]: items.map((item) => pick(item, values(query.fields))) };
-  const links: { rel: string; href: string }[] = [];
-  const last = items[items.length - 1];
-  if (rows.length > limit && last) links.push({ rel: 'next', href: linkTo(spec.url, query, { marker: String(last.id) }) });
-  if (marker !== undefined && items[0]) links.push({ rel: 'previous', href: linkTo(spec.url, query, { marker: String(items[0].id), page_reverse: 'True' }) });
-  if (links.length > 0) body[`${spec.collection}_links`] = links;
-  return body;
+  return pageBody(rows.slice(0, limit).map((r) => spec.render(r)), query, spec, rows.length > limit);
 }
 
 function condition(attribute: SqlAttribute, wanted: string[], params: SqlValue[]): string {
@@ -117,8 +105,7 @@ function condition(attribute: SqlAttribute, wanted: string[], params: SqlValue[]
 function fixedIpConditions(column: string, wanted: string[], where: string[], params: SqlValue[]): boolean {
   let residual = false;
   for (const w of wanted) {
-    const at = w.indexOf('=');
-    const [field, value] = at < 0 ? [w, ''] : [w.slice(0, at), w.slice(at + 1)];
+    const [field, value] = splitOnce(w);
     if (field === 'ip_address' || field === 'subnet_id') {
       const key = field === 'ip_address' ? 'ipAddress' : 'subnetId';
       where.push(`${column} LIKE ? ESCAPE '\\'`);
@@ -131,13 +118,3 @@ function fixedIpConditions(column: string, wanted: string[], where: string[], pa
 }
 
 const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
-
-function linkTo(url: string, query: RawQuery, override: Record<string, string>): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) {
-    if (key === 'marker' || key === 'page_reverse') continue;
-    for (const v of values(value)) params.append(key, v);
-  }
-  for (const [key, value] of Object.entries(override)) params.set(key, value);
-  return `${url}?${params.toString()}`;
-}
