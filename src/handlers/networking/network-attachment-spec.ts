@@ -1,5 +1,6 @@
 import type { NetworkAttachmentRef, NetworkAttachmentSpec } from '../../adapters/kubernetes/cluster.port.js';
-import type { NetworkState } from '../../domain/network/network.state.js';
+import type { Network, NetworkState } from '../../domain/network/network.state.js';
+import type { SubnetDefinition } from '../../domain/subnet/subnet.events.js';
 import type { SubnetState } from '../../domain/subnet/subnet.state.js';
 import { vmRef } from '../workers/steps/vm-spec.js';
 
@@ -31,13 +32,21 @@ export async function networkAttachmentFor(
   if (!network) return { spec: null, ref: null };
   const ref = networkAttachmentRef(network);
   if (network.deleted) return { spec: null, ref };
-  const subnets: NetworkAttachmentSpec['subnets'] = [];
+  const subnets = (await liveSubnetsOf(sources, network)).map((d) => ({ cidr: d.cidr, gatewayIp: d.gatewayIp, excludeIps: excludedIpsOf(d) }));
+  return { spec: { ref, networkId, subnets }, ref };
+}
+
+/** The definitions of a network's subnets whose streams say they exist (one being created or deleted is left out). */
+export async function liveSubnetsOf(sources: Pick<NetworkAttachmentSources, 'loadSubnet'>, network: Network): Promise<SubnetDefinition[]> {
+  const definitions: SubnetDefinition[] = [];
   for (const { subnetId } of network.subnets) {
     const subnet = await sources.loadSubnet(subnetId);
-    if (!subnet || subnet.deleted) continue;
-    const d = subnet.definition;
-    const excludeIps = [...(d.gatewayIp ? [d.gatewayIp] : []), ...d.excludedRanges.map((r) => (r.start === r.end ? r.start : `${r.start}..${r.end}`))];
-    subnets.push({ cidr: d.cidr, gatewayIp: d.gatewayIp, excludeIps });
+    if (subnet && !subnet.deleted) definitions.push(subnet.definition);
   }
-  return { spec: { ref, networkId, subnets }, ref };
+  return definitions;
+}
+
+/** What a subnet never hands out, as OVN's and Kube-OVN's exclude_ips read it: its gateway, then its excluded ranges ("first..last"). */
+export function excludedIpsOf(d: SubnetDefinition): string[] {
+  return [...(d.gatewayIp ? [d.gatewayIp] : []), ...d.excludedRanges.map((r) => (r.start === r.end ? r.start : `${r.start}..${r.end}`))];
 }

@@ -1,19 +1,14 @@
 import type { CommandBus } from '@nestjs/cqrs';
 import type { ClusterPort, LiveChangeClusterPort } from '../../adapters/kubernetes/cluster.port.js';
-import type { FabricPort, LogicalSwitchSpec } from '../../adapters/ovs/fabric.port.js';
-import { networkDecider } from '../../domain/network/network.decider.js';
+import type { FabricPort } from '../../adapters/ovs/fabric.port.js';
 import { NetworkNotFoundError } from '../../domain/network/network.errors.js';
-import { networkStreamId } from '../../domain/network/network.events.js';
-import { portDecider } from '../../domain/port/port.decider.js';
-import { portStreamId } from '../../domain/port/port.events.js';
-import { subnetDecider } from '../../domain/subnet/subnet.decider.js';
-import { subnetStreamId } from '../../domain/subnet/subnet.events.js';
 import { DeletePortCommand } from '../networking/networking-flows.command.js';
 import { ExecutePortCommand } from '../networking/execute-port-command.command.js';
 import type { AggregateExecutor } from '../shared/aggregate-executor.js';
 import type { NicStepPorts } from '../workers/steps/nic-step-ports.js';
 import type { NetworkAttachmentReconciler } from '../networking/network-attachment-reconciler.js';
-import { networkAttachmentRef } from '../networking/network-attachment-spec.js';
+import { excludedIpsOf, liveSubnetsOf, networkAttachmentRef } from '../networking/network-attachment-spec.js';
+import { NetworkingStreams } from '../networking/networking-streams.js';
 
 const HOTPLUG_OPERATIONS = ['attachNic', 'detachNic', 'getVmi'] as const;
 
@@ -34,34 +29,26 @@ export function nicStepPortsFor(deps: {
   executor: AggregateExecutor;
   attachments?: NetworkAttachmentReconciler | null;
 }): NicStepPorts {
-  const { bus, executor } = deps;
-  const loadNetwork = async (networkId: string) => (await executor.load(networkStreamId(networkId), networkDecider)).state;
+  const { bus } = deps;
+  const streams = new NetworkingStreams(deps.executor);
   return {
     networkAttachment: async (networkId) => {
       const ref = deps.attachments ? await deps.attachments.reconcile(networkId) : null;
       if (ref) return ref;
-      const network = await loadNetwork(networkId);
+      const network = await streams.loadNetwork(networkId);
       if (!network) throw new NetworkNotFoundError(networkId);
       return networkAttachmentRef(network);
     },
     cluster: supportsNicHotplug(deps.cluster) ? deps.cluster : null,
     fabric: deps.fabric,
     port: (command, meta) => bus.execute(new ExecutePortCommand(command, meta)),
-    loadPort: async (portId) => (await executor.load(portStreamId(portId), portDecider)).state,
+    loadPort: (portId) => streams.loadPort(portId),
     deletePort: (portId, meta) => bus.execute(new DeletePortCommand(portId, meta)),
     switchFor: async (networkId) => {
-      const network = (await executor.load(networkStreamId(networkId), networkDecider)).state;
+      const network = await streams.loadNetwork(networkId);
       if (!network || network.deleted) throw new NetworkNotFoundError(networkId);
-      const spec: LogicalSwitchSpec = { id: networkId, name: network.name, cidrs: [], excludeIps: [] };
-      for (const { subnetId } of network.subnets) {
-        const subnet = (await executor.load(subnetStreamId(subnetId), subnetDecider)).state;
-        if (!subnet || subnet.deleted) continue;
-        const d = subnet.definition;
-        spec.cidrs.push(d.cidr);
-        if (d.gatewayIp) spec.excludeIps.push(d.gatewayIp);
-        for (const r of d.excludedRanges) spec.excludeIps.push(r.start === r.end ? r.start : `${r.start}..${r.end}`);
-      }
-      return spec;
+      const subnets = await liveSubnetsOf(streams, network);
+      return { id: networkId, name: network.name, cidrs: subnets.map((d) => d.cidr), excludeIps: subnets.flatMap(excludedIpsOf) };
     },
   };
 }

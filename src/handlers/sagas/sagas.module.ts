@@ -6,10 +6,6 @@ import { NetworkAttachmentReconciler } from '../networking/network-attachment-re
 import { ReservationSweeper } from '../networking/reservation-sweeper.js';
 import { NetworkingStreams } from '../networking/networking-streams.js';
 import { SYSTEM_ACTOR } from '../shared/command-metadata.js';
-import { networkDecider } from '../../domain/network/network.decider.js';
-import { networkStreamId } from '../../domain/network/network.events.js';
-import { subnetDecider } from '../../domain/subnet/subnet.decider.js';
-import { subnetStreamId } from '../../domain/subnet/subnet.events.js';
 import type { JobQueue } from '../../adapters/queue/job-queue.port.js';
 import type { SqlDatabase } from '../../adapters/sql/sql-database.js';
 import { APP_CONFIG, CLUSTER, EVENT_STORE, HYPERVISOR, INFRASTRUCTURE, JOB_QUEUE, READ_MODEL_DB } from '../../app/tokens.js';
@@ -79,10 +75,7 @@ const logger = new Logger('Sagas');
               store,
               db,
               cluster,
-              sources: {
-                loadNetwork: async (networkId) => (await executor.load(networkStreamId(networkId), networkDecider)).state,
-                loadSubnet: async (subnetId) => (await executor.load(subnetStreamId(subnetId), subnetDecider)).state,
-              },
+              sources: new NetworkingStreams(executor),
               onError: (error) => logger.warn(`network attachments: ${String(error)}; retrying`),
             })
           : null,
