@@ -59,9 +59,9 @@ export class GuestDomains {
     return this.domains.get(GuestDomains.domainName(namespace, vmiName));
   }
 
-  /** By libvirt name, UUID or the bare VMI name within a namespace. */
+  /** By libvirt name (<namespace>_<vmi>) or UUID within a namespace, as virsh finds a domain. */
   find(namespace: string, reference: string): GuestDomain | undefined {
-    return this.domains.get(reference) ?? [...this.domains.values()].find((d) => d.namespace === namespace && (d.uuid === reference || d.vmiName === reference));
+    return this.domains.get(reference) ?? [...this.domains.values()].find((d) => d.namespace === namespace && d.uuid === reference);
   }
 
   inNamespace(namespace: string): GuestDomain[] {

@@ -92,7 +92,7 @@ function domjobinfo(d: GuestDomain, node: string | undefined): string {
  *   virsh setmem DOM SIZE [--live] [--config]  (SIZE in KiB or with a unit; ≤ max memory)
  *   virsh suspend DOM | resume DOM
  *   virsh domjobinfo DOM                   (a migration's job on its source, see MigrationController)
- * DOM is libvirt's name (<namespace>_<vmi>), the UUID or the VMI name. Anything else exits 127.
+ * DOM is libvirt's name (<namespace>_<vmi>) or the UUID. Anything else exits 127.
  */
 export class GuestModelExecBackend implements ExecBackend {
   constructor(private readonly domains: GuestDomains) {}

@@ -12,9 +12,8 @@ const notFound = (command: string[]): VirshResult => ({ exitCode: 127, stdout: '
  * runs against the real libvirtd (whatever URI the caller gave, as inside a launcher pod there is one
  * libvirt), on that pod's own domain only. Pods on other nodes go to `fallback` (the guest model).
  *
- * The domain is KubeVirt's `<namespace>_<vmi>`; like the guest model, the pod also knows it by the
- * VMI's bare name, which is what the hypervisor adapter sends while its domain naming has no
- * namespace (src/app/infrastructure.ts). Another domain's name gets libvirt's "failed to get domain".
+ * The domain is KubeVirt's `<namespace>_<vmi>`, as the hypervisor adapter names it; any other name
+ * gets libvirt's "failed to get domain".
  */
 export class RealGuestExecBackend implements ExecBackend {
   private readonly virsh: VirshCommands;
@@ -26,21 +25,16 @@ export class RealGuestExecBackend implements ExecBackend {
   async run(pod: ExecPod, container: string, command: string[], stdin?: string): Promise<VirshResult> {
     if (pod.nodeName !== this.options.node) return this.fallback.run(pod, container, command, stdin);
     if (container !== 'compute' || command[0] !== 'virsh') return notFound(command);
-    const vmiName = pod.labels['vm.kubevirt.io/name'] ?? '';
-    const own = GuestDomains.domainName(pod.namespace, vmiName);
+    const own = GuestDomains.domainName(pod.namespace, pod.labels['vm.kubevirt.io/name'] ?? '');
     const { globals, verb, rest } = splitVirsh(command.slice(1));
     if (!verb) return { exitCode: 1, stdout: '', stderr: 'error: no command given\n' };
     if (CONNECTION_VERBS.has(verb)) {
       const result = await this.virsh.run([...globals, verb, ...rest]);
       return verb === 'list' && result.exitCode === 0 ? { ...result, stdout: onlyOwnRows(result.stdout, own, rest.includes('--name')) } : result;
     }
-    const at = domainArgument(rest);
-    if (at === null) return this.virsh.run([...globals, verb, ...rest]); // virsh itself says what is missing
-    const reference = rest[at.index]!.slice(at.prefix.length);
-    if (reference !== own && reference !== vmiName) return { exitCode: 1, stdout: '', stderr: `error: failed to get domain '${reference}'\n` };
-    const args = [...rest];
-    args[at.index] = `${at.prefix}${own}`;
-    return this.virsh.run([...globals, verb, ...args]);
+    const reference = domainArgument(rest);
+    if (reference !== null && reference !== own) return { exitCode: 1, stdout: '', stderr: `error: failed to get domain '${reference}'\n` };
+    return this.virsh.run([...globals, verb, ...rest]); // with no domain named, virsh itself says what is missing
   }
 }
 
@@ -58,13 +52,13 @@ function splitVirsh(args: string[]): { globals: string[]; verb: string | undefin
   return { globals, verb: args[i], rest: args.slice(i + 1) };
 }
 
-/** Where the domain is named: `--domain X`, `--domain=X`, or virsh's first positional argument. */
-function domainArgument(rest: string[]): { index: number; prefix: string } | null {
+/** The domain the command names: `--domain X`, `--domain=X`, or virsh's first positional argument. */
+function domainArgument(rest: string[]): string | null {
   const flag = rest.indexOf('--domain');
-  if (flag >= 0 && flag + 1 < rest.length) return { index: flag + 1, prefix: '' };
-  const inline = rest.findIndex((a) => a.startsWith('--domain='));
-  if (inline >= 0) return { index: inline, prefix: '--domain=' };
-  if (rest.length > 0 && !rest[0]!.startsWith('-')) return { index: 0, prefix: '' };
+  if (flag >= 0 && flag + 1 < rest.length) return rest[flag + 1]!;
+  const inline = rest.find((a) => a.startsWith('--domain='));
+  if (inline !== undefined) return inline.slice('--domain='.length);
+  if (rest.length > 0 && !rest[0]!.startsWith('-')) return rest[0]!;
   return null;
 }
 

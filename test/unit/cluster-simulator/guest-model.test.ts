@@ -15,13 +15,14 @@ describe('built-in guest model (virsh)', () => {
     const { backend } = setup();
     expect((await backend.run(pod, 'compute', ['virsh', 'list', '--name'])).stdout.trim()).toBe('a_web-01');
     expect((await backend.run(pod, 'compute', ['virsh', 'dominfo', 'a_other'])).exitCode).toBe(1);
+    expect((await backend.run(pod, 'compute', ['virsh', 'dominfo', 'web-01'])).stderr).toBe("error: failed to get domain 'web-01'\n");
   });
 
   it('given setvcpus and setmem, when within and beyond the maximums, then applied or refused with libvirt\'s messages', async () => {
     const { backend, domains } = setup();
     expect((await backend.run(pod, 'compute', ['virsh', 'setvcpus', 'a_web-01', '6', '--live'])).exitCode).toBe(0);
     expect(domains.get('a', 'web-01')!.vcpus.current).toBe(6);
-    expect((await backend.run(pod, 'compute', ['virsh', 'setvcpus', 'web-01', '0'])).stderr).toBe('error: Invalid number of virtual CPUs\n');
+    expect((await backend.run(pod, 'compute', ['virsh', 'setvcpus', 'a_web-01', '0'])).stderr).toBe('error: Invalid number of virtual CPUs\n');
     expect((await backend.run(pod, 'compute', ['virsh', 'setmem', 'a_web-01', '3G', '--live'])).exitCode).toBe(0);
     expect(domains.get('a', 'web-01')!.memoryKiB.current).toBe(3145728);
     expect((await backend.run(pod, 'compute', ['virsh', 'setmem', 'a_web-01', '8G'])).stderr).toContain('cannot set memory higher than max memory');

@@ -27,11 +27,11 @@ function setup(reply: (args: readonly string[]) => VirshResult = () => ({ exitCo
 }
 
 describe('the real-guest exec backend (launcher pods on the real-guest node)', () => {
-  it('given the adapter\'s virsh with its own URI and the VMI\'s bare name, then the real libvirtd gets the command on <namespace>_<vmi>', async () => {
+  it('given the adapter\'s virsh with its own URI on <namespace>_<vmi>, then the real libvirtd gets the command without the URI', async () => {
     const { backend, sent } = setup();
-    await backend.run(pod, 'compute', ['virsh', '-q', '-c', 'qemu+unix:///session?socket=/var/run/libvirt/virtqemud-sock', 'dominfo', '--domain', 'vm-1']);
+    await backend.run(pod, 'compute', ['virsh', '-q', '-c', 'qemu+unix:///session?socket=/var/run/libvirt/virtqemud-sock', 'dominfo', '--domain', 'vp-p_vm-1']);
     await backend.run(pod, 'compute', ['virsh', '--connect=qemu:///x', 'setvcpus', 'vp-p_vm-1', '2', '--live']);
-    await backend.run(pod, 'compute', ['virsh', 'setmem', '--domain=vm-1', '--size', '524288KiB', '--live']);
+    await backend.run(pod, 'compute', ['virsh', 'setmem', '--domain=vp-p_vm-1', '--size', '524288KiB', '--live']);
     expect(sent).toEqual([
       ['-q', 'dominfo', '--domain', 'vp-p_vm-1'],
       ['setvcpus', 'vp-p_vm-1', '2', '--live'],
@@ -39,10 +39,11 @@ describe('the real-guest exec backend (launcher pods on the real-guest node)', (
     ]);
   });
 
-  it('given another domain\'s name, then libvirt\'s "failed to get domain" and nothing reaches libvirtd', async () => {
+  it('given another domain\'s name or the VMI\'s bare name, then libvirt\'s "failed to get domain" and nothing reaches libvirtd', async () => {
     const { backend, sent } = setup();
     const result = await backend.run(pod, 'compute', ['virsh', 'dominfo', 'vp-p_vm-2']);
     expect(result).toEqual({ exitCode: 1, stdout: '', stderr: "error: failed to get domain 'vp-p_vm-2'\n" });
+    expect(await backend.run(pod, 'compute', ['virsh', 'dominfo', '--domain', 'vm-1'])).toEqual({ exitCode: 1, stdout: '', stderr: "error: failed to get domain 'vm-1'\n" });
     expect(sent).toEqual([]);
   });
 
