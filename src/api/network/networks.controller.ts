@@ -11,7 +11,7 @@ import { NoReplyBody } from '../idempotency/no-reply-body.decorator.js';
 import { networkBody } from './neutron-bodies.js';
 import { resourceBody } from './neutron-body.js';
 import { pick, values, type RawQuery } from './neutron-list.js';
-import { neutronSqlList, type SqlAttribute } from './neutron-sql-list.js';
+import { neutronSqlList, STANDARD_ATTRIBUTES, type SqlAttribute } from './neutron-sql-list.js';
 import { NETWORK_COLUMNS, rowToNetwork, type NetworkRow } from '../../projections/networking/network-view.js';
 import { NeutronPolicyRefused } from './neutron-errors.js';
 import { NetworkQuotas } from './network-quotas.js';
@@ -25,16 +25,11 @@ const FILTERABLE = [
 
 /** The filters that are columns (status and is_default are the same for every network here: checked on the rows). */
 const NETWORK_ATTRIBUTES: Record<string, SqlAttribute> = {
-  id: { column: 'id', type: 'text' },
-  name: { column: 'name', type: 'text' },
-  description: { column: 'description', type: 'text' },
+  ...STANDARD_ATTRIBUTES,
   admin_state_up: { column: 'admin_state_up', type: 'bool' },
   shared: { column: 'shared', type: 'bool' },
   'router:external': { column: 'external', type: 'bool' },
   mtu: { column: 'mtu', type: 'int' },
-  project_id: { column: 'project_id', type: 'text' },
-  tenant_id: { column: 'project_id', type: 'text' },
-  revision_number: { column: 'position', type: 'int' },
 };
 
 /** Neutron's networks. */

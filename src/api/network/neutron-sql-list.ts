@@ -15,6 +15,19 @@ export interface SqlAttribute {
   nullAsEmpty?: boolean;
 }
 
+/**
+ * The attributes every Neutron resource has, as every networking read model stores them
+ * (tenant_id is project_id's old name; revision_number is the row's last event position).
+ */
+export const STANDARD_ATTRIBUTES: Readonly<Record<string, SqlAttribute>> = {
+  id: { column: 'id', type: 'text' },
+  name: { column: 'name', type: 'text' },
+  description: { column: 'description', type: 'text' },
+  project_id: { column: 'project_id', type: 'text' },
+  tenant_id: { column: 'project_id', type: 'text' },
+  revision_number: { column: 'position', type: 'int' },
+};
+
 export interface SqlListSpec<R> extends ListSpec {
   table: string;
   columns: readonly string[];

@@ -13,7 +13,7 @@ import { portBody, VNIC_FROM_NEUTRON } from './neutron-bodies.js';
 import { resourceBody } from './neutron-body.js';
 import { NeutronBadRequest, NeutronConflict } from './neutron-errors.js';
 import { pick, values, type RawQuery } from './neutron-list.js';
-import { neutronSqlList, type SqlAttribute } from './neutron-sql-list.js';
+import { neutronSqlList, STANDARD_ATTRIBUTES, type SqlAttribute } from './neutron-sql-list.js';
 import { PORT_COLUMNS, rowToPort, type PortRow } from '../../projections/networking/port-view.js';
 import { createdForProject, requireNetworkWriter } from './network-policy.js';
 import { NetworkQuotas } from './network-quotas.js';
@@ -28,9 +28,7 @@ const FILTERABLE = [
 
 /** The filters that are columns (fixed_ips is matched in the JSON column; see neutron-sql-list.ts). */
 const PORT_ATTRIBUTES: Record<string, SqlAttribute> = {
-  id: { column: 'id', type: 'text' },
-  name: { column: 'name', type: 'text' },
-  description: { column: 'description', type: 'text' },
+  ...STANDARD_ATTRIBUTES,
   network_id: { column: 'network_id', type: 'text' },
   mac_address: { column: 'mac_address', type: 'text' },
   device_id: { column: 'device_id', type: 'text' },
@@ -41,9 +39,6 @@ const PORT_ATTRIBUTES: Record<string, SqlAttribute> = {
   'binding:host_id': { column: 'host_id', type: 'text', nullAsEmpty: true },
   'binding:vif_type': { column: 'vif_type', type: 'text' },
   port_security_enabled: { column: 'port_security_enabled', type: 'bool' },
-  project_id: { column: 'project_id', type: 'text' },
-  tenant_id: { column: 'project_id', type: 'text' },
-  revision_number: { column: 'position', type: 'int' },
 };
 
 /** Binding happens through the server, where the attach saga runs; a device_id written on a port would bind nothing. */

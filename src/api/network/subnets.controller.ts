@@ -11,7 +11,7 @@ import { subnetBody } from './neutron-bodies.js';
 import { resourceBody } from './neutron-body.js';
 import { NeutronPolicyRefused } from './neutron-errors.js';
 import { pick, values, type RawQuery } from './neutron-list.js';
-import { neutronSqlList, type SqlAttribute } from './neutron-sql-list.js';
+import { neutronSqlList, STANDARD_ATTRIBUTES, type SqlAttribute } from './neutron-sql-list.js';
 import { rowToSubnet, SUBNET_COLUMNS, type SubnetRow } from '../../projections/networking/subnet-view.js';
 import { createdForProject, requireNetworkWriter } from './network-policy.js';
 import { NetworkQuotas } from './network-quotas.js';
@@ -26,17 +26,12 @@ const FILTERABLE = [
 
 /** The filters that are columns (the IPv6 modes and subnet pool are null here: checked on the rows). */
 const SUBNET_ATTRIBUTES: Record<string, SqlAttribute> = {
-  id: { column: 'id', type: 'text' },
-  name: { column: 'name', type: 'text' },
-  description: { column: 'description', type: 'text' },
+  ...STANDARD_ATTRIBUTES,
   network_id: { column: 'network_id', type: 'text' },
   ip_version: { column: 'ip_version', type: 'int' },
   cidr: { column: 'cidr', type: 'text' },
   gateway_ip: { column: 'gateway_ip', type: 'text', nullAsEmpty: true },
   enable_dhcp: { column: 'enable_dhcp', type: 'bool' },
-  project_id: { column: 'project_id', type: 'text' },
-  tenant_id: { column: 'project_id', type: 'text' },
-  revision_number: { column: 'position', type: 'int' },
 };
 
 /** Neutron's subnets: one CIDR each; dual stack is an IPv4 and an IPv6 subnet on one network. */
