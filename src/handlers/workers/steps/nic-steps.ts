@@ -22,17 +22,7 @@ export const NIC_STEPS: Readonly<Record<string, StepRunner>> = {
     return {};
   },
   'create-fabric-port': async (ctx) => {
-    const nic = taskNic(ctx);
-    const { fabric, switchFor } = nicPorts(ctx);
-    await fabric.ensureLogicalSwitch(await switchFor(nic.networkId));
-    await fabric.ensurePort({
-      portId: nic.portId,
-      switchId: nic.networkId,
-      mac: nic.macAddress,
-      ips: nic.fixedIps.map((f) => f.ipAddress),
-      vmId: ctx.vm.id,
-      chassis: ctx.vm.host,
-    });
+    await plugFabricPort(ctx, taskNic(ctx));
     return {};
   },
   'attach-nic': async (ctx) => {
@@ -128,10 +118,9 @@ export const NIC_STEPS: Readonly<Record<string, StepRunner>> = {
     return {};
   },
   'plug-boot-ports': async (ctx) => {
-    const { fabric, switchFor, port } = nicPorts(ctx);
+    const { port } = nicPorts(ctx);
     for (const nic of ctx.vm.interfaces ?? []) {
-      await fabric.ensureLogicalSwitch(await switchFor(nic.networkId));
-      await fabric.ensurePort({ portId: nic.portId, switchId: nic.networkId, mac: nic.macAddress, ips: nic.fixedIps.map((f) => f.ipAddress), vmId: ctx.vm.id, chassis: ctx.vm.host });
+      await plugFabricPort(ctx, nic);
       await port({ type: 'ConfirmPortBinding', data: { portId: nic.portId, deviceId: ctx.vm.id, hostId: ctx.vm.host } }, stepMeta(ctx));
     }
     return {};
@@ -149,6 +138,20 @@ export const NIC_STEPS: Readonly<Record<string, StepRunner>> = {
     return {};
   },
 };
+
+/** The NIC's logical switch as its network's subnets define it, and its logical port on it, bound to the VM's host. */
+async function plugFabricPort(ctx: StepContext, nic: VmInterface): Promise<void> {
+  const { fabric, switchFor } = nicPorts(ctx);
+  await fabric.ensureLogicalSwitch(await switchFor(nic.networkId));
+  await fabric.ensurePort({
+    portId: nic.portId,
+    switchId: nic.networkId,
+    mac: nic.macAddress,
+    ips: nic.fixedIps.map((f) => f.ipAddress),
+    vmId: ctx.vm.id,
+    chassis: ctx.vm.host,
+  });
+}
 
 /** The port back to unbound from whatever phase it is in for this VM, its fabric port gone, and deleted if the attach made it. */
 async function releasePort(ctx: StepContext, nic: VmInterface): Promise<void> {
