@@ -3,7 +3,7 @@ import { drain, isTerminating, objectsToReconcile, setCondition, types, writeSta
 import { groupOf } from './work-queue.js';
 import { expectedNetworkStatus } from './kube-ovn-controller.js';
 import { networkStatusAnnotation } from './network-status.js';
-import { capacityOf, podHolds, usedOn } from './node-usage.js';
+import { capacityOf, usedOn } from './node-usage.js';
 import { cpuMillis, memoryBytes } from './quantities.js';
 
 interface ContainerSpec { name: string; image?: string; resources?: { requests?: Record<string, unknown>; limits?: Record<string, unknown> } }
@@ -125,7 +125,6 @@ export class Kubelet {
       wanted.memoryBytes += memoryBytes(c.resources?.requests?.memory ?? 0);
     }
     const used = usedOn(node.name, [...this.context.service.scan(types.pod)] as KubeObject[], pod.metadata.uid);
-    void podHolds;
     const checks: Array<['cpu' | 'memory', number, number, number]> = [
       ['cpu', wanted.cpuMillis, used.cpuMillis, capacity.cpuMillis],
       ['memory', wanted.memoryBytes, used.memoryBytes, capacity.memoryBytes],

@@ -66,10 +66,6 @@ export class WorkQueue {
     this.pending.add(group);
   }
 
-  requeueAll(): void {
-    this.everything = true;
-  }
-
   /** What to look at this step (null: everything); the queue starts over empty. */
   take(): Set<GroupKey> | null {
     const taken = this.everything ? null : this.pending;
