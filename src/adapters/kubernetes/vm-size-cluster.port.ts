@@ -2,7 +2,7 @@ import type { LiveChangeClusterPort, MigrationObservation, VmRef } from './clust
 
 /**
  * What the hot resize, cold resize and live migration sagas need of the cluster beyond
- * LiveChangeClusterPort. Not implemented by an adapter yet (see the steps that use it).
+ * LiveChangeClusterPort; the KubeVirt adapter implements it.
  *
  * Contract, in addition to LiveChangeClusterPort's:
  * - `setVmSize` records what the next boot gets (CPU sockets / maxSockets, guest memory / maxGuest),
