@@ -1,14 +1,8 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { FlavorSnapshot } from '../../../src/domain/flavor/flavor-snapshot.js';
-import { AggregateExecutor } from '../../../src/handlers/shared/aggregate-executor.js';
-import { SystemClock } from '../../../src/handlers/shared/clock.js';
-import { UuidV7Generator } from '../../../src/handlers/shared/uuid-v7-generator.js';
-import type { VirtualMachineCommand } from '../../../src/domain/virtual-machine/virtual-machine.commands.js';
-import { virtualMachineDecider } from '../../../src/domain/virtual-machine/virtual-machine.decider.js';
-import { VIRTUAL_MACHINE_EVENT_VERSIONS, vmStreamId } from '../../../src/domain/virtual-machine/virtual-machine.events.js';
-import { TEST_REDIS_URL, shouldRunRedisTests } from '../../support/redis.js';
-import { ServiceHarness, buildService, type ServiceBuild } from '../../support/service-process.js';
-import { ACTOR, ServiceClient, streamProblems, streamSummary, until } from './recovery-kit.js';
+import { shouldRunRedisTests } from '../../support/redis.js';
+import { streamProblems, streamSummary, until } from './recovery-kit.js';
+import { stepResults, useActiveServerInstallations } from './active-server-installations.js';
 
 const redisAvailable = await shouldRunRedisTests();
 
@@ -22,38 +16,7 @@ const SMALL: FlavorSnapshot = { id: '2', name: 'm1.small', vcpus: 1, ramMb: 2048
  * recorded once, the outcome the uninterrupted run would have had.
  */
 (redisAvailable ? describe : describe.skip)('abort, live-update and cold resize crash recovery (service as a child process, SIGKILL)', () => { // skipped only outside CI (Redis at 127.0.0.1:6379 unreachable); under CI=true it runs and fails
-  let building: Promise<ServiceBuild> | undefined;
-  const build = () => (building ??= buildService());
-  const harnesses: ServiceHarness[] = [];
-  const clients: ServiceClient[] = [];
-
-  beforeAll(async () => {
-    await build();
-  });
-  afterAll(async () => {
-    await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
-    await Promise.all(harnesses.map((h) => h.cleanup()));
-    (await building?.catch(() => undefined))?.remove();
-  });
-
-  /** An installation with an ACTIVE server, the service then stopped so the next run can arm a failpoint. */
-  async function activeServer(label: string, env: Record<string, string> = {}) {
-    const harness = new ServiceHarness({ build: await build(), redisUrl: TEST_REDIS_URL, env: { CLUSTER_BACKEND: 'simulator', SIM_PERSIST: 'true', SIM_STEP_MS: '10', ...env } });
-    harnesses.push(harness);
-    const first = await harness.start({}, `${label}: first run`);
-    const client = await ServiceClient.open(harness);
-    clients.push(client);
-    const { vmId } = await client.createServer(label);
-    const context = async () => `stream: ${streamSummary(await client.vmStream(vmId)).join(', ')}\n${harness.diagnostics()}`;
-    await until(`VM ${vmId} to be active`, async () => (await client.vm(vmId))?.vmState === 'active' && (await client.vm(vmId))?.task === null, 60_000, context);
-    await first.kill('SIGTERM', 20_000);
-    const executor = new AggregateExecutor(client.store, new SystemClock(), new UuidV7Generator());
-    const execute = (command: VirtualMachineCommand) =>
-      executor.execute(vmStreamId(vmId), virtualMachineDecider, command, { requestId: `req-${uuidv7()}`, actor: ACTOR }, VIRTUAL_MACHINE_EVENT_VERSIONS);
-    return { harness, client, vmId, execute, context };
-  }
-
-  const results = (summary: string[]) => summary.filter((t) => t.startsWith('TaskStep'));
+  const { activeServer } = useActiveServerInstallations();
 
   it.concurrent('given a kill right after the abort deleted the migration, when the service restarts, then the abort completes once and the VM is ACTIVE on its source', async () => {
     // A slow cluster (a migration takes ~9 steps of 150 ms), so the abort comes while it moves.
@@ -75,7 +38,7 @@ const SMALL: FlavorSnapshot = { id: '2', name: 'm1.small', vcpus: 1, ramMb: 2048
     const events = await client.vmStream(vmId);
     expect(streamProblems(events)).toEqual([]);
     const summary = streamSummary(events);
-    expect(results(summary).filter((t) => t.includes('abort-migration'))).toEqual(['TaskStepSucceeded(abort-migration)']);
+    expect(stepResults(summary).filter((t) => t.includes('abort-migration'))).toEqual(['TaskStepSucceeded(abort-migration)']);
     const failed = events.find((e) => e.type === 'TaskFailed')!.data as { error: { code: string }; cleanupError?: unknown };
     expect({ code: failed.error.code, cleanup: failed.cleanupError ?? null }).toEqual({ code: 'MigrationCancelled', cleanup: null });
     expect(events.filter((e) => e.type === 'VMLiveMigrated')).toHaveLength(0);
@@ -98,7 +61,7 @@ const SMALL: FlavorSnapshot = { id: '2', name: 'm1.small', vcpus: 1, ramMb: 2048
     const events = await client.vmStream(vmId);
     expect(streamProblems(events)).toEqual([]);
     expect(streamSummary(events).filter((t) => /^Task(StepFailed|Failed|CompensationStarted)/.test(t))).toEqual([]);
-    expect(results(streamSummary(events)).slice(-3)).toEqual([
+    expect(stepResults(streamSummary(events)).slice(-3)).toEqual([
       'TaskStepSucceeded(update-vm-template)',
       'TaskStepSucceeded(follow-live-update)',
       'TaskStepSucceeded(confirm-guest-size)',
@@ -121,7 +84,7 @@ const SMALL: FlavorSnapshot = { id: '2', name: 'm1.small', vcpus: 1, ramMb: 2048
     const events = await client.vmStream(vmId);
     expect(streamProblems(events)).toEqual([]);
     expect(streamSummary(events).filter((t) => /^Task(StepFailed|Failed|CompensationStarted)/.test(t))).toEqual([]);
-    expect(results(streamSummary(events)).filter((t) => /resize/.test(t))).toEqual([
+    expect(stepResults(streamSummary(events)).filter((t) => /resize/.test(t))).toEqual([
       'TaskStepSucceeded(power-off-for-resize)',
       'TaskStepSucceeded(resize-vm-object)',
       'TaskStepSucceeded(power-on-resized)',

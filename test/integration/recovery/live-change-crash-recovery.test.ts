@@ -1,13 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
-import { AggregateExecutor } from '../../../src/handlers/shared/aggregate-executor.js';
-import { SystemClock } from '../../../src/handlers/shared/clock.js';
-import { UuidV7Generator } from '../../../src/handlers/shared/uuid-v7-generator.js';
-import type { VirtualMachineCommand } from '../../../src/domain/virtual-machine/virtual-machine.commands.js';
-import { virtualMachineDecider } from '../../../src/domain/virtual-machine/virtual-machine.decider.js';
-import { VIRTUAL_MACHINE_EVENT_VERSIONS, vmStreamId } from '../../../src/domain/virtual-machine/virtual-machine.events.js';
-import { TEST_REDIS_URL, shouldRunRedisTests } from '../../support/redis.js';
-import { ServiceHarness, buildService, type ServiceBuild } from '../../support/service-process.js';
-import { ACTOR, ServiceClient, streamProblems, streamSummary, until } from './recovery-kit.js';
+import { shouldRunRedisTests } from '../../support/redis.js';
+import { streamProblems, streamSummary, until } from './recovery-kit.js';
+import { stepResults, useActiveServerInstallations } from './active-server-installations.js';
 
 const redisAvailable = await shouldRunRedisTests();
 
@@ -19,38 +13,7 @@ const redisAvailable = await shouldRunRedisTests();
  * step recorded once, no failure and no compensation.
  */
 (redisAvailable ? describe : describe.skip)('live change crash recovery (service as a child process, SIGKILL)', () => { // skipped only outside CI (Redis at 127.0.0.1:6379 unreachable); under CI=true it runs and fails
-  let building: Promise<ServiceBuild> | undefined;
-  const build = () => (building ??= buildService());
-  const harnesses: ServiceHarness[] = [];
-  const clients: ServiceClient[] = [];
-
-  beforeAll(async () => {
-    await build();
-  });
-  afterAll(async () => {
-    await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
-    await Promise.all(harnesses.map((h) => h.cleanup()));
-    (await building?.catch(() => undefined))?.remove();
-  });
-
-  /** An installation with an ACTIVE server, the service then stopped so the next run can arm a failpoint. */
-  async function activeServer(label: string) {
-    const harness = new ServiceHarness({ build: await build(), redisUrl: TEST_REDIS_URL, env: { CLUSTER_BACKEND: 'simulator', SIM_PERSIST: 'true', SIM_STEP_MS: '10' } });
-    harnesses.push(harness);
-    const first = await harness.start({}, `${label}: first run`);
-    const client = await ServiceClient.open(harness);
-    clients.push(client);
-    const { vmId } = await client.createServer(label);
-    const context = async () => `stream: ${streamSummary(await client.vmStream(vmId)).join(', ')}\n${harness.diagnostics()}`;
-    await until(`VM ${vmId} to be active`, async () => (await client.vm(vmId))?.vmState === 'active' && (await client.vm(vmId))?.task === null, 60_000, context);
-    await first.kill('SIGTERM', 20_000);
-    const executor = new AggregateExecutor(client.store, new SystemClock(), new UuidV7Generator());
-    const execute = (command: VirtualMachineCommand) =>
-      executor.execute(vmStreamId(vmId), virtualMachineDecider, command, { requestId: `req-${uuidv7()}`, actor: ACTOR }, VIRTUAL_MACHINE_EVENT_VERSIONS);
-    return { harness, client, vmId, execute, context };
-  }
-
-  const results = (summary: string[]) => summary.filter((t) => t.startsWith('TaskStep'));
+  const { activeServer } = useActiveServerInstallations();
 
   it.concurrent('given a kill right after the vCPU hot-add, when the service restarts, then the hot resize completes with each step once', async () => {
     const { harness, client, vmId, execute, context } = await activeServer('crash-hot');
@@ -69,7 +32,7 @@ const redisAvailable = await shouldRunRedisTests();
     expect(streamProblems(events)).toEqual([]);
     expect(streamSummary(events).filter((t) => /^Task(StepFailed|Failed|CompensationStarted)/.test(t))).toEqual([]);
     expect(events.filter((e) => e.type === 'VMHotResized')).toHaveLength(1);
-    const steps = results(streamSummary(events)).filter((t) => /resize|hot-add|guest|record/.test(t));
+    const steps = stepResults(streamSummary(events)).filter((t) => /resize|hot-add|guest|record/.test(t));
     expect(new Set(steps).size).toBe(steps.length);
     expect({ vmState: vm.vmState, vcpus: vm.flavor.vcpus, ramMb: vm.flavor.ramMb }).toEqual({ vmState: 'active', vcpus: 2, ramMb: 1024 });
   }, 240_000);
