@@ -35,20 +35,15 @@ export class NetworkReads {
   }
 
   async networks(ctx: RequestContext, where: Record<string, SqlValue> = {}): Promise<Revisioned<NetworkView>[]> {
-    const all = await this.rows('networks', NETWORK_COLUMNS, (r: NetworkRow) => rowToNetwork(r), where);
-    return all.filter(({ view }) => canSeeNetwork(ctx, view));
+    return this.rows('networks', NETWORK_COLUMNS, (r: NetworkRow) => rowToNetwork(r), where, visibleNetworks(ctx));
   }
 
   async subnets(ctx: RequestContext, where: Record<string, SqlValue> = {}): Promise<Revisioned<SubnetView>[]> {
-    const all = await this.rows('subnets', SUBNET_COLUMNS, (r: SubnetRow) => rowToSubnet(r), where);
-    if (ctx.isAdmin) return all;
-    const visible = new Set((await this.networks(ctx)).map(({ view }) => view.id));
-    return all.filter(({ view }) => view.projectId === ctx.projectId || visible.has(view.networkId));
+    return this.rows('subnets', SUBNET_COLUMNS, (r: SubnetRow) => rowToSubnet(r), where, visibleSubnets(ctx));
   }
 
   async ports(ctx: RequestContext, where: Record<string, SqlValue> = {}): Promise<Revisioned<PortView>[]> {
-    const all = await this.rows('ports', PORT_COLUMNS, (r: PortRow) => rowToPort(r), where);
-    return all.filter(({ view }) => ctx.isAdmin || view.projectId === ctx.projectId);
+    return this.rows('ports', PORT_COLUMNS, (r: PortRow) => rowToPort(r), where, visiblePorts(ctx));
   }
 
   async network(ctx: RequestContext, id: string): Promise<Revisioned<NetworkView>> {
@@ -75,13 +70,42 @@ export class NetworkReads {
     return Number(rows[0]?.n ?? 0);
   }
 
-  private async rows<R, V>(table: string, columns: readonly string[], toView: (r: R) => V, where: Record<string, SqlValue>): Promise<Revisioned<V>[]> {
-    const clauses = ['deleted = 0', ...Object.keys(where).map((column) => `${column} = ?`)];
-    const rows = await this.db.query<R & { position: unknown }>(`SELECT ${columns.join(', ')} FROM ${table} WHERE ${clauses.join(' AND ')}`, Object.values(where));
+  private async rows<R, V>(
+    table: string,
+    columns: readonly string[],
+    toView: (r: R) => V,
+    where: Record<string, SqlValue>,
+    visibility: SqlCondition | null,
+  ): Promise<Revisioned<V>[]> {
+    const clauses = ['deleted = 0', ...Object.keys(where).map((column) => `${column} = ?`), ...(visibility ? [`(${visibility.clause})`] : [])];
+    const params = [...Object.values(where), ...(visibility?.params ?? [])];
+    const rows = await this.db.query<R & { position: unknown }>(`SELECT ${columns.join(', ')} FROM ${table} WHERE ${clauses.join(' AND ')}`, params);
     return rows.map((r) => ({ view: toView(r), revision: Number(r.position) }));
   }
 }
 
-export function canSeeNetwork(ctx: RequestContext, network: NetworkView): boolean {
-  return ctx.isAdmin || network.projectId === ctx.projectId || network.shared || network.external;
+/** A condition on a table's rows with its parameters, to AND into a WHERE. */
+export interface SqlCondition {
+  clause: string;
+  params: SqlValue[];
+}
+
+// The visibility rules (see NetworkReads) as SQL, the one statement of them for single reads and
+// lists alike; null: the caller sees every row.
+
+export function visibleNetworks(ctx: RequestContext): SqlCondition | null {
+  return ctx.isAdmin ? null : { clause: 'project_id = ? OR shared = 1 OR external = 1', params: [ctx.projectId] };
+}
+
+/** The caller's own subnets and the subnets of the networks the caller sees. */
+export function visibleSubnets(ctx: RequestContext): SqlCondition | null {
+  if (ctx.isAdmin) return null;
+  return {
+    clause: 'project_id = ? OR network_id IN (SELECT id FROM networks WHERE deleted = 0 AND (project_id = ? OR shared = 1 OR external = 1))',
+    params: [ctx.projectId, ctx.projectId],
+  };
+}
+
+export function visiblePorts(ctx: RequestContext): SqlCondition | null {
+  return ctx.isAdmin ? null : { clause: 'project_id = ?', params: [ctx.projectId] };
 }

@@ -15,7 +15,7 @@ import { neutronSqlList, STANDARD_ATTRIBUTES, type SqlAttribute } from './neutro
 import { NETWORK_COLUMNS, rowToNetwork, type NetworkRow } from '../../projections/networking/network-view.js';
 import { NeutronPolicyRefused } from './neutron-errors.js';
 import { NetworkQuotas } from './network-quotas.js';
-import { NetworkReads } from './network-reads.js';
+import { NetworkReads, visibleNetworks } from './network-reads.js';
 import { createdForProject, requireNetworkWriter } from './network-policy.js';
 import { createNetworkSchema, updateNetworkSchema } from './network-requests.schema.js';
 
@@ -51,7 +51,7 @@ export class NetworksController {
       table: 'networks',
       columns: NETWORK_COLUMNS,
       attributes: NETWORK_ATTRIBUTES,
-      visibility: ctx.isAdmin ? null : { clause: 'project_id = ? OR shared = 1 OR external = 1', params: [ctx.projectId] },
+      visibility: visibleNetworks(ctx),
       render: (row: NetworkRow) => networkBody(rowToNetwork(row), Number(row.position)),
     });
   }

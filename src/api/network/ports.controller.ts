@@ -17,7 +17,7 @@ import { neutronSqlList, STANDARD_ATTRIBUTES, type SqlAttribute } from './neutro
 import { PORT_COLUMNS, rowToPort, type PortRow } from '../../projections/networking/port-view.js';
 import { createdForProject, requireNetworkWriter } from './network-policy.js';
 import { NetworkQuotas } from './network-quotas.js';
-import { NetworkReads } from './network-reads.js';
+import { NetworkReads, visiblePorts } from './network-reads.js';
 import { createPortSchema, updatePortSchema } from './network-requests.schema.js';
 import { CommandWriter } from '../shared/command-writer.js';
 
@@ -67,7 +67,7 @@ export class PortsController {
       columns: PORT_COLUMNS,
       attributes: PORT_ATTRIBUTES,
       fixedIpsColumn: 'fixed_ips',
-      visibility: ctx.isAdmin ? null : { clause: 'project_id = ?', params: [ctx.projectId] },
+      visibility: visiblePorts(ctx),
       render: (row: PortRow) => portBody(rowToPort(row), Number(row.position)),
     });
   }

@@ -15,7 +15,7 @@ import { neutronSqlList, STANDARD_ATTRIBUTES, type SqlAttribute } from './neutro
 import { rowToSubnet, SUBNET_COLUMNS, type SubnetRow } from '../../projections/networking/subnet-view.js';
 import { createdForProject, requireNetworkWriter } from './network-policy.js';
 import { NetworkQuotas } from './network-quotas.js';
-import { NetworkReads } from './network-reads.js';
+import { NetworkReads, visibleSubnets } from './network-reads.js';
 import { createSubnetSchema, updateSubnetSchema } from './network-requests.schema.js';
 import { CommandWriter } from '../shared/command-writer.js';
 
@@ -53,13 +53,7 @@ export class SubnetsController {
       table: 'subnets',
       columns: SUBNET_COLUMNS,
       attributes: SUBNET_ATTRIBUTES,
-      // The subnets of the networks the caller sees (NetworkReads' rule, in SQL).
-      visibility: ctx.isAdmin
-        ? null
-        : {
-            clause: 'project_id = ? OR network_id IN (SELECT id FROM networks WHERE deleted = 0 AND (project_id = ? OR shared = 1 OR external = 1))',
-            params: [ctx.projectId, ctx.projectId],
-          },
+      visibility: visibleSubnets(ctx),
       render: (row: SubnetRow) => subnetBody(rowToSubnet(row), Number(row.position)),
     });
   }
