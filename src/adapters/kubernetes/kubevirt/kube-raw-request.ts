@@ -11,16 +11,17 @@ export interface RawResponse {
 /**
  * One request outside the generated clients (KubeVirt's action subresources are in none of them),
  * with the kubeconfig's TLS and credentials. A non-2xx answer rejects with a KubeApiError carrying
- * the server's Status; no answer within `timeoutMs` rejects with status 0.
+ * the server's Status; no answer within `timeoutMs` rejects with status 0. A body goes as JSON, or
+ * as `contentType` (a PATCH's merge-patch+json, say).
  */
-export async function rawRequest(config: KubeConfig, method: string, path: string, body: unknown, timeoutMs: number): Promise<RawResponse> {
+export async function rawRequest(config: KubeConfig, method: string, path: string, body: unknown, timeoutMs: number, contentType = 'application/json'): Promise<RawResponse> {
   const cluster = config.getCurrentCluster();
   if (!cluster) throw new KubeApiError(0, 'Unreachable', 'kubeconfig has no current cluster');
   const url = new URL(cluster.server.replace(/\/+$/, '') + path);
   const options: https.RequestOptions = { method, headers: {} };
   await config.applyToHTTPSOptions(options);
   const payload = body === undefined ? undefined : JSON.stringify(body);
-  options.headers = { ...options.headers, Accept: 'application/json', ...(payload !== undefined ? { 'Content-Type': 'application/json' } : {}) };
+  options.headers = { ...options.headers, Accept: 'application/json', ...(payload !== undefined ? { 'Content-Type': contentType } : {}) };
   const transport = url.protocol === 'https:' ? https : http;
   return new Promise<RawResponse>((resolve, reject) => {
     const request = transport.request(url, options, (response) => {

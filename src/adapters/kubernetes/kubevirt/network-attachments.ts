@@ -1,4 +1,4 @@
-import { CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { PermanentAdapterError } from '../../adapter-errors.js';
 import { kubeOvnProvider, type NetworkAttachmentRef, type NetworkAttachmentSpec } from '../cluster.port.js';
 import { asKubeApiError } from './kube-errors.js';
@@ -86,24 +86,7 @@ async function ensureObject(config: KubeConfig, timeoutMs: number, collection: s
   // A merge patch (lists replaced whole) carrying the resourceVersion read: a change in between is a
   // 409, and the caller retries.
   const body = { metadata: { resourceVersion: existing.metadata.resourceVersion, labels }, spec: wanted.spec };
-  await patchMerge(config, collection, name, body);
-}
-
-async function patchMerge(config: KubeConfig, collection: string, name: string, body: unknown): Promise<void> {
-  const custom = config.makeApiClient(CustomObjectsApi);
-  const options = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
-  try {
-    const namespaced = /^\/apis\/([^/]+)\/([^/]+)\/namespaces\/([^/]+)\/([^/]+)$/.exec(collection);
-    if (namespaced) {
-      const [, group, version, namespace, plural] = namespaced as unknown as [string, string, string, string, string];
-      await custom.patchNamespacedCustomObject({ group, version, namespace: decodeURIComponent(namespace), plural, name, body }, options);
-      return;
-    }
-    const [, group, version, plural] = /^\/apis\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(collection) as unknown as [string, string, string, string];
-    await custom.patchClusterCustomObject({ group, version, plural, name, body }, options);
-  } catch (error) {
-    throw asKubeApiError(error);
-  }
+  await rawRequest(config, 'PATCH', `${collection}/${encodeURIComponent(name)}`, body, timeoutMs, 'application/merge-patch+json');
 }
 
 async function deleteOwned(config: KubeConfig, timeoutMs: number, collection: string, name: string, networkId: string | null): Promise<void> {
