@@ -14,6 +14,7 @@ import type { PortView } from '../../projections/networking/port-view.js';
 import type { RequestContext } from '../auth/request-context.js';
 import type { CommandMetadata } from '../../handlers/shared/command-metadata.js';
 import { ComputeWrites } from './compute-writes.js';
+import { vmInterfaceOf } from './vm-interface-of.js';
 import type { CreateServerFields } from './schemas/create-server.schema.js';
 
 /** Nova's networks at create: "none", "auto", a list of {uuid, fixed_ip} / {port}, or absent (before 2.37). */
@@ -66,13 +67,13 @@ export class BootNetworks {
     try {
       for (const [index, c] of checked.entries()) {
         if (c.kind === 'port') {
-          interfaces.push(toInterface(c.port, c.network, false));
+          interfaces.push(vmInterfaceOf(c.port, c.network, false));
           continue;
         }
         const portId = uuidv5(`boot-port-${index}`, vmId);
         const port = await this.ensurePort(ctx, portId, c.network, c.fixedIp, meta);
         made.push(portId);
-        interfaces.push(toInterface(port, c.network, true));
+        interfaces.push(vmInterfaceOf(port, c.network, true));
       }
     } catch (error) {
       await this.release(made, meta);
@@ -181,16 +182,4 @@ function novaRefusal(error: unknown, fixedIp: string | undefined): unknown {
   if (error.code === 'NetworkNotFound') return new BadRequestException(error.message);
   if (error.kind === 'invalid_input') return new BadRequestException(error.message);
   return error;
-}
-
-function toInterface(port: PortView, network: NetworkView, autoCreated: boolean): VmInterface {
-  return {
-    portId: port.id,
-    networkId: port.networkId,
-    networkName: network.name || port.networkId,
-    macAddress: port.macAddress,
-    fixedIps: port.fixedIps.map((ip) => ({ ...ip, version: ip.ipAddress.includes(':') ? 6 : 4 })),
-    vnicType: port.vnicType,
-    autoCreated,
-  };
 }

@@ -2,7 +2,6 @@ import { BadRequestException, ConflictException, HttpException, Inject, Injectab
 import { v7 as uuidv7 } from 'uuid';
 import { APP_CONFIG } from '../../../app/tokens.js';
 import type { AppConfig } from '../../../config/config.schema.js';
-import type { VmInterface } from '../../../domain/virtual-machine/interface-attachment.js';
 import { InstanceInvalidStateError } from '../../../domain/virtual-machine/virtual-machine.errors.js';
 import { CreatePortCommand, DeletePortCommand } from '../../../handlers/networking/networking-flows.command.js';
 import { ExecuteVmCommand } from '../../../handlers/virtual-machine/execute-vm-command.command.js';
@@ -12,6 +11,7 @@ import { getServer } from '../../../projections/servers/servers.queries.js';
 import type { ServerView } from '../../../projections/servers/server-view.js';
 import type { RequestContext } from '../../auth/request-context.js';
 import { ComputeWrites } from '../compute-writes.js';
+import { vmInterfaceOf } from '../vm-interface-of.js';
 
 /** Nova's InterfaceAttachFailed (500): the attach ran and was undone; the instance action says why. */
 export class InterfaceAttachFailedError extends HttpException {
@@ -69,15 +69,7 @@ export class InterfaceAttachments {
       throw new BadRequestException(`Server ${server.id} already has port ${onNetwork.id} on network ${port.networkId}: this cloud gives a server one port per network.`);
     }
     const network = await getNetwork(this.compute.db, port.networkId);
-    const nic: VmInterface = {
-      portId,
-      networkId: port.networkId,
-      networkName: network?.name || port.networkId,
-      macAddress: port.macAddress,
-      fixedIps: port.fixedIps.map((ip) => ({ ...ip, version: ip.ipAddress.includes(':') ? 6 : 4 })),
-      vnicType: port.vnicType,
-      autoCreated,
-    };
+    const nic = vmInterfaceOf(port, network, autoCreated);
     const taskId = uuidv7();
     try {
       await this.compute.execute(new ExecuteVmCommand({ type: 'AttachInterface', data: { vmId: server.id, taskId, interface: nic } }, meta));
