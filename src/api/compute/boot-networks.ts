@@ -92,9 +92,9 @@ export class BootNetworks {
   private async entries(ctx: RequestContext, requested: RequestedNetworks): Promise<Array<{ uuid?: string; port?: string; fixed_ip?: string }>> {
     if (requested === 'none') return [];
     if (Array.isArray(requested)) return requested;
-    const candidates = (await Promise.all([listNetworks(this.compute.db, { projectId: ctx.projectId }), this.sharedNetworks()]))
+    const candidates = (await Promise.all([listNetworks(this.compute.db, { projectId: ctx.projectId }), listNetworks(this.compute.db, { shared: true })]))
       .flat()
-      .filter((n, i, all) => !n.deleted && !n.external && all.findIndex((m) => m.id === n.id) === i);
+      .filter((n, i, all) => !n.external && all.findIndex((m) => m.id === n.id) === i);
     if (candidates.length > 1) {
       throw new ConflictException('Multiple possible networks found, use a Network ID to be more specific.');
     }
@@ -103,12 +103,6 @@ export class BootNetworks {
     // before 2.37, no networks asked and none there is a server without NICs, as Nova's.
     if (requested === 'auto') throw new BadRequestException(`Unable to automatically allocate a network for project ${ctx.projectId}`);
     return [];
-  }
-
-  private async sharedNetworks(): Promise<NetworkView[]> {
-    const rows = await this.compute.db.query<{ id: string }>('SELECT id FROM networks WHERE shared = ? AND deleted = 0', [1]);
-    const networks = await Promise.all(rows.map((r) => getNetwork(this.compute.db, r.id)));
-    return networks.filter((n): n is NetworkView => n !== undefined);
   }
 
   private async check(

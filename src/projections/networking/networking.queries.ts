@@ -19,8 +19,11 @@ async function select<R, V extends { id: string }>(db: SqlExecutor, table: strin
 export const getNetwork = async (db: SqlExecutor, id: string): Promise<NetworkView | undefined> =>
   (await select(db, 'networks', NETWORK_COLUMNS, (r: NetworkRow) => rowToNetwork(r), { id }))[0];
 
-export const listNetworks = (db: SqlExecutor, filter: { projectId?: string } = {}): Promise<NetworkView[]> =>
-  select(db, 'networks', NETWORK_COLUMNS, (r: NetworkRow) => rowToNetwork(r), { project_id: filter.projectId });
+export const listNetworks = (db: SqlExecutor, filter: { projectId?: string; shared?: boolean } = {}): Promise<NetworkView[]> =>
+  select(db, 'networks', NETWORK_COLUMNS, (r: NetworkRow) => rowToNetwork(r), {
+    project_id: filter.projectId,
+    shared: filter.shared === undefined ? undefined : filter.shared ? 1 : 0,
+  });
 
 export const getSubnet = async (db: SqlExecutor, id: string): Promise<SubnetView | undefined> =>
   (await select(db, 'subnets', SUBNET_COLUMNS, (r: SubnetRow) => rowToSubnet(r), { id }))[0];
