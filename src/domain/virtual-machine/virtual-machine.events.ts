@@ -12,13 +12,13 @@ export interface TaskStarted {
   taskStates: TaskState[];
 }
 
-/** A VM's size: what a hot resize changes, within the headroom its flavor gave it at boot. */
 /**
  * How a hot resize reaches the guest: 'in-place' grows the launcher pod (pods/resize) and hot-adds
  * through libvirt; 'live-update' edits the VM template and KubeVirt migrates to a bigger pod.
  */
 export type HotResizeStrategy = 'in-place' | 'live-update';
 
+/** A VM's size: what a hot resize changes, within the headroom its flavor gave it at boot. */
 export interface VmSize {
   vcpus: number;
   ramMb: number;
@@ -75,8 +75,7 @@ export type VirtualMachineEvent =
       /** Delete is allowed while another task runs (as in Nova); that task is then abandoned. */
       data: { vmId: string; task: TaskStarted; supersededTaskId: string | null };
     }
-  /** Hot resize in place: from is the size when asked, to the size wanted (one or both differ). */
-  /** `strategy` absent (events before it existed): in-place. */
+  /** Hot resize: from is the size when asked, to the size wanted (one or both differ); `strategy` absent (events before it existed): in-place. */
   | { type: 'VMHotResizeRequested'; data: { vmId: string; task: TaskStarted; from: VmSize; to: VmSize; strategy?: HotResizeStrategy } }
   /** targetHost null: the scheduler (KubeVirt) chooses. sourceHost is where the VM ran when asked. */
   | { type: 'VMLiveMigrationRequested'; data: { vmId: string; task: TaskStarted; sourceHost: string | null; targetHost: string | null } }
