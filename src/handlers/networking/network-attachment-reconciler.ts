@@ -6,7 +6,7 @@ import type { NetworkAttachmentClusterPort, NetworkAttachmentRef } from '../../a
 import type { SqlDatabase } from '../../adapters/sql/sql-database.js';
 import { NETWORK_STREAM_PREFIX } from '../../domain/network/network.events.js';
 import { SUBNET_STREAM_PREFIX } from '../../domain/subnet/subnet.events.js';
-import { ensureCheckpoints, readCheckpoints, writeCheckpoint } from '../../projections/projection-checkpoints.js';
+import { DeferredCheckpoint } from '../shared/deferred-checkpoint.js';
 import { networkAttachmentFor, type NetworkAttachmentSources } from './network-attachment-spec.js';
 
 const CHECKPOINT = 'network-attachments';
@@ -28,17 +28,19 @@ export interface NetworkAttachmentReconcilerOptions {
  * Keeps each network's NetworkAttachmentDefinition and Kube-OVN Subnet as its streams say (created
  * with the network, widened as subnets come, removed with it). It reads $all from its own checkpoint
  * and, for every network a batch touches, asks the cluster for the whole end state from the current
- * streams, so it is idempotent and a crash re-running a batch does no harm; the checkpoint moves only
- * after the cluster took the batch, and a failed batch is retried (the cluster was unreachable).
+ * streams, so it is idempotent and a crash re-running batches does no harm; the checkpoint moves only
+ * after the cluster took the batch (and is written at most every second or 1,000 events, as the
+ * process manager's), and a failed batch is retried (the cluster was unreachable).
  */
 export class NetworkAttachmentReconciler {
   private readonly subscription: ResubscribingSubscription;
-  private checkpoint = 0;
+  private readonly checkpoint: DeferredCheckpoint;
 
   constructor(private readonly options: NetworkAttachmentReconcilerOptions) {
+    this.checkpoint = new DeferredCheckpoint({ db: options.db, name: CHECKPOINT, onError: options.onError });
     this.subscription = new ResubscribingSubscription({
       store: options.store,
-      after: () => this.checkpoint,
+      after: () => this.checkpoint.position,
       onEvents: (events) => this.handle(events),
       batchSize: 200,
       retryDelayMs: options.retryDelayMs ?? 1_000,
@@ -47,18 +49,17 @@ export class NetworkAttachmentReconciler {
   }
 
   get position(): number {
-    return this.checkpoint;
+    return this.checkpoint.position;
   }
 
   async start(): Promise<void> {
-    const { db } = this.options;
-    await db.transaction((tx) => ensureCheckpoints(tx, [CHECKPOINT]));
-    this.checkpoint = (await readCheckpoints(db, [CHECKPOINT])).get(CHECKPOINT) ?? 0;
+    await this.checkpoint.load();
     this.subscription.start();
   }
 
-  stop(): Promise<void> {
-    return this.subscription.stop();
+  async stop(): Promise<void> {
+    await this.subscription.stop();
+    await this.checkpoint.close();
   }
 
   /**
@@ -96,7 +97,6 @@ export class NetworkAttachmentReconciler {
     }
     const last = events[events.length - 1];
     if (!last) return;
-    await writeCheckpoint(this.options.db, CHECKPOINT, last.position);
-    this.checkpoint = last.position;
+    await this.checkpoint.advance(last.position, events.length);
   }
 }

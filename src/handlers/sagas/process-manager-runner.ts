@@ -2,7 +2,7 @@ import type { RecordedEvent } from '../../adapters/event-store/event-envelope.js
 import type { EventStore } from '../../adapters/event-store/event-store.port.js';
 import { ResubscribingSubscription } from '../../adapters/event-store/resubscribing-subscription.js';
 import type { SqlDatabase } from '../../adapters/sql/sql-database.js';
-import { ensureCheckpoints, readCheckpoints, writeCheckpoint } from '../../projections/projection-checkpoints.js';
+import { DeferredCheckpoint } from '../shared/deferred-checkpoint.js';
 import type { SagaJob } from './saga-job.js';
 
 /** A pure process manager over one aggregate type: event + the aggregate's state right after it in, jobs out. */
@@ -53,23 +53,19 @@ export class ProcessManagerRunner<S> {
   /** Bridges consecutive events of one stream so most states are folded on, not read again. */
   private readonly cache = new Map<string, { revision: number; state: S }>();
   /** Handled: the batches up to here have their jobs enqueued. Resubscriptions start after it. */
-  private checkpoint = 0;
-  /** The checkpoint as last written to the table. */
-  private written = 0;
-  private unwrittenEvents = 0;
-  private lastWriteAt = 0;
-  private flushTimer: NodeJS.Timeout | undefined;
-  /** Writes one after the other, so the stored checkpoint never goes back. */
-  private writing: Promise<void> = Promise.resolve();
-  private readonly every: { events: number; ms: number };
-  private readonly now: () => number;
+  private readonly checkpoint: DeferredCheckpoint;
 
   constructor(private readonly options: ProcessManagerRunnerOptions<S>) {
-    this.every = options.checkpointEvery ?? { events: 1_000, ms: 1_000 };
-    this.now = options.now ?? Date.now;
+    this.checkpoint = new DeferredCheckpoint({
+      db: options.db,
+      name: options.manager.name,
+      every: options.checkpointEvery,
+      now: options.now,
+      onError: options.onError,
+    });
     this.subscription = new ResubscribingSubscription({
       store: options.store,
-      after: () => this.checkpoint,
+      after: () => this.checkpoint.position,
       onEvents: (events) => this.handle(events),
       batchSize: options.batchSize ?? 500,
       retryDelayMs: options.retryDelayMs ?? 1_000,
@@ -87,24 +83,18 @@ export class ProcessManagerRunner<S> {
   }
 
   get position(): number {
-    return this.checkpoint;
+    return this.checkpoint.position;
   }
 
   async start(): Promise<void> {
-    const { db } = this.options;
-    await db.transaction((tx) => ensureCheckpoints(tx, [this.name]));
-    this.checkpoint = (await readCheckpoints(db, [this.name])).get(this.name) ?? 0;
-    this.written = this.checkpoint;
-    this.lastWriteAt = this.now();
+    await this.checkpoint.load();
     this.subscription.start();
   }
 
   /** Stops after the batch in hand and writes the checkpoint it reached. */
   async stop(): Promise<void> {
     await this.subscription.stop();
-    if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
-    await this.flush().catch((error: unknown) => this.options.onError?.(error));
+    await this.checkpoint.close();
   }
 
   /**
@@ -132,37 +122,9 @@ export class ProcessManagerRunner<S> {
       jobs.push(...manager.jobsFor(event, state));
     }
     if (jobs.length > 0) await this.options.enqueue(jobs);
-    this.checkpoint = events[events.length - 1]!.position;
-    this.unwrittenEvents += events.length;
     // Keeping the cache small keeps memory flat however many VMs there are.
     if (this.cache.size > 10_000) this.cache.clear();
-    if (this.unwrittenEvents >= this.every.events || this.now() - this.lastWriteAt >= this.every.ms) await this.flush();
-    else this.flushLater();
-  }
-
-  /** An idle runner still writes what it handled, once `every.ms` has passed since the last write. */
-  private flushLater(): void {
-    if (this.flushTimer) return;
-    const wait = Math.max(0, this.lastWriteAt + this.every.ms - this.now());
-    this.flushTimer = setTimeout(() => {
-      this.flushTimer = undefined;
-      this.flush().catch((error: unknown) => this.options.onError?.(error));
-    }, wait);
-    this.flushTimer.unref();
-  }
-
-  private flush(): Promise<void> {
-    const write = this.writing.then(async () => {
-      if (this.checkpoint === this.written) return;
-      const position = this.checkpoint;
-      const events = this.unwrittenEvents;
-      await writeCheckpoint(this.options.db, this.name, position);
-      this.written = position;
-      this.unwrittenEvents -= events;
-      this.lastWriteAt = this.now();
-    });
-    this.writing = write.catch(() => undefined);
-    return write;
+    await this.checkpoint.advance(events[events.length - 1]!.position, events.length);
   }
 
   /** The aggregate's state right after `event`: folded on from the cache, or read from the stream up to it. */
