@@ -21,11 +21,7 @@ export async function readCheckpoints(tx: SqlExecutor, names: readonly string[])
 }
 
 export async function writeCheckpoint(tx: SqlExecutor, name: string, position: number): Promise<void> {
-  await tx.run(
-    'INSERT INTO projection_checkpoints (name, position, updated_at) VALUES (?, ?, ?) ' +
-      'ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at',
-    [name, position, new Date().toISOString()],
-  );
+  await writeCheckpoints(tx, [name], position);
 }
 
 /**
