@@ -57,6 +57,6 @@ export class CommittedTail {
     const first = this.rows[0];
     if (!first || after + 1 < first.position || after >= this.rows[this.rows.length - 1]!.position) return undefined;
     const from = after + 1 - first.position;
-    return this.rows.slice(from, from + Math.min(limit, this.rows.length));
+    return this.rows.slice(from, from + limit);
   }
 }
