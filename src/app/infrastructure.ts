@@ -115,7 +115,7 @@ async function startEmbeddedSimulator(config: AppConfig): Promise<ClusterSimulat
 }
 
 /** SIM_NODES (name:cpus:memoryMiB, comma separated; the config schema checks the form). */
-export function parseSimNodes(spec: string): SimulatorNode[] {
+function parseSimNodes(spec: string): SimulatorNode[] {
   return spec.split(',').map((entry) => {
     const [name, cpu, memoryMiB] = entry.split(':');
     return { name: name!, cpu: Number(cpu), memoryMiB: Number(memoryMiB) };
