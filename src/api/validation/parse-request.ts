@@ -1,14 +1,15 @@
 import { BadRequestException } from '@nestjs/common';
 import type { z } from 'zod';
 
+/** Nova's words for keys its schema does not know. */
+function additionalProperties(keys: readonly string[]): string {
+  return `Additional properties are not allowed (${keys.map((k) => `'${k}'`).join(', ')} ${keys.length === 1 ? 'was' : 'were'} unexpected)`;
+}
+
 /** One zod issue in the words Nova's JSON-schema validation uses. */
 function describe(issue: z.core.$ZodIssue): string {
   const where = issue.path.map(String).join('/');
-  if (issue.code === 'unrecognized_keys') {
-    const keys = issue.keys.map((k) => `'${k}'`).join(', ');
-    const which = issue.keys.length === 1 ? 'was' : 'were';
-    return `Additional properties are not allowed (${keys} ${which} unexpected)${where ? ` in ${where}` : ''}`;
-  }
+  if (issue.code === 'unrecognized_keys') return `${additionalProperties(issue.keys)}${where ? ` in ${where}` : ''}`;
   if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) {
     return `'${String(issue.path[issue.path.length - 1] ?? 'body')}' is a required property`;
   }
@@ -33,7 +34,7 @@ export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.in
     parsed.error.issues
       .map((i) =>
         i.code === 'unrecognized_keys'
-          ? `Additional properties are not allowed (${i.keys.map((k) => `'${k}'`).join(', ')} ${i.keys.length === 1 ? 'was' : 'were'} unexpected)`
+          ? additionalProperties(i.keys)
           : `Invalid input for query parameters ${i.path.map(String).join('/')}. ${i.message}`,
       )
       .join('; '),
