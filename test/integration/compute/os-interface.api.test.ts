@@ -4,6 +4,7 @@ import { vmRef } from '../../../src/handlers/workers/steps/vm-spec.js';
 import type { Infrastructure } from '../../../src/app/infrastructure.js';
 import { waitFor } from '../../support/redis.js';
 import { startCatalogueApp, type CatalogueApp } from '../flavors/catalogue-app.js';
+import { FAST_SIMULATOR_ENV } from '../../support/fast-simulator-env.js';
 
 const SERVERS = '/compute/v2.1/servers';
 
@@ -32,11 +33,7 @@ describe('os-interface on the cluster simulator (AttachNic / DetachNic)', () => 
   let c: CatalogueApp;
   beforeAll(async () => {
     c = await startCatalogueApp({
-      CLUSTER_BACKEND: 'simulator',
-      SIM_STEP_MS: '10',
-      JOB_BACKOFF_BASE_MS: '10',
-      JOB_BACKOFF_CAP_MS: '50',
-      POWER_SYNC_INTERVAL_SECONDS: '600',
+      ...FAST_SIMULATOR_ENV,
       TASK_DEADLINE_SECONDS: '30',
     });
   });

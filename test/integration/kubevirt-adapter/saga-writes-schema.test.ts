@@ -10,6 +10,7 @@ import { vmRef } from '../../../src/handlers/workers/steps/vm-spec.js';
 import { waitFor } from '../../support/redis.js';
 import { ServerDriver } from '../../support/server-driver.js';
 import { startCatalogueApp, type CatalogueApp } from '../flavors/catalogue-app.js';
+import { FAST_SIMULATOR_ENV } from '../../support/fast-simulator-env.js';
 
 const SERVERS = '/compute/v2.1/servers';
 const WRITES = ['POST', 'PUT', 'PATCH', 'DELETE'];
@@ -38,7 +39,7 @@ describe('every object the KubeVirt adapter writes in every saga passes the sche
   const ours = new Set<LoggedRequest>();
 
   beforeAll(async () => {
-    c = await startCatalogueApp({ CLUSTER_BACKEND: 'simulator', SIM_STEP_MS: '10', JOB_BACKOFF_BASE_MS: '10', JOB_BACKOFF_CAP_MS: '50', POWER_SYNC_INTERVAL_SECONDS: '600', TASK_DEADLINE_SECONDS: '60' });
+    c = await startCatalogueApp({ ...FAST_SIMULATOR_ENV, TASK_DEADLINE_SECONDS: '60' });
     simulator = c.t.app.get<Infrastructure>(INFRASTRUCTURE).simulator!;
     servers = new ServerDriver(c.t);
   });

@@ -5,6 +5,7 @@ import { CLUSTER, INFRASTRUCTURE } from '../../../src/app/tokens.js';
 import { vmRef } from '../../../src/handlers/workers/steps/vm-spec.js';
 import { waitFor } from '../../support/redis.js';
 import { startCatalogueApp, type CatalogueApp } from '../flavors/catalogue-app.js';
+import { FAST_SIMULATOR_ENV } from '../../support/fast-simulator-env.js';
 
 const SERVERS = '/compute/v2.1/servers';
 const IMAGE = 'docker://quay.io/containerdisks/fedora:41';
@@ -19,11 +20,7 @@ describe('servers created with networks (ports at boot)', () => {
   let c: CatalogueApp;
   beforeAll(async () => {
     c = await startCatalogueApp({
-      CLUSTER_BACKEND: 'simulator',
-      SIM_STEP_MS: '10',
-      JOB_BACKOFF_BASE_MS: '10',
-      JOB_BACKOFF_CAP_MS: '50',
-      POWER_SYNC_INTERVAL_SECONDS: '600',
+      ...FAST_SIMULATOR_ENV,
       TASK_DEADLINE_SECONDS: '30',
     });
   });

@@ -13,6 +13,7 @@ import { getInstanceAction, listInstanceActions } from '../../../src/projections
 import { waitFor } from '../../support/redis.js';
 import { ServerDriver } from '../../support/server-driver.js';
 import { startTestApp, type TestApp } from '../../support/test-app.js';
+import { FAST_SIMULATOR_ENV } from '../../support/fast-simulator-env.js';
 
 /**
  * The sagas on CLUSTER_BACKEND=simulator: the real KubeVirt adapter over HTTP against the cluster
@@ -29,12 +30,8 @@ describe('sagas on the embedded cluster simulator through the KubeVirt and libvi
 
   beforeAll(async () => {
     t = await startTestApp({
-      CLUSTER_BACKEND: 'simulator',
+      ...FAST_SIMULATOR_ENV,
       SIM_PERSIST: 'false',
-      SIM_STEP_MS: '10',
-      JOB_BACKOFF_BASE_MS: '10',
-      JOB_BACKOFF_CAP_MS: '50',
-      POWER_SYNC_INTERVAL_SECONDS: '600',
     });
     servers = new ServerDriver(t);
     cluster = t.app.get(CLUSTER);

@@ -12,6 +12,7 @@ import type { ServerView } from '../../../src/projections/servers/server-view.js
 import { waitFor } from '../../support/redis.js';
 import { ServerDriver } from '../../support/server-driver.js';
 import { authHeaders, startTestApp, type TestApp } from '../../support/test-app.js';
+import { FAST_SIMULATOR_ENV } from '../../support/fast-simulator-env.js';
 
 /**
  * The two hot-resize strategies end to end on CLUSTER_BACKEND=simulator (the KubeVirt and libvirt
@@ -20,12 +21,8 @@ import { authHeaders, startTestApp, type TestApp } from '../../support/test-app.
  * template alone while the VM runs (the boot size waits in an annotation) and removes vCPUs.
  */
 const SETTINGS = {
-  CLUSTER_BACKEND: 'simulator',
+  ...FAST_SIMULATOR_ENV,
   SIM_PERSIST: 'false',
-  SIM_STEP_MS: '10',
-  JOB_BACKOFF_BASE_MS: '10',
-  JOB_BACKOFF_CAP_MS: '50',
-  POWER_SYNC_INTERVAL_SECONDS: '600',
 };
 
 function kit(t: () => TestApp) {

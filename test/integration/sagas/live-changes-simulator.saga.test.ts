@@ -8,6 +8,7 @@ import { listMigrations } from '../../../src/projections/migrations/migrations.q
 import { ServerDriver } from '../../support/server-driver.js';
 import { startTestApp, type TestApp } from '../../support/test-app.js';
 import { waitFor } from '../../support/redis.js';
+import { FAST_SIMULATOR_ENV } from '../../support/fast-simulator-env.js';
 
 /**
  * Hot resize, live migration and cold resize end to end on CLUSTER_BACKEND=simulator: the KubeVirt
@@ -22,12 +23,8 @@ describe('live changes on the cluster simulator through the KubeVirt and libvirt
 
   beforeAll(async () => {
     t = await startTestApp({
-      CLUSTER_BACKEND: 'simulator',
+      ...FAST_SIMULATOR_ENV,
       SIM_PERSIST: 'false',
-      SIM_STEP_MS: '10',
-      JOB_BACKOFF_BASE_MS: '10',
-      JOB_BACKOFF_CAP_MS: '50',
-      POWER_SYNC_INTERVAL_SECONDS: '600',
     });
     servers = new ServerDriver(t);
     db = t.app.get<SqlDatabase>(READ_MODEL_DB);
@@ -112,13 +109,9 @@ describe('hot resize on a node too small for it (cluster simulator)', () => {
 
   beforeAll(async () => {
     t = await startTestApp({
-      CLUSTER_BACKEND: 'simulator',
+      ...FAST_SIMULATOR_ENV,
       SIM_PERSIST: 'false',
-      SIM_STEP_MS: '10',
       SIM_NODES: 'node-1:4:1536',
-      JOB_BACKOFF_BASE_MS: '10',
-      JOB_BACKOFF_CAP_MS: '50',
-      POWER_SYNC_INTERVAL_SECONDS: '600',
     });
     servers = new ServerDriver(t);
   });

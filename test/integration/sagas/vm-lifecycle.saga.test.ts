@@ -13,6 +13,7 @@ import { getInstanceAction, listInstanceActions } from '../../../src/projections
 import { waitFor } from '../../support/redis.js';
 import { ServerDriver } from '../../support/server-driver.js';
 import { startTestApp, type TestApp } from '../../support/test-app.js';
+import { FAST_SIMULATOR_ENV } from '../../support/fast-simulator-env.js';
 
 /**
  * The lifecycle sagas' faults and side-effect counts on the embedded default: the KubeVirt adapter
@@ -32,13 +33,9 @@ describe('VM lifecycle sagas: faults and side effects at the cluster simulator',
 
   beforeAll(async () => {
     t = await startTestApp({
-      CLUSTER_BACKEND: 'simulator',
+      ...FAST_SIMULATOR_ENV,
       SIM_PERSIST: 'false',
-      SIM_STEP_MS: '10',
-      JOB_BACKOFF_BASE_MS: '10',
-      JOB_BACKOFF_CAP_MS: '50',
       STEP_CONVERGENCE_TIMEOUT_MS: '2000',
-      POWER_SYNC_INTERVAL_SECONDS: '600',
       TASK_DEADLINE_SECONDS: '3',
     });
     servers = new ServerDriver(t);
