@@ -11,17 +11,11 @@ import type { VirtualMachineCommand } from '../src/domain/virtual-machine/virtua
 import { vmStreamId } from '../src/domain/virtual-machine/virtual-machine.events.js';
 import { CreateServerCommand } from '../src/handlers/virtual-machine/create-server.command.js';
 import { ExecuteVmCommand } from '../src/handlers/virtual-machine/execute-vm-command.command.js';
-import { percentile } from './support/measure.js';
+import { spreadOf, type Spread } from './support/measure.js';
 import { BENCH_REDIS_URL, benchRedisPrefix, deleteRedisKeys } from './support/redis.js';
 import { freshConfig, type StoreKind } from './support/stores.js';
 
 const actor = { userId: 'bench-user', projectId: 'bench-project', roles: ['member'] };
-
-export interface Spread {
-  p50: number;
-  p99: number;
-  max: number;
-}
 
 /** One operation's timings, each from the request (the command sent) to the completion event's commit. */
 export interface LiveChangeTimings {
@@ -156,7 +150,7 @@ export async function benchLiveChanges(kind: StoreKind, operations: number): Pro
         waits.push(results.reduce((sum, e) => sum + (Date.parse((e.data as { startedAt: string }).startedAt) - Date.parse(byId.get(e.metadata.causationId)?.recordedAt ?? e.recordedAt)), 0));
         await remove(vmId);
       }
-      return { operations, failed, total: spread(totals), adapter: spread(adapters), controlPlane: spread(rest), toJobStart: spread(waits), steps };
+      return { operations, failed, total: spreadOf(totals), adapter: spreadOf(adapters), controlPlane: spreadOf(rest), toJobStart: spreadOf(waits), steps };
     };
     const hotResize = await measure((vmId) => ({ type: 'HotResizeVM', data: { vmId, taskId: uuidv7(), vcpus: 2, ramMb: 1024 } }), 'VMHotResized');
     const liveUpdate = await measure((vmId) => ({ type: 'HotResizeVM', data: { vmId, taskId: uuidv7(), vcpus: 2, ramMb: 1024, strategy: 'live-update' } }), 'VMHotResized');
@@ -215,11 +209,6 @@ function adapterClock(adapters: object[]) {
     },
     elapsedMs: () => total + (inFlight > 0 ? performance.now() - since : 0),
   };
-}
-
-function spread(values: number[]): Spread {
-  const sorted = [...values].sort((a, b) => a - b);
-  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? 0 };
 }
 
 const ms = (s: Spread) => `p50 ${s.p50.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms (max ${s.max.toFixed(1)})`;

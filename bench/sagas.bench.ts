@@ -11,17 +11,11 @@ import type { AppConfig } from '../src/config/config.schema.js';
 import { vmStreamId } from '../src/domain/virtual-machine/virtual-machine.events.js';
 import { queueForStep } from '../src/handlers/sagas/step-queues.js';
 import { CreateServerCommand } from '../src/handlers/virtual-machine/create-server.command.js';
-import { fmt, percentile, pool } from './support/measure.js';
+import { fmt, pool, spreadOf, type Spread } from './support/measure.js';
 import { BENCH_REDIS_URL, benchRedisPrefix, bullJobTimes, deleteRedisKeys } from './support/redis.js';
 import { freshConfig, type StoreKind } from './support/stores.js';
 
 const actor = { userId: 'bench-user', projectId: 'bench-project', roles: ['member'] };
-
-export interface Percentiles {
-  p50: number;
-  p99: number;
-  max: number;
-}
 
 /** One phase: `vms` creates with up to `inFlight` in flight, observed until every task ended. */
 export interface SagaPhaseResult {
@@ -37,17 +31,17 @@ export interface SagaPhaseResult {
   failed: number;
   steps: number;
   /** Causing event's commit to the step result's commit (TaskStepSucceeded/Failed recordedAt), ms. */
-  overhead: Percentiles;
+  overhead: Spread;
   /** Causing event's commit to the job's first start (process manager + enqueue + BullMQ pickup), ms. */
-  queueWait: Percentiles;
+  queueWait: Spread;
   /** Causing event's commit to the job's add (BullMQ `timestamp`): the process manager's lag, ms. */
-  toEnqueue: Percentiles;
+  toEnqueue: Spread;
   /** Job added to the job's first start: waiting in BullMQ for a worker, ms. */
-  inQueue: Percentiles;
+  inQueue: Spread;
   /** Job's first start to the step result's commit (load VM, run the step, record the result), ms. */
-  runAndRecord: Percentiles;
+  runAndRecord: Spread;
   /** Overhead per step id. */
-  byStep: Record<string, Percentiles & { count: number }>;
+  byStep: Record<string, Spread & { count: number }>;
 }
 
 export interface SagaBenchResult {
@@ -214,21 +208,16 @@ async function phase(app: INestApplicationContext, prefix: string, vms: number, 
     activePerSecond: built / activeSeconds,
     failed,
     steps: overhead.length,
-    overhead: percentiles(overhead),
-    queueWait: percentiles(queueWait),
-    toEnqueue: percentiles(toEnqueue),
-    inQueue: percentiles(inQueue),
-    runAndRecord: percentiles(runAndRecord),
-    byStep: Object.fromEntries([...byStep].map(([step, values]) => [step, { ...percentiles(values), count: values.length }])),
+    overhead: spreadOf(overhead),
+    queueWait: spreadOf(queueWait),
+    toEnqueue: spreadOf(toEnqueue),
+    inQueue: spreadOf(inQueue),
+    runAndRecord: spreadOf(runAndRecord),
+    byStep: Object.fromEntries([...byStep].map(([step, values]) => [step, { ...spreadOf(values), count: values.length }])),
   };
 }
 
-function percentiles(values: number[]): Percentiles {
-  const sorted = [...values].sort((a, b) => a - b);
-  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? 0 };
-}
-
-const ms = (p: Percentiles) => `p50 ${fmt(p.p50)} ms, p99 ${fmt(p.p99)} ms (max ${fmt(p.max)})`;
+const ms = (p: Spread) => `p50 ${fmt(p.p50)} ms, p99 ${fmt(p.p99)} ms (max ${fmt(p.max)})`;
 
 export function sagaRows(kind: StoreKind, result: SagaBenchResult): string[] {
   const r = result.burst;

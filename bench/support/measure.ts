@@ -25,4 +25,16 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
+export interface Spread {
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+/** p50, p99 and max of unsorted samples (0 each when there are none). */
+export function spreadOf(values: readonly number[]): Spread {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? 0 };
+}
+
 export const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
