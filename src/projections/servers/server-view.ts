@@ -66,13 +66,10 @@ export interface ServerView {
   task: PendingTask | null;
 }
 
-/** Where each successful terminal event leaves the server. */
+/** Where each successful terminal event leaves the server (resizes and interface changes derive it from the state before the task). */
 const TERMINAL: Partial<Record<VirtualMachineEvent['type'], { vmState: VmState; powerState: number }>> = {
   VMHotResized: { vmState: 'active', powerState: PowerState.RUNNING },
   VMLiveMigrated: { vmState: 'active', powerState: PowerState.RUNNING },
-  // Overwritten by the caller from the state before the task: a resize keeps the power state.
-  VMResized: { vmState: 'resized', powerState: PowerState.RUNNING },
-  VMResizeReverted: { vmState: 'active', powerState: PowerState.RUNNING },
   VMBuilt: { vmState: 'active', powerState: PowerState.RUNNING },
   VMStarted: { vmState: 'active', powerState: PowerState.RUNNING },
   VMRebooted: { vmState: 'active', powerState: PowerState.RUNNING },
@@ -80,9 +77,6 @@ const TERMINAL: Partial<Record<VirtualMachineEvent['type'], { vmState: VmState; 
   VMStopped: { vmState: 'stopped', powerState: PowerState.SHUTDOWN },
   VMPaused: { vmState: 'paused', powerState: PowerState.PAUSED },
   VMDeleted: { vmState: 'deleted', powerState: PowerState.NOSTATE },
-  // Overwritten by the caller: an interface change leaves the server as it was.
-  VMInterfaceAttached: { vmState: 'active', powerState: PowerState.RUNNING },
-  VMInterfaceDetached: { vmState: 'active', powerState: PowerState.RUNNING },
 };
 
 /**
@@ -162,8 +156,9 @@ export function evolveServerView(view: ServerView | undefined, event: RecordedEv
       return withStatus(touched);
     case 'VMResized':
     case 'VMResizeReverted': {
+      // A resize keeps the power state it had before the task.
       const powerState = view.task?.powerStateBefore ?? view.powerState;
-      endTask(touched, e.type);
+      clearTask(touched);
       touched.powerState = powerState;
       touched.vmState = e.type === 'VMResized' ? 'resized' : powerState === PowerState.RUNNING ? 'active' : 'stopped';
       touched.flavor = e.data.flavor;
@@ -171,7 +166,8 @@ export function evolveServerView(view: ServerView | undefined, event: RecordedEv
     }
     case 'VMInterfaceAttached':
     case 'VMInterfaceDetached':
-      endTask(touched, e.type);
+      // An interface change leaves the server as it was before the task.
+      clearTask(touched);
       touched.vmState = view.task?.vmStateBefore ?? view.vmState;
       touched.powerState = view.task?.powerStateBefore ?? view.powerState;
       touched.addresses = e.type === 'VMInterfaceAttached' ? withPortAddresses(view.addresses, e.data.interface) : withoutPortAddresses(view.addresses, e.data.interface);
@@ -308,6 +304,11 @@ function endTask(view: ServerView, terminal: VirtualMachineEvent['type']): Serve
   const outcome = TERMINAL[terminal]!;
   view.vmState = outcome.vmState;
   view.powerState = outcome.powerState;
+  return clearTask(view);
+}
+
+/** The task's end without TERMINAL's outcome: for the events whose caller sets the states itself. */
+function clearTask(view: ServerView): ServerView {
   view.taskState = null;
   view.progress = 0;
   view.task = null;
