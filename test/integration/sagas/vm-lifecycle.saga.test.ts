@@ -36,7 +36,9 @@ describe('VM lifecycle sagas: faults and side effects at the cluster simulator',
       ...FAST_SIMULATOR_ENV,
       SIM_PERSIST: 'false',
       STEP_CONVERGENCE_TIMEOUT_MS: '2000',
-      TASK_DEADLINE_SECONDS: '3',
+      // Short, for the hung stop below, yet long enough that a create on a busy machine (the first
+      // one starts the namespace and the simulator's nodes) is not cut off by it.
+      TASK_DEADLINE_SECONDS: '8',
     });
     servers = new ServerDriver(t);
     cluster = t.app.get(CLUSTER);
