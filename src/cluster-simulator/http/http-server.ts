@@ -208,13 +208,11 @@ export class SimulatorHttpServer {
     if (path.kind !== 'resource' || path.subresource !== 'exec' || path.type.plural !== 'pods') return reject(pathNotFound());
     const facts = factsOf('POST', path, url)!;
     void (async () => {
-      const delay = this.parts.faults.takeDelay(facts);
-      if (delay) await sleep(delay.delayMs);
-      const failure = this.parts.faults.takeFailure(facts);
-      if (failure) return reject(faultError(failure, facts));
       try {
+        await this.applyFaults(facts, () => socket.destroyed);
         this.parts.exec(req, socket, head, path, url);
       } catch (error) {
+        if (error instanceof ClientGone) return;
         reject(error instanceof ApiError ? error : new ApiError(500, 'InternalError', (error as Error).message));
       }
     })();
