@@ -132,6 +132,11 @@ export class KubeApi {
     return this.call(() => this.core.patchNamespacedPodResize({ namespace, name, body }, this.options(PatchStrategy.StrategicMergePatch)));
   }
 
+  /** A merge patch of a pod's metadata (annotations, labels). */
+  async patchPodMetadata(namespace: string, name: string, metadata: Record<string, unknown>): Promise<V1Pod> {
+    return this.call(() => this.core.patchNamespacedPod({ namespace, name, body: { metadata } }, this.options(PatchStrategy.MergePatch)));
+  }
+
   async listNodes(): Promise<V1Node[]> {
     return (await this.call(() => this.core.listNode({}, this.options()))).items;
   }

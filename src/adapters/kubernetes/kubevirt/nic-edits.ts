@@ -1,8 +1,7 @@
 import { PermanentAdapterError, TransientAdapterError } from '../../adapter-errors.js';
 import type { NicSpec, VmRef } from '../cluster.port.js';
-import { CoreV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import type { CustomObject, KubeApi } from './kube-api.js';
-import { asKubeApiError } from './kube-errors.js';
+import { KubeApiError } from './kube-errors.js';
 import { kubeOvnAnnotations, nicInterface, nicNetwork } from './kubevirt-manifests.js';
 import { findLauncherPod } from './launcher-pod.js';
 
@@ -39,16 +38,11 @@ async function annotateLauncherPod(api: KubeApi, ref: VmRef, annotations: Record
   if (!name) return;
   const current = pod.metadata?.annotations ?? {};
   if (Object.entries(annotations).every(([k, v]) => current[k] === v)) return;
-  const core = api.config.makeApiClient(CoreV1Api);
   try {
-    await core.patchNamespacedPod(
-      { namespace: ref.namespace, name, body: { metadata: { annotations } } },
-      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
-    );
+    await api.patchPodMetadata(ref.namespace, name, { annotations });
   } catch (error) {
-    const failure = asKubeApiError(error);
-    if (failure.status === 404) return; // the pod went away (stopped): the template is enough
-    throw failure;
+    if (error instanceof KubeApiError && error.status === 404) return; // the pod went away (stopped): the template is enough
+    throw error;
   }
 }
 
