@@ -69,9 +69,12 @@ export class RealGuestLauncher {
 
   private async pass(): Promise<void> {
     const wanted = new Map<string, KubeObject>();
-    for (const vmi of this.service.list(types.vmi)) {
+    const onThisNode = (vmi: Readonly<KubeObject>) => {
       const phase = vmi.status?.phase as string | undefined;
-      if (vmi.status?.nodeName !== this.options.node || isTerminating(vmi) || (phase !== 'Scheduled' && phase !== 'Running')) continue;
+      return vmi.status?.nodeName === this.options.node && !isTerminating(vmi) && (phase === 'Scheduled' || phase === 'Running');
+    };
+    // only this node's VMIs are copied, not every VMI of the cluster each pass
+    for (const vmi of this.service.list(types.vmi, undefined, onThisNode)) {
       wanted.set(GuestDomains.domainName(vmi.metadata.namespace!, vmi.metadata.name), vmi);
     }
     const domains = await this.listDomains();
