@@ -124,7 +124,14 @@ describe('hot resize on a node too small for it (cluster simulator)', () => {
     await servers.settles(vmId, 'ACTIVE', 20_000);
     const result = await servers.execute({ type: 'HotResizeVM', data: { vmId, taskId: uuidv7(), ramMb: 2048 } });
     if (result.lastPosition !== null) await servers.projections().waitForPosition(result.lastPosition, 5_000);
-    const after = await servers.settles(vmId, 'ACTIVE', 30_000);
+    const after = await servers.settles(vmId, 'ACTIVE', 30_000).catch(async (error: unknown) => {
+      // Seen once in CI (stuck in resize_prep): say which step waits and what the launcher pod shows.
+      const db = t.app.get<SqlDatabase>(READ_MODEL_DB);
+      const listed = (await listInstanceActions(db, vmId, {})).find((a) => a.action === 'hotResize');
+      const action = listed && (await getInstanceAction(db, vmId, listed.requestId));
+      const pods = t.app.get<Infrastructure>(INFRASTRUCTURE).simulator!.control.requests().filter((r) => r.path.includes('/pods')).slice(-8);
+      throw new Error(`${String(error)}\nsteps: ${JSON.stringify(action?.events)}\nlast pod requests: ${JSON.stringify(pods)}`, { cause: error });
+    });
     expect(after.flavor.ramMb).toBe(512);
     const db = t.app.get<SqlDatabase>(READ_MODEL_DB);
     const listed = (await listInstanceActions(db, vmId, {})).find((a) => a.action === 'hotResize')!;
