@@ -1,17 +1,14 @@
-import { BadRequestException, ConflictException, ForbiddenException, Inject, Injectable, Logger } from '@nestjs/common';
+import { BadRequestException, ConflictException, ForbiddenException, Injectable, Logger } from '@nestjs/common';
 import { v5 as uuidv5 } from 'uuid';
 import { parseIpAddress } from '../../domain/ip/ip-address.js';
-import { effectiveNetworkQuotas } from '../../domain/network-quota/network-quota-resources.js';
-import { networkQuotaDecider } from '../../domain/network-quota/network-quota.decider.js';
-import { networkQuotaStreamId } from '../../domain/network-quota/network-quota.events.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import type { VmInterface } from '../../domain/virtual-machine/interface-attachment.js';
 import { CreatePortCommand, DeletePortCommand } from '../../handlers/networking/networking-flows.command.js';
-import { AggregateExecutor } from '../../handlers/shared/aggregate-executor.js';
 import { getNetwork, getPort, listNetworks } from '../../projections/networking/networking.queries.js';
 import type { NetworkView } from '../../projections/networking/network-view.js';
 import type { PortView } from '../../projections/networking/port-view.js';
 import type { RequestContext } from '../auth/request-context.js';
+import { NetworkQuotas } from '../network/network-quotas.js';
 import type { CommandMetadata } from '../../handlers/shared/command-metadata.js';
 import { ComputeWrites } from './compute-writes.js';
 import { vmInterfaceOf } from './vm-interface-of.js';
@@ -41,7 +38,7 @@ export class BootNetworks {
 
   constructor(
     private readonly compute: ComputeWrites,
-    @Inject(AggregateExecutor) private readonly executor: AggregateExecutor,
+    private readonly quotas: NetworkQuotas,
   ) {}
 
   async prepare(ctx: RequestContext, vmId: string, requested: RequestedNetworks, meta: CommandMetadata): Promise<BootPorts> {
@@ -61,7 +58,8 @@ export class BootNetworks {
       networks.add(c.network.id);
     }
     const wanted = checked.filter((c) => c.kind === 'network');
-    if (wanted.length > 0) await this.assertPortQuota(ctx.projectId, wanted.length);
+    // Nova asks Neutron for room for the ports first (PortLimitExceeded, 403).
+    if (wanted.length > 0 && !(await this.quotas.hasRoom(ctx.projectId, 'port', wanted.length))) throw new ForbiddenException('Maximum number of ports exceeded');
     const made: string[] = [];
     const interfaces: VmInterface[] = [];
     try {
@@ -134,15 +132,6 @@ export class BootNetworks {
       throw new BadRequestException(`Network ${networkId} could not be found.`);
     }
     return network;
-  }
-
-  /** Nova asks Neutron for room for the ports first (PortLimitExceeded, 403). */
-  private async assertPortQuota(projectId: string, wanted: number): Promise<void> {
-    const overrides = (await this.executor.load(networkQuotaStreamId(projectId), networkQuotaDecider)).state;
-    const limit = effectiveNetworkQuotas(overrides).port;
-    if (limit < 0) return;
-    const [row] = await this.compute.db.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM ports WHERE project_id = ? AND deleted = 0', [projectId]);
-    if (Number(row?.n ?? 0) + wanted > limit) throw new ForbiddenException('Maximum number of ports exceeded');
   }
 
   /** The port for a network entry: made now, or found (a retry of this request), refusals in Nova's words. */

@@ -5,6 +5,7 @@ import { APP_CONFIG } from '../../app/tokens.js';
 import type { AppConfig } from '../../config/config.schema.js';
 import { HandlersModule } from '../../handlers/handlers.module.js';
 import { ProjectionsModule } from '../../projections/projections.module.js';
+import { NetworkApiModule } from '../network/network-api.module.js';
 import { publicUrl } from '../auth/public-url.js';
 import { ComputeVersionsController } from './compute-versions.controller.js';
 import { computeV20Document, computeV21Document, computeVersionsDocument } from './compute-versions.js';
@@ -21,7 +22,7 @@ import { BootNetworks } from './boot-networks.js';
 
 /** Nova's compute API v2.1 under /compute: versions, servers, server actions, instance actions. */
 @Module({
-  imports: [HandlersModule, ProjectionsModule],
+  imports: [HandlersModule, ProjectionsModule, NetworkApiModule],
   controllers: [ComputeVersionsController, ServersController, ServerActionsController, InstanceActionsController, ServerMigrationsController, OsMigrationsController, OsInterfaceController],
   providers: [ComputeWrites, InterfaceAttachments, BootNetworks],
 })

@@ -42,6 +42,8 @@ const COMMAND_HANDLERS = [
   imports: [HandlersModule, ProjectionsModule],
   controllers: [NetworkVersionsController, NetworkResourcesController, NetworksController, SubnetsController, PortsController, IpAvailabilitiesController, NetworkQuotasController],
   providers: [NetworkingStreams, NetworkReads, CommandWriter, NetworkQuotas, ...COMMAND_HANDLERS],
+  // Nova's side asks Neutron's for port quota room and network visibility (boot networks, os-interface).
+  exports: [NetworkQuotas, NetworkReads],
 })
 export class NetworkApiModule implements OnModuleInit {
   constructor(

@@ -33,11 +33,16 @@ export class NetworkQuotas {
     return { network: network!, subnet: subnet!, port: port!, router: 0, floatingip: 0, security_group: 0, security_group_rule: 0, rbac_policy: 0, subnetpool: 0 };
   }
 
+  /** Whether `wanted` more of the resource fit the project's limit (a negative limit: unlimited). */
+  async hasRoom(projectId: string, resource: Counted, wanted = 1): Promise<boolean> {
+    const limit = (await this.limits(projectId))[resource];
+    if (limit < 0) return true;
+    return (await this.reads.countOf(COUNTED[resource], projectId)) + wanted <= limit;
+  }
+
   /** Neutron's OverQuota (409) when one more of the resource would pass the project's limit. */
   async assertRoom(projectId: string, resource: Counted): Promise<void> {
-    const limit = (await this.limits(projectId))[resource];
-    if (limit < 0) return;
-    if ((await this.reads.countOf(COUNTED[resource], projectId)) + 1 > limit) {
+    if (!(await this.hasRoom(projectId, resource))) {
       throw new NeutronConflict(`Quota exceeded for resources: ['${resource}'].`, 'OverQuota');
     }
   }
