@@ -8,19 +8,22 @@ interface PlannedStep {
 }
 
 /**
- * The step that undoes a step, run when a later step (or the step itself, which may have half
- * happened) fails. Undo steps are idempotent like every step: undoing what never happened is a no-op.
+ * The steps that undo a step, newest first, run when a later step (or the step itself, which may
+ * have half happened) fails. Undo steps are idempotent like every step: undoing what never happened
+ * is a no-op.
  */
-const UNDO: Readonly<Record<string, string>> = {
+const UNDO: Readonly<Record<string, string | readonly string[]>> = {
   'create-vm-object': 'delete-vm-object',
-  // Hot resize: the pod goes back to the size the VM had, and so does the guest.
+  // Hot resize: the pod goes back to the size the VM had, and so do the guest and the VM object.
   'resize-launcher-pod': 'shrink-launcher-pod',
+  'resize-guest': ['restore-vm-size', 'restore-guest-memory', 'restore-guest-vcpus'],
+  'trim-launcher-pod': 'shrink-launcher-pod',
+  // The hot resize steps of tasks started before resize-guest (their events name them).
   'await-pod-resize': 'shrink-launcher-pod',
   'hot-add-vcpus': 'restore-guest-vcpus',
   'hot-add-memory': 'restore-guest-memory',
   // vCPU removal: the unplug may half happen (a guest that releases some), so it undoes itself too.
   'unplug-vcpus': 'restore-guest-vcpus',
-  'trim-launcher-pod': 'shrink-launcher-pod',
   'record-vm-size': 'restore-vm-size',
   // Hot resize by KubeVirt's live update: the template back, KubeVirt's migration stopped.
   'update-vm-template': 'restore-vm-template',
@@ -47,8 +50,7 @@ export function compensationFor(done: readonly string[], failedStep: string | nu
   const touched = failedStep ? [...done, failedStep] : [...done];
   const undo: string[] = [];
   for (const step of touched.reverse()) {
-    const u = UNDO[step];
-    if (u && !undo.includes(u)) undo.push(u);
+    for (const u of [UNDO[step] ?? []].flat()) if (!undo.includes(u)) undo.push(u);
   }
   return undo;
 }
@@ -79,10 +81,13 @@ export function planTask(taskId: string, action: keyof typeof PLANS | 'reboot', 
 }
 
 /**
- * Hot resize in place: the launcher pod grows first (the kubelet must have room before the guest
- * may use more), then the guest hot-adds only what changes, or unplugs vCPUs, then the guest's own
- * view confirms it; only then may the pod shrink to the fewer vCPUs (the guest no longer uses them),
- * and last the VM object records the size so the next boot keeps it.
+ * Hot resize in place: the launcher pod grows first and the step waits until the kubelet applied it
+ * (the guest may use more only once the pod has room), then one step changes the guest (hot-adds
+ * what grows, or unplugs vCPUs), waits until the guest's own view confirms it and records the size
+ * on the VM object so the next boot keeps it; after an unplug the pod then gives the vCPUs back.
+ * Each step is one job (one hop through the process manager and the queue), so the actions that
+ * always follow one another share a step; each of them asks for an end state, so a step retried
+ * after a crash part way does the done ones again harmlessly.
  *
  * By live update (KubeVirt's): the VM template gets the new sockets / guest memory, KubeVirt
  * migrates the VM to a bigger launcher pod and hot-plugs there, the guest confirms. The template is
@@ -99,18 +104,9 @@ export function planHotResize(taskId: string, strategy: HotResizeStrategy, from:
   const grows = to.vcpus > from.vcpus || to.ramMb > from.ramMb;
   const unplugs = to.vcpus < from.vcpus;
   return task(taskId, 'hotResize', [
-    ...(grows
-      ? [
-          { id: 'resize-launcher-pod', taskState: 'resize_prep' as const },
-          { id: 'await-pod-resize', taskState: 'resize_prep' as const },
-        ]
-      : []),
-    ...(to.vcpus > from.vcpus ? [{ id: 'hot-add-vcpus', taskState: 'resize_finish' as const }] : []),
-    ...(to.ramMb > from.ramMb ? [{ id: 'hot-add-memory', taskState: 'resize_finish' as const }] : []),
-    ...(unplugs ? [{ id: 'unplug-vcpus', taskState: 'resize_finish' as const }] : []),
-    { id: 'confirm-guest-size', taskState: 'resize_finish' },
+    ...(grows ? [{ id: 'resize-launcher-pod', taskState: 'resize_prep' as const }] : []),
+    { id: 'resize-guest', taskState: 'resize_finish' },
     ...(unplugs ? [{ id: 'trim-launcher-pod', taskState: 'resize_finish' as const }] : []),
-    { id: 'record-vm-size', taskState: 'resize_finish' },
   ]);
 }
 

@@ -15,6 +15,8 @@ const STEP_QUEUES: Readonly<Record<string, SagaQueue>> = {
   'await-pod-resize': 'cluster',
   'shrink-launcher-pod': 'cluster',
   'record-vm-size': 'cluster',
+  // The guest's change, its confirmation and the record (a VM object write) in one hypervisor job.
+  'resize-guest': 'hypervisor',
   'hot-add-vcpus': 'hypervisor',
   'hot-add-memory': 'hypervisor',
   'confirm-guest-size': 'hypervisor',

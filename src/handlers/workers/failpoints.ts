@@ -9,7 +9,8 @@ import { TransientAdapterError } from '../../adapters/adapter-errors.js';
  * - `before-step:<step>`: the process kills itself (SIGKILL) when a job is about to run <step>,
  *   before the step's side effect.
  * - `after-side-effect:<step>`: SIGKILL right after <step>'s side effect, before its result is
- *   recorded.
+ *   recorded; also after an action inside a step that does several (`hot-add-vcpus` and
+ *   `hot-add-memory` in `resize-guest`), before the rest of the step.
  * - `transient:<step>`: every attempt of <step> throws a TransientAdapterError (code
  *   'FailpointTransient') before its side effect, as a flaky backend would; the job is retried with
  *   backoff while attempts remain, then the step is recorded as failed (and compensated).

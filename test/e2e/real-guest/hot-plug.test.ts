@@ -148,7 +148,7 @@ const MiB_IN_KIB = 1024;
       const action = await settledAction(reply.requestId!);
       expect(action.message).toBe('Error');
       const failed = action.events.find((e: { result: string }) => e.result === 'Error');
-      expect(failed).toMatchObject({ event: 'hot-add-vcpus', traceback: 'LibvirtError' });
+      expect(failed).toMatchObject({ event: 'resize-guest', traceback: 'LibvirtError' });
       expect(failed.details).toContain("Duplicate device ID 'vcpu2'");
       expect(action.events.map((e: { event: string }) => e.event)).toContain('shrink-launcher-pod');
       expect(await server()).toMatchObject({ status: 'ACTIVE', flavor: expect.objectContaining({ vcpus: 2, ram: 256 }) });
@@ -237,9 +237,9 @@ const MiB_IN_KIB = 1024;
       const reply = await rest.call('POST', `${SERVERS}/${serverId}/action`, { 'os-hotResize': { ram: 640 } });
       expect(reply.status).toBe(202);
       expect((await armed.waitForExit(120_000)).signal).toBe('SIGKILL');
-      // killed after libvirt took the change and before the step was recorded
+      // killed after libvirt took the change and before the step (resize-guest) was recorded
       const atKill = streamSummary(await client.vmStream(serverId));
-      expect(atKill.slice(atKill.lastIndexOf('VMHotResizeRequested')).some((t) => t.includes('hot-add-memory'))).toBe(false);
+      expect(atKill.slice(atKill.lastIndexOf('VMHotResizeRequested')).some((t) => t.includes('resize-guest'))).toBe(false);
 
       const restarted = await harness.start(extra, 'real guest: after the kill');
       rest.at(restarted.baseUrl);

@@ -64,28 +64,20 @@ const resized = (): VirtualMachineEvent[] => [
 ];
 
 describe('VirtualMachine decider: hot resize', () => {
-  it('given a running VM, when hot resized to 2 vCPUs and 1024 MB, then the in-place plan starts (pod, guest, confirm, record)', () => {
+  it('given a running VM, when hot resized to 2 vCPUs and 1024 MB, then the in-place plan starts (the pod, then the guest with its confirmation and record)', () => {
     spec
       .given(events.built())
       .when({ type: 'HotResizeVM', data: { vmId: VM_ID, taskId: 'task-hot', vcpus: 2, ramMb: 1024 } })
       .then([hotResizeRequested(2, 1024)]);
-    expect(planHotResize('t', 'in-place', { vcpus: 1, ramMb: 512 }, { vcpus: 2, ramMb: 1024 }).steps).toEqual([
-      'resize-launcher-pod',
-      'await-pod-resize',
-      'hot-add-vcpus',
-      'hot-add-memory',
-      'confirm-guest-size',
-      'record-vm-size',
-    ]);
+    expect(planHotResize('t', 'in-place', { vcpus: 1, ramMb: 512 }, { vcpus: 2, ramMb: 1024 }).steps).toEqual(['resize-launcher-pod', 'resize-guest']);
   });
 
-  it('given a running VM, when only memory is given, then only memory is hot-added and the vCPUs stay', () => {
+  it('given a running VM, when only memory is given, then the resize keeps the vCPUs as they are', () => {
     spec
       .given(events.built())
       .when({ type: 'HotResizeVM', data: { vmId: VM_ID, taskId: 'task-hot', ramMb: 2048 } })
       .thenState((vm) => {
-        expect(vm?.task?.steps).not.toContain('hot-add-vcpus');
-        expect(vm?.task?.steps).toContain('hot-add-memory');
+        expect(vm?.task?.steps).toEqual(['resize-launcher-pod', 'resize-guest']);
         expect(vm?.hotResize).toEqual({ from: { vcpus: 1, ramMb: 512 }, to: { vcpus: 1, ramMb: 2048 }, strategy: 'in-place' });
       });
   });
@@ -104,7 +96,7 @@ describe('VirtualMachine decider: hot resize', () => {
     const steps = planHotResize('task-hot', 'in-place', { vcpus: 1, ramMb: 512 }, { vcpus: 2, ramMb: 1024 }).steps;
     spec
       .given([...events.built(), hotResizeRequested(), ...steps.slice(0, -1).map((s) => ok('task-hot', s))])
-      .when(record('task-hot', 'record-vm-size'))
+      .when(record('task-hot', 'resize-guest'))
       .thenState((vm) => {
         expect(vm?.vmState).toBe('active');
         expect(vm?.task).toBeNull();
@@ -113,13 +105,42 @@ describe('VirtualMachine decider: hot resize', () => {
       });
     spec
       .given([...events.built(), hotResizeRequested(), ...steps.slice(0, -1).map((s) => ok('task-hot', s))])
-      .when(record('task-hot', 'record-vm-size'))
-      .then([ok('task-hot', 'record-vm-size'), { type: 'VMHotResized', data: { vmId: VM_ID, taskId: 'task-hot', vcpus: 2, ramMb: 1024 } }]);
+      .when(record('task-hot', 'resize-guest'))
+      .then([ok('task-hot', 'resize-guest'), { type: 'VMHotResized', data: { vmId: VM_ID, taskId: 'task-hot', vcpus: 2, ramMb: 1024 } }]);
   });
 
-  it('given the memory hot-add fails, then the guest memory, the guest vCPUs and the pod are undone, newest first', () => {
+  it('given the guest resize fails, then the VM object\'s size, the guest memory, the guest vCPUs and the pod are undone, newest first', () => {
     spec
-      .given([...events.built(), hotResizeRequested(), ok('task-hot', 'resize-launcher-pod'), ok('task-hot', 'await-pod-resize'), ok('task-hot', 'hot-add-vcpus')])
+      .given([...events.built(), hotResizeRequested(), ok('task-hot', 'resize-launcher-pod')])
+      .when(recordFailure('task-hot', 'resize-guest'))
+      .then([
+        failed('task-hot', 'resize-guest'),
+        {
+          type: 'TaskCompensationStarted',
+          data: {
+            vmId: VM_ID,
+            taskId: 'task-hot',
+            failedStepId: 'resize-guest',
+            error: boom,
+            undoSteps: ['restore-vm-size', 'restore-guest-memory', 'restore-guest-vcpus', 'shrink-launcher-pod'],
+          },
+        },
+      ]);
+  });
+
+  it('given a hot resize started before resize-guest (its plan names the old steps), when its memory hot-add fails, then those steps are undone as before', () => {
+    const old: VirtualMachineEvent = {
+      type: 'VMHotResizeRequested',
+      data: {
+        vmId: VM_ID,
+        task: { taskId: 'task-hot', action: 'hotResize', steps: ['resize-launcher-pod', 'await-pod-resize', 'hot-add-vcpus', 'hot-add-memory', 'confirm-guest-size', 'record-vm-size'], taskStates: ['resize_prep', 'resize_prep', 'resize_finish', 'resize_finish', 'resize_finish', 'resize_finish'] },
+        from: { vcpus: 1, ramMb: 512 },
+        to: { vcpus: 2, ramMb: 1024 },
+        strategy: 'in-place',
+      },
+    };
+    spec
+      .given([...events.built(), old, ok('task-hot', 'resize-launcher-pod'), ok('task-hot', 'await-pod-resize'), ok('task-hot', 'hot-add-vcpus')])
       .when(recordFailure('task-hot', 'hot-add-memory'))
       .then([
         failed('task-hot', 'hot-add-memory'),
@@ -173,39 +194,33 @@ describe('VirtualMachine decider: hot resize', () => {
       data: { vmId: VM_ID, task: planHotResize('task-down', 'in-place', { vcpus: 3, ramMb: 512 }, to), from: { vcpus: 3, ramMb: 512 }, to, strategy: 'in-place' },
     });
 
-    it('given 3 vCPUs, when asked for 1, then libvirt unplugs, the guest confirms, and only then the pod shrinks and the size is recorded', () => {
+    it('given 3 vCPUs, when asked for 1, then libvirt unplugs, the guest confirms, the size is recorded, and only then the pod shrinks', () => {
       spec
         .given(grown())
         .when({ type: 'HotResizeVM', data: { vmId: VM_ID, taskId: 'task-down', vcpus: 1 } })
         .then([shrinkRequested()]);
-      expect(planHotResize('t', 'in-place', { vcpus: 3, ramMb: 512 }, { vcpus: 1, ramMb: 512 }).steps).toEqual(['unplug-vcpus', 'confirm-guest-size', 'trim-launcher-pod', 'record-vm-size']);
+      expect(planHotResize('t', 'in-place', { vcpus: 3, ramMb: 512 }, { vcpus: 1, ramMb: 512 }).steps).toEqual(['resize-guest', 'trim-launcher-pod']);
     });
 
     it('given fewer vCPUs and more memory at once, then the pod grows for the memory (keeping the vCPUs) before the unplug, and trims after', () => {
-      expect(planHotResize('t', 'in-place', { vcpus: 3, ramMb: 512 }, { vcpus: 2, ramMb: 1024 }).steps).toEqual([
-        'resize-launcher-pod',
-        'await-pod-resize',
-        'hot-add-memory',
-        'unplug-vcpus',
-        'confirm-guest-size',
-        'trim-launcher-pod',
-        'record-vm-size',
-      ]);
+      expect(planHotResize('t', 'in-place', { vcpus: 3, ramMb: 512 }, { vcpus: 2, ramMb: 1024 }).steps).toEqual(['resize-launcher-pod', 'resize-guest', 'trim-launcher-pod']);
     });
 
     it('given the unplug fails (libvirt timed out), then the vCPUs are put back, and the VM stays ACTIVE with 3', () => {
       const history = [...grown(), shrinkRequested()];
       spec
         .given(history)
-        .when({ type: 'RecordStepFailed', data: { vmId: VM_ID, taskId: 'task-down', stepId: 'unplug-vcpus', startedAt: NOW, error: boom } })
+        .when({ type: 'RecordStepFailed', data: { vmId: VM_ID, taskId: 'task-down', stepId: 'resize-guest', startedAt: NOW, error: boom } })
         .then([
-          failed('task-down', 'unplug-vcpus'),
-          { type: 'TaskCompensationStarted', data: { vmId: VM_ID, taskId: 'task-down', failedStepId: 'unplug-vcpus', error: boom, undoSteps: ['restore-guest-vcpus'] } },
+          failed('task-down', 'resize-guest'),
+          { type: 'TaskCompensationStarted', data: { vmId: VM_ID, taskId: 'task-down', failedStepId: 'resize-guest', error: boom, undoSteps: ['restore-vm-size', 'restore-guest-memory', 'restore-guest-vcpus'] } },
         ]);
       const putBack = [
         ...history,
-        failed('task-down', 'unplug-vcpus'),
-        { type: 'TaskCompensationStarted', data: { vmId: VM_ID, taskId: 'task-down', failedStepId: 'unplug-vcpus', error: boom, undoSteps: ['restore-guest-vcpus'] } } as VirtualMachineEvent,
+        failed('task-down', 'resize-guest'),
+        { type: 'TaskCompensationStarted', data: { vmId: VM_ID, taskId: 'task-down', failedStepId: 'resize-guest', error: boom, undoSteps: ['restore-vm-size', 'restore-guest-memory', 'restore-guest-vcpus'] } } as VirtualMachineEvent,
+        ok('task-down', 'restore-vm-size'),
+        ok('task-down', 'restore-guest-memory'),
       ];
       spec
         .given(putBack)
@@ -218,8 +233,10 @@ describe('VirtualMachine decider: hot resize', () => {
       const history: VirtualMachineEvent[] = [
         ...grown(),
         shrinkRequested(),
-        failed('task-down', 'unplug-vcpus'),
-        { type: 'TaskCompensationStarted', data: { vmId: VM_ID, taskId: 'task-down', failedStepId: 'unplug-vcpus', error: boom, undoSteps: ['restore-guest-vcpus'] } },
+        failed('task-down', 'resize-guest'),
+        { type: 'TaskCompensationStarted', data: { vmId: VM_ID, taskId: 'task-down', failedStepId: 'resize-guest', error: boom, undoSteps: ['restore-vm-size', 'restore-guest-memory', 'restore-guest-vcpus'] } },
+        ok('task-down', 'restore-vm-size'),
+        ok('task-down', 'restore-guest-memory'),
       ];
       spec
         .given(history)

@@ -79,13 +79,15 @@ class SagaHarness {
 
   /** A command through the decider; each new event goes through the process manager. */
   execute(command: VirtualMachineCommand): void {
-    const decided = virtualMachineDecider.decide(command, this.state(), { now: NOW });
-    for (const event of decided) {
-      this.history.push(event);
-      const recorded = { ...event, id: `evt-${this.position}`, schemaVersion: 1, metadata: meta, occurredAt: NOW, streamId: `vm-${VM_ID}`, revision: this.position, position: this.position + 1, recordedAt: NOW } as RecordedEvent;
-      this.position += 1;
-      this.queue.push(...jobsForEvent(recorded, this.state(), { deadlineMs: 600_000, nowMs: Date.parse(NOW) }).filter((j) => j.queue !== 'deadlines'));
-    }
+    for (const event of virtualMachineDecider.decide(command, this.state(), { now: NOW })) this.deliver(event);
+  }
+
+  /** An event appended (decided now, or recorded by an earlier version) through the process manager. */
+  deliver(event: VirtualMachineEvent): void {
+    this.history.push(event);
+    const recorded = { ...event, id: `evt-${this.position}`, schemaVersion: 1, metadata: meta, occurredAt: NOW, streamId: `vm-${VM_ID}`, revision: this.position, position: this.position + 1, recordedAt: NOW } as RecordedEvent;
+    this.position += 1;
+    this.queue.push(...jobsForEvent(recorded, this.state(), { deadlineMs: 600_000, nowMs: Date.parse(NOW) }).filter((j) => j.queue !== 'deadlines'));
   }
 
   /** Runs queued jobs until none is left, as the workers would. */
@@ -155,14 +157,7 @@ describe('hot resize saga (in place)', () => {
   it('given a running VM with headroom, when hot resized to 2 vCPUs and 1024 MiB, then pod, guest and VM object all have the new size and the VM is ACTIVE', async () => {
     harness = new SagaHarness();
     const vm = await harness.run(hotResize(2, 1024));
-    expect(harness.ran).toEqual([
-      'cluster:resize-launcher-pod',
-      'cluster:await-pod-resize',
-      'hypervisor:hot-add-vcpus',
-      'hypervisor:hot-add-memory',
-      'hypervisor:confirm-guest-size',
-      'cluster:record-vm-size',
-    ]);
+    expect(harness.ran).toEqual(['cluster:resize-launcher-pod', 'hypervisor:resize-guest']);
     expect(harness.lastEvent()).toEqual({ type: 'VMHotResized', data: { vmId: VM_ID, taskId: 'task-hot', vcpus: 2, ramMb: 1024 } });
     expect(vm).toMatchObject({ vmState: 'active', task: null, flavor: { vcpus: 2, ramMb: 1024 } });
     expect(harness.cluster.vm(REF).pod?.applied).toEqual({ vcpus: 2, memoryMiB: 1024 });
@@ -193,17 +188,17 @@ describe('hot resize saga (in place)', () => {
     harness = new SagaHarness();
     harness.cluster.usedByOthersMiB.set('node-1', 3500);
     const vm = await harness.run(hotResize(undefined, 1024));
-    expect(harness.lastEvent()).toMatchObject({ type: 'TaskFailed', data: { stepId: 'await-pod-resize', error: { code: 'PodResizeDeferred' } } });
+    expect(harness.lastEvent()).toMatchObject({ type: 'TaskFailed', data: { stepId: 'resize-launcher-pod', error: { code: 'PodResizeDeferred' } } });
     expect(vm).toMatchObject({ vmState: 'active', flavor: { ramMb: 512 } });
     expect(harness.cluster.vm(REF).pod?.desired).toEqual({ vcpus: 1, memoryMiB: 512 });
   });
 
-  it('given the memory hot-add fails in libvirt, then the guest vCPUs and the pod are undone, newest first, and the VM is ACTIVE at 1 vCPU / 512 MiB', async () => {
+  it('given the memory hot-add fails in libvirt, then the VM object, the guest and the pod are undone, newest first, and the VM is ACTIVE at 1 vCPU / 512 MiB', async () => {
     harness = new SagaHarness();
     harness.hypervisor.faults.failNext('setMemory', 1, new PermanentAdapterError('NotSupported', 'virtio-mem is not available'));
     const vm = await harness.run(hotResize(2, 1024));
-    expect(harness.ran.slice(4)).toEqual(['hypervisor:restore-guest-memory', 'hypervisor:restore-guest-vcpus', 'cluster:shrink-launcher-pod']);
-    expect(harness.lastEvent()).toMatchObject({ type: 'TaskFailed', data: { stepId: 'hot-add-memory', error: { code: 'NotSupported' } } });
+    expect(harness.ran.slice(2)).toEqual(['cluster:restore-vm-size', 'hypervisor:restore-guest-memory', 'hypervisor:restore-guest-vcpus', 'cluster:shrink-launcher-pod']);
+    expect(harness.lastEvent()).toMatchObject({ type: 'TaskFailed', data: { stepId: 'resize-guest', error: { code: 'NotSupported' } } });
     expect(vm).toMatchObject({ vmState: 'active', fault: null, flavor: { vcpus: 1, ramMb: 512 } });
     expect(await harness.domain()).toMatchObject({ vcpus: { current: 1 }, memoryMiB: { current: 512 } });
     expect(harness.cluster.vm(REF).pod?.applied).toEqual({ vcpus: 1, memoryMiB: 512 });
@@ -229,10 +224,30 @@ describe('hot resize saga (in place)', () => {
       return setVmSize(ref, size);
     };
     const vm = await harness.run(hotResize(2));
-    expect(harness.ran.slice(-3)).toEqual(['cluster:restore-vm-size', 'hypervisor:restore-guest-vcpus', 'cluster:shrink-launcher-pod']);
+    expect(harness.ran.slice(-4)).toEqual(['cluster:restore-vm-size', 'hypervisor:restore-guest-memory', 'hypervisor:restore-guest-vcpus', 'cluster:shrink-launcher-pod']);
     expect(vm).toMatchObject({ vmState: 'active', flavor: { vcpus: 1 } });
     expect(harness.cluster.vm(REF).template.vcpus).toBe(1);
     expect(await harness.domain()).toMatchObject({ vcpus: { current: 1 } });
+  });
+
+  it('given a hot resize started by an earlier version (its plan names the six steps of then), when the workers resume it, then each old step still runs and the resize completes', async () => {
+    harness = new SagaHarness();
+    const steps = ['resize-launcher-pod', 'await-pod-resize', 'hot-add-vcpus', 'hot-add-memory', 'confirm-guest-size', 'record-vm-size'];
+    harness.deliver({
+      type: 'VMHotResizeRequested',
+      data: {
+        vmId: VM_ID,
+        task: { taskId: 'task-hot', action: 'hotResize', steps, taskStates: ['resize_prep', 'resize_prep', 'resize_finish', 'resize_finish', 'resize_finish', 'resize_finish'] },
+        from: { vcpus: 1, ramMb: 512 },
+        to: { vcpus: 2, ramMb: 1024 },
+        strategy: 'in-place',
+      },
+    });
+    const vm = await harness.run();
+    expect(harness.ran.map((r) => r.split(':')[1])).toEqual(steps);
+    expect(vm).toMatchObject({ vmState: 'active', task: null, flavor: { vcpus: 2, ramMb: 1024 } });
+    expect(harness.cluster.vm(REF).template).toMatchObject({ vcpus: 2, memoryMiB: 1024 });
+    expect(await harness.domain()).toMatchObject({ guest: { vcpusOnline: 2, memoryMiB: 1024 } });
   });
 
   it('given a cluster adapter without live changes, then the task fails with NotSupported and the VM stays ACTIVE', async () => {
@@ -253,10 +268,10 @@ describe('vCPU removal in place', () => {
   }
   const shrink = (vcpus: number): VirtualMachineCommand => ({ type: 'HotResizeVM', data: { vmId: VM_ID, taskId: 'task-down', vcpus } });
 
-  it('given 3 vCPUs, when hot resized to 1, then libvirt unplugs 2, the guest confirms, the pod gives them back and the size is recorded', async () => {
+  it('given 3 vCPUs, when hot resized to 1, then libvirt unplugs 2, the guest confirms, the size is recorded and the pod gives them back', async () => {
     await withThreeVcpus();
     const vm = await harness.run(shrink(1));
-    expect(harness.ran).toEqual(['hypervisor:unplug-vcpus', 'hypervisor:confirm-guest-size', 'cluster:trim-launcher-pod', 'cluster:record-vm-size']);
+    expect(harness.ran).toEqual(['hypervisor:resize-guest', 'cluster:trim-launcher-pod']);
     expect(vm).toMatchObject({ vmState: 'active', flavor: { vcpus: 1 } });
     expect(await harness.domain()).toMatchObject({ vcpus: { current: 1 }, guest: { vcpusOnline: 1 } });
     expect(harness.cluster.vm(REF).pod?.applied).toEqual({ vcpus: 1, memoryMiB: 512 });
@@ -266,7 +281,7 @@ describe('vCPU removal in place', () => {
   it('given every step of the removal loses its first result (crash after the side effect), then each runs again and libvirt unplugged once', async () => {
     await withThreeVcpus();
     const before = harness.hypervisor.effects.count('setVcpus', VM_ID);
-    harness.loseFirstResultOf = new Set(['unplug-vcpus', 'confirm-guest-size', 'trim-launcher-pod', 'record-vm-size']);
+    harness.loseFirstResultOf = new Set(['resize-guest', 'trim-launcher-pod']);
     const vm = await harness.run(shrink(1));
     expect(harness.loseFirstResultOf.size).toBe(0);
     expect(harness.hypervisor.effects.count('setVcpus', VM_ID) - before).toBe(1);
@@ -285,7 +300,7 @@ describe('vCPU removal in place', () => {
     const failed = harness.history.find((e) => e.type === 'TaskStepFailed')!;
     expect(errorOf(failed).code).toBe('VcpuUnplugFailed');
     expect(errorOf(failed).message).toMatch(/vcpu unplug request timed out.*the guest reports 3 vCPUs online, libvirt counts 3/);
-    expect(harness.ran).toEqual(['hypervisor:unplug-vcpus', 'hypervisor:restore-guest-vcpus']);
+    expect(harness.ran).toEqual(['hypervisor:resize-guest', 'cluster:restore-vm-size', 'hypervisor:restore-guest-memory', 'hypervisor:restore-guest-vcpus']);
     expect(vm).toMatchObject({ vmState: 'active', fault: null, flavor: { vcpus: 3 } });
   });
 
@@ -303,7 +318,7 @@ describe('vCPU removal in place', () => {
     };
     const vm = await harness.run(shrink(1));
     const last = harness.lastEvent();
-    expect(last).toMatchObject({ type: 'TaskFailed', data: { stepId: 'unplug-vcpus', cleanupError: { code: 'GuestVcpusDiffer' } } });
+    expect(last).toMatchObject({ type: 'TaskFailed', data: { stepId: 'resize-guest', cleanupError: { code: 'GuestVcpusDiffer' } } });
     expect((last.data as { cleanupError: { message: string } }).cleanupError.message).toMatch(/guest reports 1 online, libvirt counts 1/);
     expect(vm?.vmState).toBe('error');
   });
@@ -437,8 +452,10 @@ describe('per-step deadlines', () => {
       return d && { ...d, guest: { vcpusOnline: 1, memoryMiB: 512 } }; // the guest ignores the hot-add
     };
     const vm = await harness.run(hotResize(2));
-    expect(harness.lastEvent()).toMatchObject({ type: 'TaskFailed', data: { stepId: 'confirm-guest-size', error: { code: 'DeadlineExceeded' } } });
+    expect(harness.lastEvent()).toMatchObject({ type: 'TaskFailed', data: { stepId: 'resize-guest', error: { code: 'DeadlineExceeded' } } });
     expect(harness.ran.slice(-2)).toEqual(['hypervisor:restore-guest-vcpus', 'cluster:shrink-launcher-pod']);
+    // The size was never recorded: the one VM object write is the undo's, to the old size.
+    expect(harness.cluster.calls.filter((c) => c.startsWith('setVmSize'))).toEqual(['setVmSize 1/512']);
     expect(vm).toMatchObject({ vmState: 'active', fault: null, flavor: { vcpus: 1 } });
   });
 });
@@ -498,7 +515,7 @@ describe('live migration saga', () => {
 describe('crashes and deadlines', () => {
   it('given every step of a hot resize loses its first result (crash after the side effect), then each runs again and the outcome is the same', async () => {
     harness = new SagaHarness();
-    harness.loseFirstResultOf = new Set(['resize-launcher-pod', 'await-pod-resize', 'hot-add-vcpus', 'hot-add-memory', 'confirm-guest-size', 'record-vm-size']);
+    harness.loseFirstResultOf = new Set(['resize-launcher-pod', 'resize-guest']);
     const vm = await harness.run(hotResize(2, 1024));
     expect(harness.loseFirstResultOf.size).toBe(0);
     expect(vm).toMatchObject({ vmState: 'active', flavor: { vcpus: 2, ramMb: 1024 } });
@@ -531,10 +548,10 @@ describe('crashes and deadlines', () => {
   it('given a hot resize outlives its deadline after the pod grew, then the pod is shrunk back and the VM keeps its size', async () => {
     harness = new SagaHarness();
     harness.beforeStep = (step) => {
-      if (step === 'hot-add-vcpus') harness.execute({ type: 'ExpireTask', data: { vmId: VM_ID, taskId: 'task-hot', deadlineMs: 600_000 } });
+      if (step === 'resize-guest') harness.execute({ type: 'ExpireTask', data: { vmId: VM_ID, taskId: 'task-hot', deadlineMs: 600_000 } });
     };
     const vm = await harness.run(hotResize(2));
-    expect(harness.lastEvent()).toMatchObject({ type: 'TaskFailed', data: { stepId: 'hot-add-vcpus', error: { code: 'TaskTimeout' } } });
+    expect(harness.lastEvent()).toMatchObject({ type: 'TaskFailed', data: { stepId: 'resize-guest', error: { code: 'TaskTimeout' } } });
     expect(vm).toMatchObject({ vmState: 'active', flavor: { vcpus: 1 } });
     expect(harness.cluster.vm(REF).pod?.applied).toEqual({ vcpus: 1, memoryMiB: 512 });
     expect(await harness.domain()).toMatchObject({ vcpus: { current: 1 } });

@@ -8,7 +8,7 @@ import type { StepContext, StepOutcome, StepRunner } from './step-context.js';
 /**
  * Nova's cold resize on KubeVirt: stop the VM, write the new flavor's size (and headroom) into the VM
  * object, start it again. Revert runs the same steps with the old flavor. The size steps share
- * restore-vm-size, which is also the undo of resize-vm-object and of a hot resize's record-vm-size.
+ * restore-vm-size, which is also an undo of a hot resize's resize-guest (and record-vm-size) and of resize-vm-object.
  */
 export const COLD_RESIZE_STEPS: Readonly<Record<string, StepRunner>> = {
   'power-off-for-resize': async (ctx) => {

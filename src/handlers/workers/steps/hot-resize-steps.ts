@@ -2,74 +2,47 @@ import { PermanentAdapterError, TransientAdapterError } from '../../../adapters/
 import type { PodResizeObservation } from '../../../adapters/kubernetes/cluster.port.js';
 import type { DomainInfo } from '../../../adapters/libvirt/hypervisor.port.js';
 import type { VmSize } from '../../../domain/virtual-machine/virtual-machine.events.js';
+import { failpoint } from '../failpoints.js';
 import { awaitCondition } from './await-condition.js';
 import { domainRef, hotResizeSizes, launcherPodFor, livePorts, unlessGone, waitDeadline } from './live-change-context.js';
 import type { StepContext, StepRunner } from './step-context.js';
 
 /**
- * The in-place hot resize (kubevirt-api.md §6): the launcher pod grows through pods/resize, the
- * kubelet applies it, the guest hot-adds (or unplugs vCPUs) through libvirt within its boot maxima,
- * the guest's own view confirms it, the pod gives back unplugged vCPUs, and the VM object records
- * the size for the next boot. Every step asks for an end
- * state, so a retry after a crash does the same thing again harmlessly; undo steps go back to the
- * size the task started from.
+ * The in-place hot resize (kubevirt-api.md §6): the launcher pod grows through pods/resize and the
+ * kubelet applies it; the guest hot-adds (or unplugs vCPUs) through libvirt within its boot maxima,
+ * its own view confirms it and the VM object records the size for the next boot; the pod gives back
+ * unplugged vCPUs. Every action asks for an end state, so a retry after a crash does the same thing
+ * again harmlessly; undo steps go back to the size the task started from.
  */
 export const HOT_RESIZE_STEPS: Readonly<Record<string, StepRunner>> = {
   'resize-launcher-pod': async (ctx) => {
     const { cluster, launcherMemoryOverheadMiB } = livePorts(ctx);
-    const observed = await cluster.resizeLauncherPod(ctx.ref, launcherPodFor(podWhileResizing(ctx), launcherMemoryOverheadMiB));
-    refuseFinal(observed);
-    return {};
-  },
-  'await-pod-resize': async (ctx) => {
-    await awaitPodSize(ctx, podWhileResizing(ctx));
-    return {};
-  },
-  'hot-add-vcpus': async (ctx) => {
-    await livePorts(ctx).hypervisor.setVcpus(domainRef(ctx), hotResizeSizes(ctx).to.vcpus, 'live');
-    return {};
-  },
-  'hot-add-memory': async (ctx) => {
-    await livePorts(ctx).hypervisor.setMemory(domainRef(ctx), hotResizeSizes(ctx).to.ramMb, 'live');
+    const size = podWhileResizing(ctx);
+    refuseFinal(await cluster.resizeLauncherPod(ctx.ref, launcherPodFor(size, launcherMemoryOverheadMiB)));
+    await awaitPodSize(ctx, size);
     return {};
   },
   /**
-   * vCPU removal (in place): libvirt unplugs down to the new count. An unplug the guest does not
-   * finish in libvirt's wait (QEMU under TCG, real-guest.md) is not retried: libvirt then says to
-   * inspect the result by hand, and a second setvcpus fails for an unknown cause. The step fails
-   * with what the guest and libvirt each count, and its undo puts the vCPUs back and checks.
+   * The guest to its new size: vCPUs hot-added or unplugged and memory hot-added (only what changes),
+   * the guest's own view confirming it, then the size recorded on the VM object for the next boot.
    */
-  'unplug-vcpus': async (ctx) => {
-    const { to } = hotResizeSizes(ctx);
-    const ref = domainRef(ctx);
-    const hypervisor = livePorts(ctx).hypervisor;
-    try {
-      await hypervisor.setVcpus(ref, to.vcpus, 'live');
-    } catch (error) {
-      const seen = await hypervisor.getDomain(ref).catch(() => null);
-      const counts = seen ? `the guest reports ${guestSize(seen).vcpus} vCPUs online, libvirt counts ${seen.vcpus.current}` : 'its domain cannot be read';
-      throw new PermanentAdapterError('VcpuUnplugFailed', `Removing vCPUs from VM ${ctx.vm.id} (to ${to.vcpus}) did not complete: ${errorMessage(error)}; ${counts}.`, { cause: error });
+  'resize-guest': async (ctx) => {
+    const { from, to } = hotResizeSizes(ctx);
+    if (to.vcpus > from.vcpus) {
+      await hotAddVcpus(ctx);
+      failpoint('after-side-effect:hot-add-vcpus');
     }
+    if (to.ramMb > from.ramMb) {
+      await hotAddMemory(ctx);
+      failpoint('after-side-effect:hot-add-memory');
+    }
+    if (to.vcpus < from.vcpus) await unplugVcpus(ctx);
+    await confirmGuestSize(ctx);
+    await recordVmSize(ctx);
     return {};
   },
   'confirm-guest-size': async (ctx) => {
-    const { from, to } = hotResizeSizes(ctx);
-    const ref = domainRef(ctx);
-    const hypervisor = livePorts(ctx).hypervisor;
-    const unplugs = to.vcpus < from.vcpus;
-    await awaitCondition(
-      ctx,
-      `the guest of VM ${ctx.vm.id} reporting ${to.vcpus} vCPUs and ${to.ramMb} MiB`,
-      () => hypervisor.getDomain(ref),
-      (domain) => {
-        if (!domain) throw new PermanentAdapterError('DomainNotFound', `VM ${ctx.vm.id} has no domain on ${ref.node}`);
-        const seen = guestSize(domain);
-        const vcpusThere = unplugs ? seen.vcpus <= to.vcpus : seen.vcpus >= to.vcpus;
-        return vcpusThere && seen.ramMb >= to.ramMb ? true : undefined;
-      },
-      (domain) => (domain ? `it reports ${guestSize(domain).vcpus} vCPUs and ${guestSize(domain).ramMb} MiB` : 'no domain'),
-      waitDeadline(ctx, 'guestResizeMs'),
-    );
+    await confirmGuestSize(ctx);
     return {};
   },
   // After an unplug the guest no longer uses the vCPUs: the pod gives them back to the node.
@@ -80,10 +53,26 @@ export const HOT_RESIZE_STEPS: Readonly<Record<string, StepRunner>> = {
     await awaitPodSize(ctx, to);
     return {};
   },
+
+  // The steps of hot resizes started before resize-guest took them over: their tasks name them.
+  'await-pod-resize': async (ctx) => {
+    await awaitPodSize(ctx, podWhileResizing(ctx));
+    return {};
+  },
+  'hot-add-vcpus': async (ctx) => {
+    await hotAddVcpus(ctx);
+    return {};
+  },
+  'hot-add-memory': async (ctx) => {
+    await hotAddMemory(ctx);
+    return {};
+  },
+  'unplug-vcpus': async (ctx) => {
+    await unplugVcpus(ctx);
+    return {};
+  },
   'record-vm-size': async (ctx) => {
-    const { to } = hotResizeSizes(ctx);
-    const flavor = ctx.vm.flavor;
-    await livePorts(ctx).cluster.setVmSize(ctx.ref, { vcpus: to.vcpus, maxVcpus: flavor.maxVcpus, memoryMiB: to.ramMb, maxMemoryMiB: flavor.maxRamMb });
+    await recordVmSize(ctx);
     return {};
   },
 
@@ -133,6 +122,59 @@ export const HOT_RESIZE_STEPS: Readonly<Record<string, StepRunner>> = {
     return {};
   },
 };
+
+async function hotAddVcpus(ctx: StepContext): Promise<void> {
+  await livePorts(ctx).hypervisor.setVcpus(domainRef(ctx), hotResizeSizes(ctx).to.vcpus, 'live');
+}
+
+async function hotAddMemory(ctx: StepContext): Promise<void> {
+  await livePorts(ctx).hypervisor.setMemory(domainRef(ctx), hotResizeSizes(ctx).to.ramMb, 'live');
+}
+
+/**
+ * vCPU removal (in place): libvirt unplugs down to the new count. An unplug the guest does not
+ * finish in libvirt's wait (QEMU under TCG, real-guest.md) is not retried: libvirt then says to
+ * inspect the result by hand, and a second setvcpus fails for an unknown cause. The step fails
+ * with what the guest and libvirt each count, and its undo puts the vCPUs back and checks.
+ */
+async function unplugVcpus(ctx: StepContext): Promise<void> {
+  const { to } = hotResizeSizes(ctx);
+  const ref = domainRef(ctx);
+  const hypervisor = livePorts(ctx).hypervisor;
+  try {
+    await hypervisor.setVcpus(ref, to.vcpus, 'live');
+  } catch (error) {
+    const seen = await hypervisor.getDomain(ref).catch(() => null);
+    const counts = seen ? `the guest reports ${guestSize(seen).vcpus} vCPUs online, libvirt counts ${seen.vcpus.current}` : 'its domain cannot be read';
+    throw new PermanentAdapterError('VcpuUnplugFailed', `Removing vCPUs from VM ${ctx.vm.id} (to ${to.vcpus}) did not complete: ${errorMessage(error)}; ${counts}.`, { cause: error });
+  }
+}
+
+async function confirmGuestSize(ctx: StepContext): Promise<void> {
+  const { from, to } = hotResizeSizes(ctx);
+  const ref = domainRef(ctx);
+  const hypervisor = livePorts(ctx).hypervisor;
+  const unplugs = to.vcpus < from.vcpus;
+  await awaitCondition(
+    ctx,
+    `the guest of VM ${ctx.vm.id} reporting ${to.vcpus} vCPUs and ${to.ramMb} MiB`,
+    () => hypervisor.getDomain(ref),
+    (domain) => {
+      if (!domain) throw new PermanentAdapterError('DomainNotFound', `VM ${ctx.vm.id} has no domain on ${ref.node}`);
+      const seen = guestSize(domain);
+      const vcpusThere = unplugs ? seen.vcpus <= to.vcpus : seen.vcpus >= to.vcpus;
+      return vcpusThere && seen.ramMb >= to.ramMb ? true : undefined;
+    },
+    (domain) => (domain ? `it reports ${guestSize(domain).vcpus} vCPUs and ${guestSize(domain).ramMb} MiB` : 'no domain'),
+    waitDeadline(ctx, 'guestResizeMs'),
+  );
+}
+
+async function recordVmSize(ctx: StepContext): Promise<void> {
+  const { to } = hotResizeSizes(ctx);
+  const flavor = ctx.vm.flavor;
+  await livePorts(ctx).cluster.setVmSize(ctx.ref, { vcpus: to.vcpus, maxVcpus: flavor.maxVcpus, memoryMiB: to.ramMb, maxMemoryMiB: flavor.maxRamMb });
+}
 
 /**
  * After KubeVirt moved a VM resized in place, its new launcher pod is sized from the VMI spec, that
