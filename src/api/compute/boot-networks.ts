@@ -111,7 +111,7 @@ export class BootNetworks {
     if (entry.port !== undefined) {
       if (entry.fixed_ip !== undefined) throw new BadRequestException('Specified Fixed IP and port are mutually exclusive; fixed_ip belongs to the port.');
       const port = await getPort(this.compute.db, entry.port);
-      if (!port || port.deleted || (!ctx.isAdmin && port.projectId !== ctx.projectId)) throw new BadRequestException(`Port id ${entry.port} could not be found.`);
+      if (!port || (!ctx.isAdmin && port.projectId !== ctx.projectId)) throw new BadRequestException(`Port id ${entry.port} could not be found.`);
       if (port.deviceId !== '' || port.phase === 'binding' || port.phase === 'bound' || port.phase === 'unbinding') {
         throw new ConflictException(`Port ${port.id} is still in use.`);
       }
@@ -128,7 +128,7 @@ export class BootNetworks {
 
   private async visibleNetwork(ctx: RequestContext, networkId: string): Promise<NetworkView> {
     const network = await getNetwork(this.compute.db, networkId);
-    if (!network || network.deleted || (!ctx.isAdmin && network.projectId !== ctx.projectId && !network.shared)) {
+    if (!network || (!ctx.isAdmin && network.projectId !== ctx.projectId && !network.shared)) {
       throw new BadRequestException(`Network ${networkId} could not be found.`);
     }
     return network;
@@ -137,7 +137,7 @@ export class BootNetworks {
   /** The port for a network entry: made now, or found (a retry of this request), refusals in Nova's words. */
   private async ensurePort(ctx: RequestContext, portId: string, network: NetworkView, fixedIp: string | undefined, meta: CommandMetadata): Promise<PortView> {
     const existing = await getPort(this.compute.db, portId);
-    if (!existing || existing.deleted) {
+    if (!existing) {
       try {
         await this.compute.execute(
           new CreatePortCommand(
@@ -150,7 +150,7 @@ export class BootNetworks {
       }
     }
     const port = await getPort(this.compute.db, portId);
-    if (!port || port.deleted) throw new Error(`Port ${portId} made for the server is not readable after its create.`);
+    if (!port) throw new Error(`Port ${portId} made for the server is not readable after its create.`);
     return port;
   }
 }

@@ -50,7 +50,7 @@ export class InterfaceAttachments {
       if (!network || (!ctx.isAdmin && network.projectId !== server.projectId && !network.shared)) throw new NotFoundException(`Network ${request.netId} could not be found.`);
       const existing = await getPort(this.compute.db, portId);
       // A retry of this request (derived port id) finds the port its first attempt made.
-      if (!existing || existing.deleted) {
+      if (!existing) {
         await this.compute.execute(
           new CreatePortCommand(
             { portId, networkId: network.id, projectId: server.projectId, deviceOwner: 'compute:nova', ...(request.fixedIps ? { fixedIps: request.fixedIps.map((ipAddress) => ({ ipAddress })) } : {}) },
@@ -60,7 +60,7 @@ export class InterfaceAttachments {
       }
     }
     const port = await getPort(this.compute.db, portId);
-    if (!port || port.deleted || (!ctx.isAdmin && port.projectId !== server.projectId)) throw new NotFoundException(`Port id ${portId} could not be found.`);
+    if (!port || (!ctx.isAdmin && port.projectId !== server.projectId)) throw new NotFoundException(`Port id ${portId} could not be found.`);
     if (port.deviceId && port.deviceId !== server.id) throw new ConflictException(`Port ${portId} is still in use.`);
     // One NIC per network (boot-networks.ts says why): Nova would allow a second, this cloud cannot address it.
     const onNetwork = (await listPorts(this.compute.db, { deviceId: server.id })).find((p) => p.networkId === port.networkId && p.id !== portId);
@@ -80,7 +80,7 @@ export class InterfaceAttachments {
     await this.awaitTask(server.id, taskId);
     const after = await getPort(this.compute.db, portId);
     // Unbound or deleted by the compensation: the attach failed. Still binding: it outlasted the wait.
-    if (!after || after.deleted || after.deviceId !== server.id) throw new InterfaceAttachFailedError(server.id);
+    if (!after || after.deviceId !== server.id) throw new InterfaceAttachFailedError(server.id);
     return after;
   }
 

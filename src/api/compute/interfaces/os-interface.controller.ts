@@ -26,14 +26,14 @@ export class OsInterfaceController {
   async list(@Ctx() ctx: RequestContext, @ApiVersion() version: Microversion, @Param('id') id: string) {
     const server = await this.compute.visibleServer(ctx, id);
     const ports = await listPorts(this.compute.db, { deviceId: server.id });
-    return { interfaceAttachments: ports.filter((p) => !p.deleted).map((p) => interfaceAttachmentJson(p, version)) };
+    return { interfaceAttachments: ports.map((p) => interfaceAttachmentJson(p, version)) };
   }
 
   @Get(':portId')
   async show(@Ctx() ctx: RequestContext, @ApiVersion() version: Microversion, @Param('id') id: string, @Param('portId') portId: string) {
     const server = await this.compute.visibleServer(ctx, id);
     const port = await getPort(this.compute.db, portId);
-    if (!port || port.deleted || port.deviceId !== server.id) throw new NotFoundException(`Instance ${server.id} does not have a port with id ${portId}`);
+    if (!port || port.deviceId !== server.id) throw new NotFoundException(`Instance ${server.id} does not have a port with id ${portId}`);
     return { interfaceAttachment: interfaceAttachmentJson(port, version) };
   }
 
