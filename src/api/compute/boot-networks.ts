@@ -4,11 +4,12 @@ import { parseIpAddress } from '../../domain/ip/ip-address.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import type { VmInterface } from '../../domain/virtual-machine/interface-attachment.js';
 import { CreatePortCommand, DeletePortCommand } from '../../handlers/networking/networking-flows.command.js';
-import { getNetwork, getPort, listNetworks } from '../../projections/networking/networking.queries.js';
+import { getPort } from '../../projections/networking/networking.queries.js';
 import type { NetworkView } from '../../projections/networking/network-view.js';
 import type { PortView } from '../../projections/networking/port-view.js';
 import type { RequestContext } from '../auth/request-context.js';
 import { NetworkQuotas } from '../network/network-quotas.js';
+import { NetworkReads } from '../network/network-reads.js';
 import type { CommandMetadata } from '../../handlers/shared/command-metadata.js';
 import { ComputeWrites } from './compute-writes.js';
 import { vmInterfaceOf } from './vm-interface-of.js';
@@ -39,6 +40,7 @@ export class BootNetworks {
   constructor(
     private readonly compute: ComputeWrites,
     private readonly quotas: NetworkQuotas,
+    private readonly networks: NetworkReads,
   ) {}
 
   async prepare(ctx: RequestContext, vmId: string, requested: RequestedNetworks, meta: CommandMetadata): Promise<BootPorts> {
@@ -90,9 +92,8 @@ export class BootNetworks {
   private async entries(ctx: RequestContext, requested: RequestedNetworks): Promise<Array<{ uuid?: string; port?: string; fixed_ip?: string }>> {
     if (requested === 'none') return [];
     if (Array.isArray(requested)) return requested;
-    const candidates = (await Promise.all([listNetworks(this.compute.db, { projectId: ctx.projectId }), listNetworks(this.compute.db, { shared: true })]))
-      .flat()
-      .filter((n, i, all) => !n.external && all.findIndex((m) => m.id === n.id) === i);
+    // Nova picks among the project's own and shared networks, for an admin too, external ones left out.
+    const candidates = (await this.networks.usableNetworks({ ...ctx, isAdmin: false })).filter((n) => !n.external);
     if (candidates.length > 1) {
       throw new ConflictException('Multiple possible networks found, use a Network ID to be more specific.');
     }
@@ -127,10 +128,8 @@ export class BootNetworks {
   }
 
   private async visibleNetwork(ctx: RequestContext, networkId: string): Promise<NetworkView> {
-    const network = await getNetwork(this.compute.db, networkId);
-    if (!network || (!ctx.isAdmin && network.projectId !== ctx.projectId && !network.shared)) {
-      throw new BadRequestException(`Network ${networkId} could not be found.`);
-    }
+    const network = await this.networks.usableNetwork(ctx, networkId);
+    if (!network) throw new BadRequestException(`Network ${networkId} could not be found.`);
     return network;
   }
 

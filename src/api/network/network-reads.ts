@@ -21,7 +21,8 @@ export interface Revisioned<V> {
  * The networking read models as the caller may see them. Visibility as Neutron's default policy:
  * admin sees all; others see their project's networks plus shared and external ones, the subnets
  * of the networks they see, and their project's ports. Anything else is "not found", never
- * "forbidden", so ids do not leak across projects.
+ * "forbidden", so ids do not leak across projects. Which networks a server may have a port on
+ * (Nova's boot and attach) is the same rule less the external ones: see visibleNetworks.
  */
 @Injectable()
 export class NetworkReads {
@@ -56,6 +57,15 @@ export class NetworkReads {
     const found = (await this.subnets(ctx, { id }))[0];
     if (!found) throw new SubnetNotFoundError(id);
     return found;
+  }
+
+  /** The network if the caller may put a server's port on it (Nova's boot and attach), else undefined. */
+  async usableNetwork(ctx: RequestContext, id: string): Promise<NetworkView | undefined> {
+    return (await this.usableNetworks(ctx, { id }))[0];
+  }
+
+  async usableNetworks(ctx: RequestContext, where: Record<string, SqlValue> = {}): Promise<NetworkView[]> {
+    return (await this.rows('networks', NETWORK_COLUMNS, (r: NetworkRow) => rowToNetwork(r), where, visibleNetworks(ctx, 'attach'))).map((r) => r.view);
   }
 
   async port(ctx: RequestContext, id: string): Promise<Revisioned<PortView>> {
@@ -93,16 +103,24 @@ export interface SqlCondition {
 // The visibility rules (see NetworkReads) as SQL, the one statement of them for single reads and
 // lists alike; null: the caller sees every row.
 
-export function visibleNetworks(ctx: RequestContext): SqlCondition | null {
-  return ctx.isAdmin ? null : { clause: 'project_id = ? OR shared = 1 OR external = 1', params: [ctx.projectId] };
+/**
+ * The networks the caller may read ('read'), or put a server's port on ('attach'): its project's and
+ * shared ones, plus external ones for reading only (Nova refuses a port on an external network that
+ * is not shared, ExternalNetworkAttachForbidden); admin any. The one statement of the rule: the
+ * Neutron API, boot networks and os-interface all ask it.
+ */
+export function visibleNetworks(ctx: RequestContext, use: 'read' | 'attach' = 'read'): SqlCondition | null {
+  if (ctx.isAdmin) return null;
+  return { clause: use === 'read' ? 'project_id = ? OR shared = 1 OR external = 1' : 'project_id = ? OR shared = 1', params: [ctx.projectId] };
 }
 
 /** The caller's own subnets and the subnets of the networks the caller sees. */
 export function visibleSubnets(ctx: RequestContext): SqlCondition | null {
-  if (ctx.isAdmin) return null;
+  const networks = visibleNetworks(ctx);
+  if (!networks) return null;
   return {
-    clause: 'project_id = ? OR network_id IN (SELECT id FROM networks WHERE deleted = 0 AND (project_id = ? OR shared = 1 OR external = 1))',
-    params: [ctx.projectId, ctx.projectId],
+    clause: `project_id = ? OR network_id IN (SELECT id FROM networks WHERE deleted = 0 AND (${networks.clause}))`,
+    params: [ctx.projectId, ...networks.params],
   };
 }
 

@@ -10,6 +10,7 @@ import type { PortView } from '../../../projections/networking/port-view.js';
 import { getServer } from '../../../projections/servers/servers.queries.js';
 import type { ServerView } from '../../../projections/servers/server-view.js';
 import type { RequestContext } from '../../auth/request-context.js';
+import { NetworkReads } from '../../network/network-reads.js';
 import { ComputeWrites } from '../compute-writes.js';
 import { vmInterfaceOf } from '../vm-interface-of.js';
 
@@ -37,6 +38,7 @@ export interface AttachRequest {
 export class InterfaceAttachments {
   constructor(
     private readonly compute: ComputeWrites,
+    private readonly networks: NetworkReads,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -46,8 +48,8 @@ export class InterfaceAttachments {
     const autoCreated = request.portId === undefined;
     const portId = request.portId ?? newPortId;
     if (autoCreated) {
-      const network = await getNetwork(this.compute.db, request.netId!);
-      if (!network || (!ctx.isAdmin && network.projectId !== server.projectId && !network.shared)) throw new NotFoundException(`Network ${request.netId} could not be found.`);
+      const network = await this.networks.usableNetwork(ctx, request.netId!);
+      if (!network) throw new NotFoundException(`Network ${request.netId} could not be found.`);
       const existing = await getPort(this.compute.db, portId);
       // A retry of this request (derived port id) finds the port its first attempt made.
       if (!existing) {
