@@ -1,5 +1,6 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { observePodResize } from '../../../src/adapters/kubernetes/kubevirt/kubevirt-observations.js';
 import { createNamespace, eventually, ns, startFixture, type SimulatorFixture } from './simulator-fixture.js';
 
 const pod = (name: string, cpu: string, memory: string, node?: string) => ({
@@ -43,6 +44,19 @@ describe('cluster simulator: in-place pod resize (pods/resize)', () => {
     await resize('p1', '16', '2Gi');
     const pending = await eventually(async () => condition(await read('p1'), 'PodResizePending'), 5000, 'PodResizePending');
     expect(pending).toMatchObject({ status: 'True', reason: 'Infeasible', message: "Node didn't have enough capacity: cpu, requested: 16000, capacity: 8000" });
+  });
+
+  it('given a resize found Infeasible, when resized back, then the answer carries that Infeasible for the earlier generation only, and the adapter reads it as not yet seen', async () => {
+    await fixture.core.createNamespacedPod({ namespace: ns, body: pod('p1', '2', '2Gi') });
+    await running('p1');
+    await resize('p1', '16', '2Gi');
+    await eventually(async () => condition(await read('p1'), 'PodResizePending'), 5000, 'PodResizePending');
+    const back = await resize('p1', '2', '2Gi');
+    // the write answers before the kubelet's next step: the condition is still there, for the earlier spec
+    expect(condition(back, 'PodResizePending')).toMatchObject({ reason: 'Infeasible', observedGeneration: back.metadata!.generation! - 1 });
+    expect(observePodResize(back).state).toBe('Pending');
+    await eventually(async () => (observePodResize(await read('p1')).state === 'Done' ? true : undefined), 5000, 'the shrink seen as done');
+    expect(condition(await read('p1'), 'PodResizePending')).toBeUndefined();
   });
 
   it('given another pod holding the room, when resized, then Deferred until that pod goes, then applied', async () => {

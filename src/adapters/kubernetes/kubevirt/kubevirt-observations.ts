@@ -137,16 +137,24 @@ export function observeMigration(migration: CustomObject, vmi: CustomObject | nu
  * The compute container's resize as the kubelet reports it (kubevirt-api.md §6): the conditions
  * PodResizePending (Deferred/Infeasible) and PodResizeInProgress (Error on failure) win; without
  * them the resize is done once the applied resources equal the spec.
+ *
+ * A status the kubelet wrote for an earlier generation of the pod (its observedGeneration behind
+ * metadata.generation, where the cluster reports one) says nothing of the resize just asked: the
+ * answer to a shrink patched right after an Infeasible grow still carries that Infeasible until the
+ * kubelet's next sync. Such a pod is Pending.
  */
 export function observePodResize(pod: V1Pod, container = 'compute'): PodResizeObservation {
   const spec = pod.spec?.containers.find((c) => c.name === container);
   const status = pod.status?.containerStatuses?.find((c) => c.name === container);
   const desired = resourcesOf(spec?.resources?.requests);
   const applied = resourcesOf(status?.resources?.requests);
-  const conditions = pod.status?.conditions ?? [];
+  const base = { pod: pod.metadata?.name ?? '', desired, applied };
+  const generation = pod.metadata?.generation;
+  const seen = (observed: number | undefined) => generation === undefined || observed === undefined || observed >= generation;
+  if (!seen(pod.status?.observedGeneration)) return { ...base, state: 'Pending' };
+  const conditions = (pod.status?.conditions ?? []).filter((c) => seen(c.observedGeneration));
   const pending = conditions.find((c) => c.type === 'PodResizePending' && c.status === 'True');
   const inProgress = conditions.find((c) => c.type === 'PodResizeInProgress' && c.status === 'True');
-  const base = { pod: pod.metadata?.name ?? '', desired, applied };
   if (pending) {
     const state = pending.reason === 'Infeasible' ? 'Infeasible' : pending.reason === 'Deferred' ? 'Deferred' : 'Pending';
     return { ...base, state, message: pending.message ?? pending.reason };

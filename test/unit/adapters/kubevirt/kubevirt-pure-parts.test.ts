@@ -37,6 +37,24 @@ describe('KubeVirt adapter, pure parts', () => {
     expect(observePodResize(pod([], '4')).state).toBe('Done');
   });
 
+  it('given a pod resized again before the kubelet looked (status of an earlier generation), when observed, then Pending, not that status', () => {
+    const pod = (generation: number, observed: number): V1Pod => ({
+      metadata: { name: 'p', generation },
+      spec: { containers: [{ name: 'compute', resources: { requests: { cpu: '1', memory: '512Mi' } } }] },
+      status: {
+        observedGeneration: observed,
+        conditions: [{ type: 'PodResizePending', status: 'True', reason: 'Infeasible', message: 'no room', observedGeneration: observed }],
+        containerStatuses: [{ name: 'compute', image: '', imageID: '', ready: true, restartCount: 0, resources: { requests: { cpu: '1', memory: '512Mi' } } }],
+      },
+    });
+    expect(observePodResize(pod(3, 2)).state).toBe('Pending');
+    expect(observePodResize(pod(3, 3)).state).toBe('Infeasible');
+    // a condition left from an earlier generation in a status that is otherwise current
+    const stale = pod(3, 3);
+    stale.status!.conditions![0]!.observedGeneration = 2;
+    expect(observePodResize(stale).state).toBe('Done');
+  });
+
   it('given exec statuses, when read, then Success is 0, NonZeroExitCode its code, anything else no exit', () => {
     expect(exitCodeOf({ status: 'Success' })).toBe(0);
     expect(exitCodeOf({ status: 'Failure', reason: 'NonZeroExitCode', details: { causes: [{ reason: 'ExitCode', message: '7' }] } })).toBe(7);
