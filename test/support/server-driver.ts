@@ -56,14 +56,20 @@ export class ServerDriver {
 
   /** Waits (bounded) until the server's read model satisfies the check, with no task running. */
   async settles(vmId: string, status: string, timeoutMs = 15_000): Promise<ServerView> {
-    return waitFor(
-      async () => {
-        const s = await this.server(vmId);
-        return s && s.status === status && s.taskState === null ? s : undefined;
-      },
-      timeoutMs,
-      `server ${vmId} to settle in ${status} (now ${JSON.stringify(await this.server(vmId).then((s) => s && [s.status, s.taskState]))})`,
-    );
+    // The state named on a timeout is the last one seen, not the one the wait started from.
+    let last: ServerView | undefined;
+    try {
+      return await waitFor(
+        async () => {
+          const s = (last = await this.server(vmId));
+          return s && s.status === status && s.taskState === null ? s : undefined;
+        },
+        timeoutMs,
+        `server ${vmId} to settle in ${status}`,
+      );
+    } catch (error) {
+      throw new Error(`${(error as Error).message} (last seen ${JSON.stringify(last && [last.status, last.taskState])})`, { cause: error });
+    }
   }
 
   projections(): ProjectionRunner {
