@@ -2,7 +2,6 @@ import { BadRequestException, ForbiddenException } from '@nestjs/common';
 import { checkQuota } from '../../domain/quota/check-quota.js';
 import { effectiveQuotas } from '../../domain/quota/quota-resources.js';
 import { computeUsage, getProjectQuotas } from '../../projections/quotas/quota-usage.queries.js';
-import { v7 as uuidv7 } from 'uuid';
 import type { ClusterPort } from '../../adapters/kubernetes/cluster.port.js';
 import type { SqlExecutor } from '../../adapters/sql/sql-database.js';
 import type { FlavorSnapshot } from '../../domain/flavor/flavor-snapshot.js';
@@ -15,6 +14,7 @@ import { hotResizeActionSchema, migrateLiveActionSchema, resizeActionSchema } fr
 import { parseBody } from '../validation/parse-request.js';
 import { requireAdmin } from '../auth/policy.js';
 import type { RequestContext } from '../auth/request-context.js';
+import { newUuidV7 } from '../../handlers/shared/uuid-v7-generator.js';
 
 /** The actions this file turns into commands. */
 export const LIVE_CHANGE_ACTIONS: ReadonlySet<string> = new Set(['os-hotResize', 'os-migrateLive', 'resize', 'confirmResize', 'revertResize']);
@@ -51,7 +51,7 @@ export async function planLiveChangeAction(
           type: 'HotResizeVM',
           data: {
             vmId,
-            taskId: uuidv7(),
+            taskId: newUuidV7(),
             ...(body.vcpus !== undefined ? { vcpus: body.vcpus } : {}),
             ...(body.ram !== undefined ? { ramMb: body.ram } : {}),
             // The cluster's strategy; the domain keeps a VM that cannot migrate in place.
@@ -72,7 +72,7 @@ export async function planLiveChangeAction(
       // The same host is the domain's refusal (UnableToMigrateToSelf); others must exist and have room.
       if (targetHost && targetHost !== server.host) await assertHostCanTake(deps.cluster, targetHost, server);
       return {
-        command: { type: 'LiveMigrateVM', data: { vmId, taskId: uuidv7(), targetHost } },
+        command: { type: 'LiveMigrateVM', data: { vmId, taskId: newUuidV7(), targetHost } },
         policy: 'os_compute_api:os-migrate-server:migrate_live',
         adminOnly: true,
         status: 202,
@@ -86,7 +86,7 @@ export async function planLiveChangeAction(
       if (!flavor) throw new BadRequestException('Invalid flavorRef provided.');
       await assertGrowthWithinQuota(deps.db, server, flavor);
       return {
-        command: { type: 'ResizeVM', data: { vmId, taskId: uuidv7(), flavor: snapshotOf(flavor) } },
+        command: { type: 'ResizeVM', data: { vmId, taskId: newUuidV7(), flavor: snapshotOf(flavor) } },
         policy: 'os_compute_api:servers:resize',
         adminOnly: false,
         status: 202,
@@ -97,7 +97,7 @@ export async function planLiveChangeAction(
       return { command: { type: 'ConfirmResize', data: { vmId } }, policy: 'os_compute_api:servers:confirm_resize', adminOnly: false, status: 204 };
     case 'revertResize':
       assertNull(action, value);
-      return { command: { type: 'RevertResize', data: { vmId, taskId: uuidv7() } }, policy: 'os_compute_api:servers:revert_resize', adminOnly: false, status: 202 };
+      return { command: { type: 'RevertResize', data: { vmId, taskId: newUuidV7() } }, policy: 'os_compute_api:servers:revert_resize', adminOnly: false, status: 202 };
     default:
       throw new BadRequestException(`There is no such action: ${action}`);
   }

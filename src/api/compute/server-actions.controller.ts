@@ -6,7 +6,6 @@ import type { AppConfig } from '../../config/config.schema.js';
 import { requireAdmin } from '../auth/policy.js';
 import { LIVE_CHANGE_ACTIONS, planLiveChangeAction } from './live-change-actions.js';
 import { NoReplyBody } from '../idempotency/no-reply-body.decorator.js';
-import { v7 as uuidv7 } from 'uuid';
 import type { VirtualMachineCommand } from '../../domain/virtual-machine/virtual-machine.commands.js';
 import { ExecuteVmCommand } from '../../handlers/virtual-machine/execute-vm-command.command.js';
 import { Ctx } from '../auth/ctx.decorator.js';
@@ -19,6 +18,7 @@ import { rebootActionSchema } from './schemas/reboot-action.schema.js';
 import { parseBody } from '../validation/parse-request.js';
 import { assertNotLocked } from './server-lock.js';
 import { lockActionSchema } from './schemas/lock-action.schema.js';
+import { newUuidV7 } from '../../handlers/shared/uuid-v7-generator.js';
 
 /** Nova's server actions this cloud does not run yet: 501 naming them, never a silent no-op. */
 const NOT_YET = new Set([
@@ -106,13 +106,13 @@ export class ServerActionsController {
       lockChecked = false;
     } else if (action === 'reboot') {
       const { type } = parseBody(rebootActionSchema, value);
-      command = { type: 'RebootVM', data: { vmId: id, taskId: uuidv7(), rebootType: type } };
+      command = { type: 'RebootVM', data: { vmId: id, taskId: newUuidV7(), rebootType: type } };
       policy = 'os_compute_api:servers:reboot';
     } else if (SIMPLE[action]) {
       if (value !== null && (typeof value !== 'object' || Array.isArray(value) || Object.keys(value).length > 0)) {
         throw new BadRequestException(`Invalid input for field/attribute ${action}. Value must be null.`);
       }
-      command = { type: SIMPLE[action].type, data: { vmId: id, taskId: uuidv7() } };
+      command = { type: SIMPLE[action].type, data: { vmId: id, taskId: newUuidV7() } };
       policy = SIMPLE[action].policy;
     } else {
       await this.compute.visibleServer(ctx, id);

@@ -1,7 +1,6 @@
 import { createHash, randomInt } from 'node:crypto';
 import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { v7 as uuidv7 } from 'uuid';
 import { FlavorNotFoundError } from '../../domain/flavor/flavor.errors.js';
 import { CreateServerCommand } from '../../handlers/virtual-machine/create-server.command.js';
 import { ExecuteVmCommand } from '../../handlers/virtual-machine/execute-vm-command.command.js';
@@ -26,6 +25,7 @@ import { listServersQuerySchema } from './schemas/list-servers.query.schema.js';
 import { updateServerSchema } from './schemas/update-server.schema.js';
 import { resourceLinks, serverJson, serverSummaryJson } from './server-json.js';
 import { parseBody, parseQuery } from '../validation/parse-request.js';
+import { newUuidV7 } from '../../handlers/shared/uuid-v7-generator.js';
 
 /** Nova's server list filters this cloud does not apply yet: refused, never silently ignored. */
 const UNSUPPORTED_FILTERS = [
@@ -107,7 +107,7 @@ export class ServersController {
         new CreateServerCommand(
           {
             vmId,
-            taskId: uuidv7(),
+            taskId: newUuidV7(),
             name: s.name,
             projectId: ctx.projectId,
             userId: ctx.userId,
@@ -189,7 +189,7 @@ export class ServersController {
     const server = await this.compute.visibleServer(ctx, id);
     requireWriter(ctx, 'os_compute_api:servers:delete');
     assertNotLocked(ctx, server);
-    await this.compute.execute(new ExecuteVmCommand({ type: 'DeleteVM', data: { vmId: id, taskId: uuidv7() } }, this.compute.meta(ctx, requestId)));
+    await this.compute.execute(new ExecuteVmCommand({ type: 'DeleteVM', data: { vmId: id, taskId: newUuidV7() } }, this.compute.meta(ctx, requestId)));
     await this.compute.settleDeletion(id);
   }
 

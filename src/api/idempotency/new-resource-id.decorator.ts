@@ -1,6 +1,7 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { v5 as uuidv5, v7 as uuidv7 } from 'uuid';
+import { v5 as uuidv5 } from 'uuid';
+import { newUuidV7 } from '../../handlers/shared/uuid-v7-generator.js';
 import { REQUEST_CONTEXT, type RequestContext } from '../auth/request-context.js';
 import { CLIENT_NAMED_REQUEST, REQUEST_ID, type RawWithState } from '../compute/request-state.js';
 import { requestFingerprint } from './request-fingerprint.js';
@@ -17,7 +18,7 @@ const REQUEST_NAMESPACE = '6f1c3a52-9e0b-4c1e-8a8e-2f4b9d7e51a0';
 export function newResourceId(request: FastifyRequest & { [REQUEST_CONTEXT]?: RequestContext }): { id: string; derived: boolean } {
   const raw = request.raw as unknown as RawWithState;
   const caller = request[REQUEST_CONTEXT];
-  if (!raw[CLIENT_NAMED_REQUEST] || !raw[REQUEST_ID] || !caller) return { id: uuidv7(), derived: false };
+  if (!raw[CLIENT_NAMED_REQUEST] || !raw[REQUEST_ID] || !caller) return { id: newUuidV7(), derived: false };
   const name = [caller.projectId, caller.userId, raw[REQUEST_ID], requestFingerprint(request.method, request.url, request.body)].join('\n');
   return { id: uuidv5(name, REQUEST_NAMESPACE), derived: true };
 }

@@ -34,3 +34,10 @@ export class UuidV7Generator extends IdGenerator {
     return uuidv7({ random, msecs: this.msecs, seq: this.seq });
   }
 }
+
+const shared = new UuidV7Generator();
+
+/** A UUIDv7 from the process's pooled generator, for code that has no IdGenerator injected (API ids). */
+export function newUuidV7(): string {
+  return shared.next();
+}
