@@ -18,6 +18,14 @@ const MAX_ATTEMPTS = 3;
 /** Streams whose folded state is kept (least recently used go first). */
 const CACHED_STREAMS = 10_000;
 
+/**
+ * A command decided on other streams' state as well as its own (a create on its flavor): the caller
+ * makes it from their folds and names the revisions it made it at, which the append checks. When one
+ * of them has moved, the executor asks again with `reread` (load them, do not take a cached fold) and
+ * decides afresh, as it does when its own stream moved.
+ */
+export type CommandOnOtherStreams<C> = (reread: boolean) => Promise<{ command: C; alsoExpect: readonly StreamRevision[] }>;
+
 export interface AggregateExecutorOptions {
   /** Where deciders with snapshot support keep their snapshots; without it every cold load folds from 0. */
   snapshots?: SnapshotStore;
@@ -27,8 +35,9 @@ export interface AggregateExecutorOptions {
 
 /**
  * The one way commands reach the store: load the stream, fold, decide, append with the expected
- * revision. No side effects. On a concurrent write the command is decided again against the new state
- * (the domain then refuses it if it no longer fits); after MAX_ATTEMPTS the conflict surfaces.
+ * revision. No side effects. On a concurrent write, to its stream or to another the command was made
+ * from, the command is decided again against the new state (the domain then refuses it if it no longer
+ * fits); after MAX_ATTEMPTS the conflict surfaces.
  * A decider with snapshot support loads cold from its snapshot plus the events after it, and gets a
  * new snapshot (written in the background) each time its stream grows past a multiple of the interval.
  */
@@ -53,27 +62,28 @@ export class AggregateExecutor {
   async execute<C, E extends DomainEvent, S>(
     streamId: string,
     decider: Decider<C, E, S>,
-    command: C,
+    command: C | CommandOnOtherStreams<C>,
     meta: CommandMetadata,
     schemaVersions: Readonly<Record<E['type'], number>>,
-    options: { likelyNewStream?: boolean; alsoExpect?: readonly StreamRevision[] } = {},
+    options: { likelyNewStream?: boolean } = {},
   ): Promise<CommandResult> {
+    let assumeNew = options.likelyNewStream === true;
+    let reread = false;
     for (let attempt = 1; ; attempt++) {
       // A stream the caller just named (a create's fresh id) is decided against the initial state
       // without reading it: the append's 'no_stream' expectation is the check, and if the stream did
       // exist the conflict sends this loop back through a real load, as for any concurrent writer.
       const { state, revision } =
-        attempt === 1 && options.likelyNewStream && !this.folded.has(streamId)
-          ? { state: decider.initialState(), revision: NO_STREAM_REVISION }
-          : await this.load(streamId, decider);
+        assumeNew && !this.folded.has(streamId) ? { state: decider.initialState(), revision: NO_STREAM_REVISION } : await this.load(streamId, decider);
+      const { command: made, alsoExpect } = typeof command === 'function' ? await (command as CommandOnOtherStreams<C>)(reread) : { command, alsoExpect: undefined };
       const now = this.clock.now();
-      const decided = decider.decide(command, state, { now });
+      const decided = decider.decide(made, state, { now });
       if (decided.length === 0) return { streamId, eventTypes: [], lastPosition: null, revision };
       const events = decided.map((e): NewEvent => this.envelope(e, schemaVersions[e.type as E['type']], meta, now));
       try {
         const result = await this.store.append(streamId, events, {
           expectedRevision: revision === NO_STREAM_REVISION ? 'no_stream' : revision,
-          alsoExpect: options.alsoExpect,
+          alsoExpect,
         });
         const next = decided.reduce(decider.evolve, state);
         this.remember(streamId, result.nextExpectedRevision, next);
@@ -89,8 +99,9 @@ export class AggregateExecutor {
       } catch (error) {
         // The unread first attempt of a likely-new stream does not count against the retries.
         if (!(error instanceof WrongExpectedVersionError) || attempt >= MAX_ATTEMPTS + (options.likelyNewStream ? 1 : 0)) throw error;
-        // Another stream the decision was made on moved: only the caller can fold it again.
-        if (error.streamId !== streamId) throw error;
+        if (error.streamId === streamId) assumeNew = false;
+        else if (alsoExpect?.some((other) => other.streamId === error.streamId)) reread = true;
+        else throw error;
       }
     }
   }

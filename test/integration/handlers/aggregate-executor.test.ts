@@ -3,6 +3,7 @@ import { DEFAULT_FLAVORS } from '../../../src/domain/flavor/default-flavors.js';
 import { flavorDecider } from '../../../src/domain/flavor/flavor.decider.js';
 import { FlavorNotFoundError } from '../../../src/domain/flavor/flavor.errors.js';
 import { FLAVOR_EVENT_VERSIONS, flavorStreamId } from '../../../src/domain/flavor/flavor.events.js';
+import { snapshotOf, type FlavorState } from '../../../src/domain/flavor/flavor.state.js';
 import { virtualMachineDecider } from '../../../src/domain/virtual-machine/virtual-machine.decider.js';
 import { InstanceExistsError, InstanceInvalidStateError } from '../../../src/domain/virtual-machine/virtual-machine.errors.js';
 import { VIRTUAL_MACHINE_EVENT_VERSIONS, vmStreamId } from '../../../src/domain/virtual-machine/virtual-machine.events.js';
@@ -168,6 +169,32 @@ describe('AggregateExecutor and the CreateServer handler', () => {
     expect(cachedFlavor).toBeDefined();
     expect(reads).toEqual([]);
     expect((await store.readStream(vmStreamId('vm-12'))).map((e) => e.type)).toEqual(['VMCreated']);
+  });
+
+  it('given a flavor another writer changed after this executor folded it, when a server is created, then the executor asks for the command again on a reread flavor and the VM holds the new one', async () => {
+    await createServer('vm-15'); // folds flavor 2 into this executor's memory
+    const other = new AggregateExecutor(store, new SystemClock(), new UuidV7Generator());
+    await other.execute(flavorStreamId('2'), flavorDecider, { type: 'SetFlavorExtraSpecs', data: { id: '2', extraSpecs: { 'hw:cpu_policy': 'dedicated' } } }, meta, FLAVOR_EVENT_VERSIONS);
+    const asked: boolean[] = [];
+
+    await executor.execute(
+      vmStreamId('vm-16'),
+      virtualMachineDecider,
+      async (reread) => {
+        asked.push(reread);
+        const { state: flavor, revision } = reread ? await executor.load(flavorStreamId('2'), flavorDecider) : executor.cached<FlavorState>(flavorStreamId('2'))!;
+        const command = { type: 'CreateVM' as const, data: { vmId: 'vm-16', taskId: 'vm-16-create', name: 'db-2', projectId: 'project-a', userId: 'user-a', imageRef: 'docker://quay.io/containerdisks/fedora:41', imageSource: 'docker://quay.io/containerdisks/fedora:41', keyName: null, metadata: {}, availabilityZone: null, userDataSha256: null, flavor: snapshotOf(flavor!) } };
+        return { command, alsoExpect: [{ streamId: flavorStreamId('2'), revision }] };
+      },
+      meta,
+      VIRTUAL_MACHINE_EVENT_VERSIONS,
+      { likelyNewStream: true },
+    );
+
+    expect(asked).toEqual([false, true]);
+    const { state } = await executor.load(vmStreamId('vm-16'), virtualMachineDecider);
+    expect(state?.flavor.extraSpecs).toMatchObject({ 'hw:cpu_policy': 'dedicated' });
+    expect(await store.readStream(vmStreamId('vm-16'))).toHaveLength(1);
   });
 
   it('given a flavor another writer deleted after this executor folded it, when a server is created, then FlavorNotFound and nothing is appended', async () => {
