@@ -3,6 +3,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { ApiModule } from '../api/api.module.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { HandlersModule } from '../handlers/handlers.module.js';
+import { LeaseModule } from '../handlers/lease/lease.module.js';
 import { SagasModule } from '../handlers/sagas/sagas.module.js';
 import { InfrastructureModule } from './infrastructure.module.js';
 import { ProjectionsModule } from '../projections/projections.module.js';
@@ -23,6 +24,7 @@ export class AppModule {
         }),
         StorageModule.forRoot(config),
         InfrastructureModule,
+        LeaseModule,
         HandlersModule,
         SagasModule,
         ProjectionsModule,

@@ -7,6 +7,8 @@ export const configSchema = z
   .object({
     HOST: z.string().min(1).default('127.0.0.1'),
     PORT: port.default(8774),
+    /** Processes serving the API on PORT (node:cluster); one of them at a time holds the lease (see LEASE_TTL_SECONDS). */
+    API_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     EVENT_STORE: z.enum(['sqlite', 'postgres']).default('sqlite'),
     DATA_DIR: z.string().min(1).default('./data'),
@@ -74,6 +76,13 @@ export const configSchema = z
     /** How often addresses and MACs held by no port (a port create that died) are looked for, and how long one must stay so before it is freed. */
     RESERVATION_SWEEP_INTERVAL_SECONDS: z.coerce.number().min(0.1).default(60),
     RESERVATION_SWEEP_GRACE_SECONDS: z.coerce.number().min(0).default(120),
+    /**
+     * The lease that lets one process at a time run the projections, process managers, observers and
+     * sweepers (every process serves the API and runs job workers): how long a grant lasts without
+     * renewal (a crashed holder's successor waits this long), and how often it is renewed or tried.
+     */
+    LEASE_TTL_SECONDS: z.coerce.number().min(0.5).max(3600).default(10),
+    LEASE_RENEW_INTERVAL_SECONDS: z.coerce.number().min(0.05).default(3),
 
     /**
      * Where the cluster is. 'simulator': the KubeVirt cluster simulator started in process, reached
@@ -143,6 +152,9 @@ export const configSchema = z
   .superRefine((c, ctx) => {
     if (c.EVENT_STORE === 'postgres' && !c.DATABASE_URL) {
       ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'is required when EVENT_STORE=postgres' });
+    }
+    if (c.LEASE_RENEW_INTERVAL_SECONDS > c.LEASE_TTL_SECONDS / 2) {
+      ctx.addIssue({ code: 'custom', path: ['LEASE_RENEW_INTERVAL_SECONDS'], message: 'must be at most half of LEASE_TTL_SECONDS, so one late renewal does not lose the lease' });
     }
     if (c.SIM_REAL_GUEST_URI) {
       for (const key of ['SIM_REAL_GUEST_NODE', 'SIM_REAL_GUEST_KERNEL', 'SIM_REAL_GUEST_INITRD', 'SIM_REAL_GUEST_SERIAL_DIR'] as const) {

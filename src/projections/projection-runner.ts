@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '../adapters/event-store/event-envelope.js';
 import type { EventStore } from '../adapters/event-store/event-store.port.js';
 import { ResubscribingSubscription } from '../adapters/event-store/resubscribing-subscription.js';
-import type { SqlDatabase } from '../adapters/sql/sql-database.js';
+import type { SqlDatabase, SqlExecutor } from '../adapters/sql/sql-database.js';
 import { restoreDeferredIndexes } from './deferred-indexes.js';
 import type { Projection } from './projection.js';
 import { ensureCheckpoints, readCheckpoints, writeCheckpoints } from './projection-checkpoints.js';
@@ -18,12 +18,18 @@ export interface ProjectionRunnerOptions {
   /** How often a runner that is not started looks at the checkpoints table in waitForPosition. */
   pollIntervalMs?: number;
   onError?: (error: unknown) => void;
+  /**
+   * Checked first in every batch's transaction; throws when this process may no longer fold (it lost
+   * the lease to another), so the batch rolls back instead of committing behind the new holder's.
+   */
+  fence?: (tx: SqlExecutor) => Promise<void>;
   /** Called after each committed batch with its last position (progress of a rebuild, benchmarks). */
   onBatch?: (lastPosition: number) => void;
 }
 
 interface Waiter {
   position: number;
+  deadline: number;
   resolve: (reached: boolean) => void;
   timer: NodeJS.Timeout;
 }
@@ -40,6 +46,7 @@ export class ProjectionRunner {
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
   private readonly onBatch: ((lastPosition: number) => void) | undefined;
+  private readonly fence: ((tx: SqlExecutor) => Promise<void>) | undefined;
   private positions = new Map<string, number>();
   /** The failed batch rolled back and the in-memory checkpoints only move after a commit, so resubscribing from them refolds exactly what was lost. */
   private readonly subscription: ResubscribingSubscription;
@@ -61,6 +68,7 @@ export class ProjectionRunner {
     this.batchSize = options.batchSize ?? 1000;
     this.pollIntervalMs = options.pollIntervalMs ?? 50;
     this.onBatch = options.onBatch;
+    this.fence = options.fence;
     this.subscription = new ResubscribingSubscription({
       store: this.store,
       after: () => this.minPosition(),
@@ -85,11 +93,21 @@ export class ProjectionRunner {
     this.subscription.start();
   }
 
-  /** Stops the subscription once its batch in flight has committed. */
+  /**
+   * Stops the subscription once its batch in flight has committed. Another process may fold from
+   * here on (it took the lease): the checkpoints are read again at the next start, and waiters, now
+   * and later, poll the checkpoints table.
+   */
   async stop(): Promise<void> {
     this.running = false;
     await this.subscription.stop();
     await this.queue.catch(() => undefined);
+    this.initialised = false;
+    for (const waiter of this.waiters) {
+      clearTimeout(waiter.timer);
+      this.waiters.delete(waiter);
+      void this.pollForPosition(waiter.position, Math.max(0, waiter.deadline - Date.now())).then(waiter.resolve, () => waiter.resolve(false));
+    }
   }
 
   /**
@@ -137,6 +155,7 @@ export class ProjectionRunner {
     return new Promise<boolean>((resolve) => {
       const waiter: Waiter = {
         position,
+        deadline: Date.now() + timeoutMs,
         resolve,
         timer: setTimeout(() => {
           this.waiters.delete(waiter);
@@ -159,6 +178,7 @@ export class ProjectionRunner {
     const last = events[events.length - 1]!.position;
     const moved = new Map<string, number>();
     await this.db.transaction(async (tx) => {
+      await this.fence?.(tx);
       for (const projection of this.projections) {
         const checkpoint = this.positions.get(projection.name) ?? 0;
         if (checkpoint >= last) continue;

@@ -3,7 +3,7 @@ import type { RecordedEvent } from '../../adapters/event-store/event-envelope.js
 import type { EventStore } from '../../adapters/event-store/event-store.port.js';
 import { ResubscribingSubscription } from '../../adapters/event-store/resubscribing-subscription.js';
 import type { NetworkAttachmentClusterPort, NetworkAttachmentRef } from '../../adapters/kubernetes/cluster.port.js';
-import type { SqlDatabase } from '../../adapters/sql/sql-database.js';
+import type { SqlDatabase, SqlExecutor } from '../../adapters/sql/sql-database.js';
 import { NETWORK_STREAM_PREFIX } from '../../domain/network/network.events.js';
 import { SUBNET_STREAM_PREFIX } from '../../domain/subnet/subnet.events.js';
 import { DeferredCheckpoint } from '../shared/deferred-checkpoint.js';
@@ -21,6 +21,8 @@ export interface NetworkAttachmentReconcilerOptions {
   cluster: NetworkAttachmentClusterPort;
   sources: NetworkAttachmentSources;
   retryDelayMs?: number;
+  /** Checked in the checkpoint write's transaction: throws when this process lost the lease (see DeferredCheckpoint). */
+  fence?: (tx: SqlExecutor) => Promise<void>;
   onError?(error: unknown): void;
 }
 
@@ -37,7 +39,7 @@ export class NetworkAttachmentReconciler {
   private readonly checkpoint: DeferredCheckpoint;
 
   constructor(private readonly options: NetworkAttachmentReconcilerOptions) {
-    this.checkpoint = new DeferredCheckpoint({ db: options.db, name: CHECKPOINT, onError: options.onError });
+    this.checkpoint = new DeferredCheckpoint({ db: options.db, name: CHECKPOINT, fence: options.fence, onError: options.onError });
     this.subscription = new ResubscribingSubscription({
       store: options.store,
       after: () => this.checkpoint.position,

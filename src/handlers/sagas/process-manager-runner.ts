@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '../../adapters/event-store/event-envelope.js';
 import type { EventStore } from '../../adapters/event-store/event-store.port.js';
 import { ResubscribingSubscription } from '../../adapters/event-store/resubscribing-subscription.js';
-import type { SqlDatabase } from '../../adapters/sql/sql-database.js';
+import type { SqlDatabase, SqlExecutor } from '../../adapters/sql/sql-database.js';
 import { DeferredCheckpoint } from '../shared/deferred-checkpoint.js';
 import type { SagaJob } from './saga-job.js';
 
@@ -32,6 +32,8 @@ export interface ProcessManagerRunnerOptions<S> {
    */
   checkpointEvery?: { events: number; ms: number };
   now?: () => number;
+  /** Checked in the checkpoint write's transaction: throws when this process lost the lease (see DeferredCheckpoint). */
+  fence?: (tx: SqlExecutor) => Promise<void>;
   /** Wait before re-subscribing after a failed batch (e.g. Redis down). */
   retryDelayMs?: number;
   onError?(error: unknown): void;
@@ -61,6 +63,7 @@ export class ProcessManagerRunner<S> {
       name: options.manager.name,
       every: options.checkpointEvery,
       now: options.now,
+      fence: options.fence,
       onError: options.onError,
     });
     this.subscription = new ResubscribingSubscription({

@@ -1,4 +1,4 @@
-import { Inject, Logger, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Logger, Module, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { EventStore } from '../../adapters/event-store/event-store.port.js';
 import { supportsNetworkAttachments, type ClusterPort } from '../../adapters/kubernetes/cluster.port.js';
@@ -18,6 +18,7 @@ import { virtualMachineDecider } from '../../domain/virtual-machine/virtual-mach
 import { vmStreamId } from '../../domain/virtual-machine/virtual-machine.events.js';
 import { serversAtRest, serversWithRunningTasks } from '../../projections/servers/server-sets.queries.js';
 import { HandlersModule } from '../handlers.module.js';
+import { LeaseKeeper } from '../lease/lease-keeper.js';
 import { Metrics } from '../../api/metrics/metrics.js';
 import { PowerStateObserver } from '../observers/power-state-observer.js';
 import { AggregateExecutor } from '../shared/aggregate-executor.js';
@@ -36,19 +37,21 @@ const logger = new Logger('Sagas');
  * The durable half of the flow: the process manager turns events into jobs, workers run them through
  * the adapter ports and report back as commands, reconciliation re-derives pending work from the
  * events (Redis may have lost it), and the power-state observer records what the cluster does alone.
+ * Workers run in every process; the rest runs only in the process holding the lease (LeaseKeeper).
  */
 @Module({
   imports: [HandlersModule],
   providers: [
     {
       provide: ProcessManagerRunner,
-      inject: [APP_CONFIG, EVENT_STORE, READ_MODEL_DB, JOB_QUEUE],
-      useFactory: (config: AppConfig, store: EventStore, db: SqlDatabase, queue: JobQueue) =>
+      inject: [APP_CONFIG, EVENT_STORE, READ_MODEL_DB, JOB_QUEUE, LeaseKeeper],
+      useFactory: (config: AppConfig, store: EventStore, db: SqlDatabase, queue: JobQueue, keeper: LeaseKeeper) =>
         new ProcessManagerRunner<VirtualMachineState>({
           manager: new VmTaskProcessManager(config.TASK_DEADLINE_SECONDS * 1000),
           store,
           db,
           enqueue: (jobs) => queue.enqueue(jobs),
+          fence: keeper.fence,
           onError: (error) => logger.warn(`process manager batch failed, retrying: ${String(error)}`),
         }),
     },
@@ -68,14 +71,15 @@ const logger = new Logger('Sagas');
     {
       // Each network's NAD and Kube-OVN Subnet, where the cluster adapter can make them.
       provide: NetworkAttachmentReconciler,
-      inject: [EVENT_STORE, READ_MODEL_DB, CLUSTER, AggregateExecutor],
-      useFactory: (store: EventStore, db: SqlDatabase, cluster: ClusterPort, executor: AggregateExecutor) =>
+      inject: [EVENT_STORE, READ_MODEL_DB, CLUSTER, AggregateExecutor, LeaseKeeper],
+      useFactory: (store: EventStore, db: SqlDatabase, cluster: ClusterPort, executor: AggregateExecutor, keeper: LeaseKeeper) =>
         supportsNetworkAttachments(cluster)
           ? new NetworkAttachmentReconciler({
               store,
               db,
               cluster,
               sources: new NetworkingStreams(executor),
+              fence: keeper.fence,
               onError: (error) => logger.warn(`network attachments: ${String(error)}; retrying`),
             })
           : null,
@@ -120,7 +124,7 @@ const logger = new Logger('Sagas');
   ],
   exports: [ProcessManagerRunner],
 })
-export class SagasModule implements OnApplicationBootstrap, OnModuleDestroy {
+export class SagasModule implements OnModuleInit, OnApplicationBootstrap {
   private reconcileTimer: NodeJS.Timeout | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
 
@@ -133,7 +137,12 @@ export class SagasModule implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(ReservationSweeper) private readonly sweeper: ReservationSweeper,
     @Inject(JOB_QUEUE) private readonly queue: JobQueue,
     @Inject(READ_MODEL_DB) private readonly db: SqlDatabase,
+    @Inject(LeaseKeeper) private readonly keeper: LeaseKeeper,
   ) {}
+
+  onModuleInit(): void {
+    this.keeper.register({ name: 'process managers, observers and sweepers', start: () => this.startSingletons(), stop: () => this.stopSingletons() });
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     this.queue.onError(throttled((error: Error, suppressed: number) =>
@@ -147,6 +156,9 @@ export class SagasModule implements OnApplicationBootstrap, OnModuleDestroy {
         deadlines: 4,
       },
     });
+  }
+
+  private async startSingletons(): Promise<void> {
     await this.runner.start();
     await this.attachments?.start();
     this.observer.start();
@@ -157,9 +169,11 @@ export class SagasModule implements OnApplicationBootstrap, OnModuleDestroy {
     this.sweepTimer.unref();
   }
 
-  async onModuleDestroy(): Promise<void> {
+  private async stopSingletons(): Promise<void> {
     if (this.reconcileTimer) clearInterval(this.reconcileTimer);
     if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.reconcileTimer = undefined;
+    this.sweepTimer = undefined;
     this.observer.stop();
     await this.attachments?.stop();
     await this.runner.stop();

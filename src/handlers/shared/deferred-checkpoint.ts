@@ -1,4 +1,4 @@
-import type { SqlDatabase } from '../../adapters/sql/sql-database.js';
+import type { SqlDatabase, SqlExecutor } from '../../adapters/sql/sql-database.js';
 import { ensureCheckpoints, readCheckpoints, writeCheckpoint } from '../../projections/projection-checkpoints.js';
 
 export interface DeferredCheckpointOptions {
@@ -8,6 +8,8 @@ export interface DeferredCheckpointOptions {
   /** Written once this many events were handled since the last write, or once this long has passed (also when idle). Default 1,000 events or 1 s. */
   every?: { events: number; ms: number };
   now?: () => number;
+  /** Checked in the write's transaction: throws when this process no longer holds the consumer's lease. */
+  fence?: (tx: SqlExecutor) => Promise<void>;
   /** Where a write from the idle timer or from close() that failed is reported. */
   onError?(error: unknown): void;
 }
@@ -80,7 +82,15 @@ export class DeferredCheckpoint {
       if (this.handled === this.written) return;
       const position = this.handled;
       const events = this.unwrittenEvents;
-      await writeCheckpoint(this.options.db, this.options.name, position);
+      const { db, name, fence } = this.options;
+      if (fence) {
+        await db.transaction(async (tx) => {
+          await fence(tx);
+          await writeCheckpoint(tx, name, position);
+        });
+      } else {
+        await writeCheckpoint(db, name, position);
+      }
       this.written = position;
       this.unwrittenEvents -= events;
       this.lastWriteAt = this.now();

@@ -32,4 +32,13 @@ describe('loadConfig', () => {
   it('given a DATABASE_URL that is not postgres, when loaded, then refused', () => {
     expect(() => loadConfig({ EVENT_STORE: 'postgres', DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL="mysql:\/\/x": must be a postgres/);
   });
+
+  it('given a lease renewed less often than twice per TTL, when loaded, then LEASE_RENEW_INTERVAL_SECONDS is refused', () => {
+    expect(() => loadConfig({ LEASE_TTL_SECONDS: '4', LEASE_RENEW_INTERVAL_SECONDS: '3' })).toThrow(/LEASE_RENEW_INTERVAL_SECONDS="3": must be at most half of LEASE_TTL_SECONDS/);
+    expect(loadConfig({ LEASE_TTL_SECONDS: '2', LEASE_RENEW_INTERVAL_SECONDS: '0.5' })).toMatchObject({ LEASE_TTL_SECONDS: 2, LEASE_RENEW_INTERVAL_SECONDS: 0.5 });
+  });
+
+  it('given no lease settings, when loaded, then the lease lasts 10 s, is renewed every 3 s, and one process serves the API', () => {
+    expect(loadConfig({})).toMatchObject({ LEASE_TTL_SECONDS: 10, LEASE_RENEW_INTERVAL_SECONDS: 3, API_PROCESSES: 1 });
+  });
 });

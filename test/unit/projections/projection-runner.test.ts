@@ -155,6 +155,43 @@ describe('ProjectionRunner', () => {
     expect(errors.length).toBeGreaterThanOrEqual(1);
   });
 
+  it('given a fence that refuses (the lease was lost), when a batch is folded, then nothing of it commits and no checkpoint moves', async () => {
+    await appendN(store, 1, 4);
+    const a = new CountingProjection('a');
+    runner = new ProjectionRunner({ db, store, projections: [a], fence: async () => Promise.reject(new Error('lease lost')) });
+
+    await expect(runner.catchUp()).rejects.toThrow('lease lost');
+
+    expect(await rowsOf(db, 'a')).toEqual([]);
+    expect(runner.checkpoints()).toEqual({ a: 0 });
+  });
+
+  it('given a runner stopped while another process folded on, when it starts again, then it resumes from the stored checkpoints and folds nothing twice', async () => {
+    const first = new CountingProjection('a');
+    runner = new ProjectionRunner({ db, store, projections: [first], batchSize: 2 });
+    await runner.start();
+    expect(await runner.waitForPosition(await appendN(store, 1, 3), 2000)).toBe(true);
+    await runner.stop();
+    const other = new ProjectionRunner({ db, store, projections: [new CountingProjection('a')], batchSize: 2 });
+    await appendN(store, 4, 6);
+    await other.catchUp();
+
+    await runner.start();
+    expect(await runner.waitForPosition(await appendN(store, 7, 8), 2000)).toBe(true);
+
+    expect(await rowsOf(db, 'a')).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(first.seen).toEqual([1, 2, 3, 7, 8]);
+  });
+
+  it('given a write waiting on a started runner, when the runner stops (lease lost), then the wait follows the checkpoints the new holder writes', async () => {
+    runner = new ProjectionRunner({ db, store, projections: [new CountingProjection('a')], pollIntervalMs: 5 });
+    await runner.start();
+    const waiting = runner.waitForPosition(3, 2000);
+    await runner.stop();
+    await db.transaction((tx) => writeCheckpoint(tx, 'a', 3));
+    expect(await waiting).toBe(true);
+  });
+
   it('refuses two projections with one name', () => {
     expect(() => new ProjectionRunner({ db, store, projections: [new CountingProjection('x'), new CountingProjection('x')] })).toThrow(
       'Two projections named x',

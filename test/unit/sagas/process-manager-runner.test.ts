@@ -30,7 +30,7 @@ describe('ProcessManagerRunner checkpoint', () => {
   let enqueued: SagaJob[];
   let runner: ProcessManagerRunner<VirtualMachineState> | undefined;
   const stored = async () => (await readCheckpoints(db, ['saga:vm-tasks'])).get('saga:vm-tasks');
-  const startRunner = async (every: { events: number; ms: number }, now = () => clock) => {
+  const startRunner = async (every: { events: number; ms: number }, now = () => clock, fence?: () => Promise<void>) => {
     runner = new ProcessManagerRunner<VirtualMachineState>({
       manager: new VmTaskProcessManager(HOUR),
       store,
@@ -38,6 +38,7 @@ describe('ProcessManagerRunner checkpoint', () => {
       enqueue: async (jobs) => void enqueued.push(...jobs),
       checkpointEvery: every,
       now,
+      fence,
     });
     await runner.start();
     return runner;
@@ -100,5 +101,20 @@ describe('ProcessManagerRunner checkpoint', () => {
     await r.stop();
 
     expect(await stored()).toBe(position);
+  });
+
+  it('given the lease was lost (the fence refuses), when the runner stops, then the checkpoint is not written', async () => {
+    let fenced = 0;
+    const r = await startRunner({ events: 1_000, ms: HOUR }, () => clock, async () => {
+      fenced += 1;
+      throw new Error('lease lost');
+    });
+    const position = await createVm(store);
+    await handled(r, position);
+
+    await r.stop();
+
+    expect(fenced).toBe(1);
+    expect(await stored()).toBe(0);
   });
 });
