@@ -15,16 +15,27 @@ export interface SqliteEventStoreOptions extends GroupCommitEventStoreOptions {
   pollIntervalMs?: number;
   /** Close the database in close(); set when the store owns it (see openSqliteEventStore). */
   closeDatabase?: boolean;
+  /**
+   * How often, while anything is subscribed, the store asks SQLite whether another connection (another
+   * process on the same file, in practice) committed since it last asked (PRAGMA data_version, a read
+   * of a counter in shared memory), and wakes its subscriptions if so (default 20 ms).
+   */
+  watchIntervalMs?: number;
 }
 
 /**
  * The embedded event store; the database must have the migrations applied (0001_event_store).
  * Each group commit is one synchronous BEGIN IMMEDIATE ... COMMIT on the shared connection, taken
  * while no other transaction is open on it, so positions are assigned and committed in order and
- * a reader never sees a gap.
+ * a reader never sees a gap. That holds across processes sharing the file too: the write lock
+ * covers reading the head and inserting after it, and the committed tail (GroupCommitEventStore)
+ * drops itself when its next group does not follow on, so it never answers for another process's
+ * positions. What another process appends wakes the subscriptions through the data_version watch.
  */
 export class SqliteEventStore extends GroupCommitEventStore {
   private readonly statements: SqliteEventStatements;
+  private watchTimer: NodeJS.Timeout | undefined;
+  private dataVersion: number | undefined;
 
   constructor(
     private readonly db: SqliteDatabase,
@@ -64,8 +75,34 @@ export class SqliteEventStore extends GroupCommitEventStore {
     return outcomes;
   }
 
+  protected override beforeSubscribe(): void {
+    if (this.watchTimer) return;
+    this.watchTimer = setInterval(() => void this.watchOtherWriters(), this.options.watchIntervalMs ?? 20);
+    this.watchTimer.unref();
+  }
+
   protected async release(): Promise<void> {
+    clearInterval(this.watchTimer);
+    this.watchTimer = undefined;
     if (this.options.closeDatabase) await this.db.close();
+  }
+
+  /** data_version moves only for commits by other connections: this store's own appends signal themselves. */
+  private async watchOtherWriters(): Promise<void> {
+    try {
+      const { version, head } = await this.read(() => ({
+        version: this.db.raw.pragma('data_version', { simple: true }) as number,
+        head: this.statements.headPosition(),
+      }));
+      const changed = this.dataVersion !== undefined && version !== this.dataVersion;
+      this.dataVersion = version;
+      if (!changed) return;
+      // Reads go past the committed tail up to the other process's head before anyone is woken.
+      this.committedElsewhere(head);
+      this.signal.notify();
+    } catch {
+      // Closing, or busy: the subscriptions' own poll still finds the events.
+    }
   }
 
   private read<T>(fn: () => T): Promise<T> {
