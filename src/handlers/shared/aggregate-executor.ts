@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { EventStore, StreamRevision } from '../../adapters/event-store/event-store.port.js';
 import type { NewEvent, RecordedEvent } from '../../adapters/event-store/event-envelope.js';
 import { NO_STREAM_REVISION } from '../../adapters/event-store/expected-revision.js';
@@ -46,7 +47,7 @@ export class AggregateExecutor {
    * Folded states by stream. Events never change, so a state folded up to revision N stays true and
    * a load only reads what came after N; states are immutable (evolve returns new objects).
    */
-  private readonly folded = new Map<string, { revision: number; state: unknown }>();
+  private readonly folded = new LRUCache<string, Folded<unknown>>({ max: CACHED_STREAMS });
 
   private readonly snapshots: SnapshotKeeper | null;
 
@@ -154,9 +155,7 @@ export class AggregateExecutor {
   }
 
   private remember(streamId: string, revision: number, state: unknown): void {
-    this.folded.delete(streamId);
     this.folded.set(streamId, { revision, state });
-    if (this.folded.size > CACHED_STREAMS) this.folded.delete(this.folded.keys().next().value!);
   }
 
   private envelope(event: DomainEvent, schemaVersion: number, meta: CommandMetadata, now: string): NewEvent {
