@@ -80,22 +80,7 @@ export const NIC_STEPS: Readonly<Record<string, StepRunner>> = {
     return {};
   },
   'fail-port-binding': async (ctx) => {
-    const nic = taskNic(ctx);
-    const ports = nicPorts(ctx);
-    const meta = stepMeta(ctx);
-    const port = await ports.loadPort(nic.portId);
-    if (!port || port.deleted) return {};
-    // Bound to another VM (this attach lost the race for it): not ours to undo.
-    if (port.deviceId === ctx.vm.id) {
-      if (port.phase === 'binding') {
-        const reason = ctx.vm.task?.compensation?.error.message ?? 'the attach failed';
-        await ports.port({ type: 'FailPortBinding', data: { portId: nic.portId, deviceId: ctx.vm.id, reason } }, meta);
-      } else if (port.phase === 'bound' || port.phase === 'unbinding') {
-        await ports.port({ type: 'RequestPortUnbinding', data: { portId: nic.portId } }, meta);
-        await ports.port({ type: 'ConfirmPortUnbinding', data: { portId: nic.portId } }, meta);
-      }
-    }
-    if (nic.autoCreated && (port.deviceId === ctx.vm.id || port.deviceId === '')) await deleteAutoCreated(ctx);
+    await letPortGo(ctx, taskNic(ctx), ctx.vm.task?.compensation?.error.message ?? 'the attach failed');
     return {};
   },
   'unbind-port': async (ctx) => {
@@ -106,7 +91,7 @@ export const NIC_STEPS: Readonly<Record<string, StepRunner>> = {
   'confirm-port-unbinding': async (ctx) => {
     const nic = taskNic(ctx);
     await ignoringDeleted(() => nicPorts(ctx).port({ type: 'ConfirmPortUnbinding', data: { portId: nic.portId } }, stepMeta(ctx)));
-    if (nic.autoCreated) await deleteAutoCreated(ctx);
+    if (nic.autoCreated) await deleteAutoCreated(ctx, nic);
     return {};
   },
   // A build with ports (Nova's networks at create, interface-attachment.ts / task-plans.ts planCreate).
@@ -153,27 +138,34 @@ async function plugFabricPort(ctx: StepContext, nic: VmInterface): Promise<void>
   });
 }
 
-/** The port back to unbound from whatever phase it is in for this VM, its fabric port gone, and deleted if the attach made it. */
+/** A build's or a delete's port: its fabric port gone, then let go as an undone attach's is. */
 async function releasePort(ctx: StepContext, nic: VmInterface): Promise<void> {
+  await nicPorts(ctx).fabric.deletePort(nic.portId);
+  await letPortGo(ctx, nic, ctx.vm.task?.action === 'create' ? 'the server failed to build' : 'the server was deleted');
+}
+
+/**
+ * The port back to unbound from whatever phase it is in for this VM (a binding fails with `reason`),
+ * and deleted if it was made for the VM (Nova's net_id): the port, its addresses, its MAC.
+ */
+async function letPortGo(ctx: StepContext, nic: VmInterface, reason: string): Promise<void> {
   const ports = nicPorts(ctx);
   const meta = stepMeta(ctx);
-  await ports.fabric.deletePort(nic.portId);
   const port = await ports.loadPort(nic.portId);
   if (!port || port.deleted) return;
+  // Bound to another VM (this attach lost the race for it, or this VM let it go before): not ours to undo.
   if (port.deviceId === ctx.vm.id && port.phase === 'binding') {
-    const reason = ctx.vm.task?.action === 'create' ? 'the server failed to build' : 'the server was deleted';
     await ports.port({ type: 'FailPortBinding', data: { portId: nic.portId, deviceId: ctx.vm.id, reason } }, meta);
   } else if (port.deviceId === ctx.vm.id) {
     await ports.port({ type: 'RequestPortUnbinding', data: { portId: nic.portId } }, meta);
     await ports.port({ type: 'ConfirmPortUnbinding', data: { portId: nic.portId } }, meta);
   }
-  // Another VM's now (this one let it go before): not ours to delete.
-  if (nic.autoCreated && (port.deviceId === ctx.vm.id || port.deviceId === '')) await ignoringDeleted(() => ports.deletePort(nic.portId, meta));
+  if (nic.autoCreated && (port.deviceId === ctx.vm.id || port.deviceId === '')) await deleteAutoCreated(ctx, nic);
 }
 
-/** A port the attach made (Nova's net_id) goes with its interface: the port, its addresses, its MAC. */
-async function deleteAutoCreated(ctx: StepContext): Promise<void> {
-  await ignoringDeleted(() => nicPorts(ctx).deletePort(taskNic(ctx).portId, stepMeta(ctx)));
+/** A port made for the VM goes with its interface; a retry after the delete is done. */
+async function deleteAutoCreated(ctx: StepContext, nic: VmInterface): Promise<void> {
+  await ignoringDeleted(() => nicPorts(ctx).deletePort(nic.portId, stepMeta(ctx)));
 }
 
 /** A retry after the port was deleted (by this step's first attempt) is done. */
