@@ -12,6 +12,11 @@ export function requireNetworkAdmin(ctx: RequestContext, rule: string): void {
   if (!ctx.isAdmin) throw new NeutronPolicyRefused(rule);
 }
 
+/** Neutron's admin_or_owner: what belongs to another project only admin may do. */
+export function requireNetworkOwner(ctx: RequestContext, projectId: string, rule: string): void {
+  if (!ctx.isAdmin && projectId !== ctx.projectId) throw new NeutronPolicyRefused(rule);
+}
+
 /** The project a create is for (project_id / tenant_id, else the caller's); another project's needs admin. */
 export function createdForProject(given: { project_id?: string; tenant_id?: string }, ctx: RequestContext, rule: string): string {
   const projectId = projectOf(given, ctx.projectId);

@@ -6,8 +6,7 @@ import type { RequestContext } from '../auth/request-context.js';
 import { RequestId } from '../compute/request-state.js';
 import { NoReplyBody } from '../idempotency/no-reply-body.decorator.js';
 import { resourceBody } from './neutron-body.js';
-import { NeutronPolicyRefused } from './neutron-errors.js';
-import { requireNetworkAdmin } from './network-policy.js';
+import { requireNetworkAdmin, requireNetworkOwner } from './network-policy.js';
 import { NetworkQuotas } from './network-quotas.js';
 import { quotaSchema } from './network-requests.schema.js';
 import { CommandWriter } from '../shared/command-writer.js';
@@ -65,6 +64,6 @@ export class NetworkQuotasController {
   }
 
   private mayRead(ctx: RequestContext, projectId: string): void {
-    if (!ctx.isAdmin && projectId !== ctx.projectId) throw new NeutronPolicyRefused('get_quota');
+    requireNetworkOwner(ctx, projectId, 'get_quota');
   }
 }

@@ -16,7 +16,7 @@ import { NETWORK_COLUMNS, rowToNetwork, type NetworkRow } from '../../projection
 import { NeutronPolicyRefused } from './neutron-errors.js';
 import { NetworkQuotas } from './network-quotas.js';
 import { NetworkReads, visibleNetworks } from './network-reads.js';
-import { createdForProject, requireNetworkWriter } from './network-policy.js';
+import { createdForProject, requireNetworkOwner, requireNetworkWriter } from './network-policy.js';
 import { createNetworkSchema, updateNetworkSchema } from './network-requests.schema.js';
 
 const FILTERABLE = [
@@ -93,7 +93,7 @@ export class NetworksController {
     requireNetworkWriter(ctx, 'update_network');
     const current = await this.reads.network(ctx, id);
     const n = resourceBody(body, 'network', updateNetworkSchema);
-    if (!ctx.isAdmin && current.view.projectId !== ctx.projectId) throw new NeutronPolicyRefused('update_network');
+    requireNetworkOwner(ctx, current.view.projectId, 'update_network');
     if (!ctx.isAdmin && (n.shared !== undefined || n['router:external'] !== undefined)) throw new NeutronPolicyRefused('update_network:shared');
     await this.writer.execute(
       new ExecuteNetworkCommand(
@@ -114,7 +114,7 @@ export class NetworksController {
   async remove(@Ctx() ctx: RequestContext, @RequestId() requestId: string, @Param('id') id: string): Promise<void> {
     requireNetworkWriter(ctx, 'delete_network');
     const { view } = await this.reads.network(ctx, id);
-    if (!ctx.isAdmin && view.projectId !== ctx.projectId) throw new NeutronPolicyRefused('delete_network');
+    requireNetworkOwner(ctx, view.projectId, 'delete_network');
     await this.writer.execute(new DeleteNetworkCommand(id, this.writer.meta(ctx, requestId)));
   }
 }

@@ -9,11 +9,10 @@ import { NewResourceId, type NewResourceIdValue } from '../idempotency/new-resou
 import { NoReplyBody } from '../idempotency/no-reply-body.decorator.js';
 import { subnetBody } from './neutron-bodies.js';
 import { resourceBody } from './neutron-body.js';
-import { NeutronPolicyRefused } from './neutron-errors.js';
 import { pick, values, type RawQuery } from './neutron-list.js';
 import { neutronSqlList, STANDARD_ATTRIBUTES, type SqlAttribute } from './neutron-sql-list.js';
 import { rowToSubnet, SUBNET_COLUMNS, type SubnetRow } from '../../projections/networking/subnet-view.js';
-import { createdForProject, requireNetworkWriter } from './network-policy.js';
+import { createdForProject, requireNetworkOwner, requireNetworkWriter } from './network-policy.js';
 import { NetworkQuotas } from './network-quotas.js';
 import { NetworkReads, visibleSubnets } from './network-reads.js';
 import { createSubnetSchema, updateSubnetSchema } from './network-requests.schema.js';
@@ -72,7 +71,7 @@ export class SubnetsController {
     const projectId = createdForProject(s, ctx, 'create_subnet');
     const network = await this.reads.network(ctx, s.network_id);
     // Only the network's owner (or admin) puts subnets on it, shared or not (Neutron's create_subnet policy).
-    if (!ctx.isAdmin && network.view.projectId !== ctx.projectId) throw new NeutronPolicyRefused('create_subnet');
+    requireNetworkOwner(ctx, network.view.projectId, 'create_subnet');
     const subnetId = newId.id;
     const retried = await this.writer.createdByEarlierAttempt(newId, subnetStreamId(subnetId));
     if (!retried) {
@@ -105,7 +104,7 @@ export class SubnetsController {
     requireNetworkWriter(ctx, 'update_subnet');
     const current = await this.reads.subnet(ctx, id);
     const s = resourceBody(body, 'subnet', updateSubnetSchema);
-    if (!ctx.isAdmin && current.view.projectId !== ctx.projectId) throw new NeutronPolicyRefused('update_subnet');
+    requireNetworkOwner(ctx, current.view.projectId, 'update_subnet');
     await this.writer.execute(
       new ExecuteSubnetCommand(
         {
@@ -133,7 +132,7 @@ export class SubnetsController {
   async remove(@Ctx() ctx: RequestContext, @RequestId() requestId: string, @Param('id') id: string): Promise<void> {
     requireNetworkWriter(ctx, 'delete_subnet');
     const { view } = await this.reads.subnet(ctx, id);
-    if (!ctx.isAdmin && view.projectId !== ctx.projectId) throw new NeutronPolicyRefused('delete_subnet');
+    requireNetworkOwner(ctx, view.projectId, 'delete_subnet');
     await this.writer.execute(new DeleteSubnetCommand(id, this.writer.meta(ctx, requestId)));
   }
 }
