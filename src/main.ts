@@ -1,7 +1,9 @@
 import 'reflect-metadata';
+import cluster from 'node:cluster';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
+import { runApiProcesses } from './app/api-processes.js';
 import { AppModule } from './app/app.module.js';
 import { InvalidConfigError, loadConfig } from './config/load-config.js';
 
@@ -15,6 +17,10 @@ async function main(): Promise<void> {
       process.exit(2);
     }
     throw error;
+  }
+  if (config.API_PROCESSES > 1 && cluster.isPrimary) {
+    await runApiProcesses(config, (line) => process.stdout.write(`virtplane: ${line}\n`));
+    return;
   }
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), new FastifyAdapter(), {
     bufferLogs: true,

@@ -89,7 +89,7 @@ async function openFabric(config: AppConfig): Promise<FabricPort> {
  * DATA_DIR/simulation when SIM_PERSIST, so that after a restart the cluster still holds the VMs the
  * event store says exist.
  */
-async function startEmbeddedSimulator(config: AppConfig): Promise<ClusterSimulator> {
+export async function startEmbeddedSimulator(config: AppConfig): Promise<ClusterSimulator> {
   const dir = join(config.DATA_DIR, 'simulation');
   if (config.SIM_PERSIST) mkdirSync(dir, { recursive: true });
   const simulator = await startClusterSimulator({
