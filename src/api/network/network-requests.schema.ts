@@ -15,14 +15,8 @@ export const createNetworkSchema = z.object({
   ...projectFields,
 });
 
-export const updateNetworkSchema = z.object({
-  name: text.optional(),
-  description: text.optional(),
-  admin_state_up: z.boolean().optional(),
-  shared: z.boolean().optional(),
-  'router:external': z.boolean().optional(),
-  mtu: z.number().int().optional(),
-});
+/** What a network's update may change: its create's attributes less the one-time ones. */
+export const updateNetworkSchema = createNetworkSchema.pick({ name: true, description: true, admin_state_up: true, shared: true, 'router:external': true, mtu: true });
 
 const pool = z.object({ start: z.string(), end: z.string() }).strict();
 
@@ -44,14 +38,8 @@ export const createSubnetSchema = z.object({
   ...projectFields,
 });
 
-export const updateSubnetSchema = z.object({
-  name: text.optional(),
-  description: text.optional(),
-  gateway_ip: z.string().nullable().optional(),
-  allocation_pools: z.array(pool).optional(),
-  dns_nameservers: z.array(z.string()).optional(),
-  enable_dhcp: z.boolean().optional(),
-});
+/** What a subnet's update may change (Neutron's: not its network, CIDR or IP version). */
+export const updateSubnetSchema = createSubnetSchema.pick({ name: true, description: true, gateway_ip: true, allocation_pools: true, dns_nameservers: true, enable_dhcp: true });
 
 const fixedIp = z.object({ subnet_id: z.string().min(1).optional(), ip_address: z.string().min(1).optional() }).strict();
 
