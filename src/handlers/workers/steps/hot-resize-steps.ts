@@ -16,10 +16,7 @@ import type { StepContext, StepRunner } from './step-context.js';
  */
 export const HOT_RESIZE_STEPS: Readonly<Record<string, StepRunner>> = {
   'resize-launcher-pod': async (ctx) => {
-    const { cluster, launcherMemoryOverheadMiB } = livePorts(ctx);
-    const size = podWhileResizing(ctx);
-    refuseFinal(await cluster.resizeLauncherPod(ctx.ref, launcherPodFor(size, launcherMemoryOverheadMiB)));
-    await awaitPodSize(ctx, size);
+    await resizePod(ctx, podWhileResizing(ctx));
     return {};
   },
   /**
@@ -47,10 +44,7 @@ export const HOT_RESIZE_STEPS: Readonly<Record<string, StepRunner>> = {
   },
   // After an unplug the guest no longer uses the vCPUs: the pod gives them back to the node.
   'trim-launcher-pod': async (ctx) => {
-    const { to } = hotResizeSizes(ctx);
-    const { cluster, launcherMemoryOverheadMiB } = livePorts(ctx);
-    refuseFinal(await cluster.resizeLauncherPod(ctx.ref, launcherPodFor(to, launcherMemoryOverheadMiB)));
-    await awaitPodSize(ctx, to);
+    await resizePod(ctx, hotResizeSizes(ctx).to);
     return {};
   },
 
@@ -80,12 +74,8 @@ export const HOT_RESIZE_STEPS: Readonly<Record<string, StepRunner>> = {
   'shrink-launcher-pod': async (ctx) => {
     if (!ctx.live) return {}; // nothing was done through ports this deployment lacks
     const { from } = hotResizeSizes(ctx);
-    const { cluster, launcherMemoryOverheadMiB } = livePorts(ctx);
     // No launcher pod (the VM stopped meanwhile): nothing left to shrink.
-    await unlessGone(['VmNotRunning'], async () => {
-      await cluster.resizeLauncherPod(ctx.ref, launcherPodFor(from, launcherMemoryOverheadMiB));
-      await awaitPodSize(ctx, from);
-    });
+    await unlessGone(['VmNotRunning'], () => resizePod(ctx, from));
     return {};
   },
   /**
@@ -184,14 +174,12 @@ async function recordVmSize(ctx: StepContext): Promise<void> {
  * KubeVirt made it.
  */
 export async function fitLauncherPodToGuest(ctx: StepContext): Promise<void> {
-  const { cluster, launcherMemoryOverheadMiB } = livePorts(ctx);
-  const vmi = await cluster.getVmi(ctx.ref);
+  const vmi = await livePorts(ctx).cluster.getVmi(ctx.ref);
   const bootVcpus = vmi?.cpu ? vmi.cpu.sockets * vmi.cpu.cores * vmi.cpu.threads : null;
   const bootMemoryMiB = vmi?.memoryMiB?.guestCurrent ?? null;
   const size: VmSize = { vcpus: ctx.vm.flavor.vcpus, ramMb: ctx.vm.flavor.ramMb };
   if (bootVcpus === null || bootMemoryMiB === null || (bootVcpus === size.vcpus && bootMemoryMiB === size.ramMb)) return;
-  refuseFinal(await cluster.resizeLauncherPod(ctx.ref, launcherPodFor(size, launcherMemoryOverheadMiB)));
-  await awaitPodSize(ctx, size);
+  await resizePod(ctx, size);
 }
 
 /**
@@ -213,6 +201,13 @@ function refuseFinal(observed: PodResizeObservation): void {
     throw new PermanentAdapterError('PodResizeInfeasible', `The launcher pod cannot grow on its node: ${observed.message ?? 'Infeasible'}`);
   }
   if (observed.state === 'Error') throw new PermanentAdapterError('PodResizeError', `The kubelet failed to resize the launcher pod: ${observed.message ?? 'Error'}`);
+}
+
+/** The launcher pod resized to hold a guest of this size, and applied by the kubelet. */
+async function resizePod(ctx: StepContext, size: VmSize): Promise<void> {
+  const { cluster, launcherMemoryOverheadMiB } = livePorts(ctx);
+  refuseFinal(await cluster.resizeLauncherPod(ctx.ref, launcherPodFor(size, launcherMemoryOverheadMiB)));
+  await awaitPodSize(ctx, size);
 }
 
 /**
