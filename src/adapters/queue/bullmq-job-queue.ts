@@ -109,17 +109,20 @@ export class BullMqJobQueue implements JobQueue {
     this.assertOpen();
     const prepared = jobs.map((spec) => this.prepare(spec));
     if (prepared.length === 0) return;
-    // The index is written first: an entry whose job add then failed is skipped when listing, while a
-    // job missing from the index would be invisible to a listing by server.
-    await this.serverIndex.add(prepared.map((p) => ({ serverId: p.spec.data.serverId, queue: p.spec.queue, bullId: p.bullId })));
+    // The index goes first on the producer connection, which Redis serves in order, so it is applied
+    // before the jobs without a round trip of its own in between: an entry whose job add then failed
+    // is skipped when listing, while a job missing from the index would be invisible to a listing by
+    // server.
+    const indexed = this.serverIndex.add(prepared.map((p) => ({ serverId: p.spec.data.serverId, queue: p.spec.queue, bullId: p.bullId })));
     const byQueue = new Map<QueueName, typeof prepared>();
     for (const p of prepared) byQueue.set(p.spec.queue, [...(byQueue.get(p.spec.queue) ?? []), p]);
     // BullMQ's add script returns the existing job when the id is already present: that is the no-op.
-    await Promise.all(
+    const added = Promise.all(
       [...byQueue].map(([queue, items]) =>
         this.queues[queue].addBulk(items.map((p) => ({ name: p.spec.name, data: p.spec.data, opts: p.opts }))),
       ),
     );
+    await Promise.all([indexed, added]);
   }
 
   async startWorkers(processor: JobProcessor, options: StartWorkersOptions): Promise<void> {
@@ -277,13 +280,10 @@ export class BullMqJobQueue implements JobQueue {
   }
 
   private async run(queue: QueueName, job: Job, processor: JobProcessor): Promise<void> {
-    const bullId = job.id!;
-    const firstStartedMs = Number(
-      await this.workerConnection!.eval(MARK_FIRST_START, 1, this.queues[queue].toKey(bullId), String(job.processedOn ?? Date.now())),
-    );
+    const firstStartedMs = await this.firstStart(queue, job);
     try {
       await processor({
-        id: decodeJobId(bullId),
+        id: decodeJobId(job.id!),
         queue,
         name: job.name,
         data: job.data as JobData,
@@ -299,6 +299,23 @@ export class BullMqJobQueue implements JobQueue {
       const message = error instanceof Error ? error.message : String(error);
       throw new UnrecoverableError(message);
     }
+  }
+
+  /**
+   * When the job first started, kept across retries and stalls (its steps' deadlines count from
+   * it). A job started for the first time (BullMQ's attemptsStarted counts every move to active) is
+   * its own first start: the mark is written without waiting for it, which keeps a Redis round trip
+   * off every step's way to running. Only a job started before reads the mark back.
+   */
+  private async firstStart(queue: QueueName, job: Job): Promise<number> {
+    const started = job.processedOn ?? Date.now();
+    const mark = this.workerConnection!.eval(MARK_FIRST_START, 1, this.queues[queue].toKey(job.id!), String(started));
+    if (job.attemptsStarted <= 1) {
+      // Lost only if the worker dies within the round trip: its next start then counts from there.
+      mark.catch((error: unknown) => this.emitError(error instanceof Error ? error : new Error(String(error))));
+      return started;
+    }
+    return Number(await mark);
   }
 
   private async listServerJobs(serverId: string, queue: QueueName | undefined, states: Set<JobState> | null, limit: number): Promise<JobStatus[]> {

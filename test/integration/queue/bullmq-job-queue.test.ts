@@ -132,6 +132,28 @@ describeRedis('BullMqJobQueue', () => {
       expect(status).toMatchObject({ attempts: 3, maxAttempts: 4, lastError: 'backend busy (1)', startedAt: runs[0]!.firstStartedAt });
     });
 
+    it('given a worker that dies mid-job, when another worker picks the stalled job up, then it sees the first start, not its own', async () => {
+      const dying = harness.open();
+      const first = deferred<string>();
+      await dying.startWorkers(async (j) => {
+        first.resolve(j.firstStartedAt);
+        await new Promise(() => undefined); // never ends: its worker goes away with it
+      }, { concurrency: ALL_ONE });
+      await dying.enqueue([job('stall-1')]);
+      const firstStartedAt = await first.promise;
+      await dying.close({ force: true }); // no more lock renewals: the job stalls once its lock expires
+      await sleep(50);
+
+      const survivor = harness.open();
+      const resumed = deferred<QueuedJob>();
+      await survivor.startWorkers(async (j) => { resumed.resolve(j); }, { concurrency: ALL_ONE });
+      const job2 = await resumed.promise;
+
+      expect(job2.attemptsMade).toBe(0);
+      expect(job2.firstStartedAt).toBe(firstStartedAt);
+      expect(Date.now() - Date.parse(firstStartedAt)).toBeGreaterThanOrEqual(900); // the lock (1 s) had to expire first
+    });
+
     it('given a processor that always asks for a retry, when the last attempt fails, then the job ends failed', async () => {
       const queue = harness.open({ attempts: { hypervisor: 3 } });
       let runs = 0;
