@@ -1,9 +1,13 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
+import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { CommandBus } from '@nestjs/cqrs';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { v7 as uuidv7 } from 'uuid';
 import type { EventStore } from '../src/adapters/event-store/event-store.port.js';
+import { endWithParent, freeLoopbackPort } from '../src/adapters/process/child-processes.js';
 import { AppModule } from '../src/app/app.module.js';
 import { EVENT_STORE } from '../src/app/tokens.js';
 import type { AppConfig } from '../src/config/config.schema.js';
@@ -115,6 +119,99 @@ export async function benchApi(kind: StoreKind, options: ApiBenchOptions): Promi
     await deleteRedisKeys(prefix);
     await base.cleanup();
   }
+}
+
+export interface ApiProcessesBenchResult {
+  processes: number;
+  creates: LatencyRun;
+  /** The 1-minute load average right after the timed creates (the bench's own clients included). */
+  loadAverage: number;
+}
+
+/**
+ * POST /servers against the service as it runs in production: `node dist/src/main.js` with
+ * API_PROCESSES=`processes` (node:cluster, one port), on its own store and Redis prefix, no job
+ * workers (as benchApi), so N=1 and N=2 compare the same child-process set-up.
+ */
+export async function benchApiProcesses(kind: StoreKind, options: { creates: number; concurrency: number; processes: number }): Promise<ApiProcessesBenchResult> {
+  const base = freshConfig(kind);
+  const prefix = benchRedisPrefix();
+  const port = await freeLoopbackPort();
+  const url = `http://127.0.0.1:${port}`;
+  const c = base.config;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    LOG_LEVEL: 'silent',
+    API_PROCESSES: String(options.processes),
+    EVENT_STORE: c.EVENT_STORE,
+    DATA_DIR: c.DATA_DIR,
+    DATABASE_SCHEMA: c.DATABASE_SCHEMA,
+    ...(c.DATABASE_URL ? { DATABASE_URL: c.DATABASE_URL } : {}),
+    REDIS_URL: BENCH_REDIS_URL,
+    QUEUE_PREFIX: prefix,
+    SIM_PERSIST: 'false',
+    WORKER_CONCURRENCY_CLUSTER: '0',
+    WORKER_CONCURRENCY_HYPERVISOR: '0',
+    WORKER_CONCURRENCY_FABRIC: '0',
+  };
+  // dist/bench/api.bench.js → dist/src/main.js, compiled with the bench (scripts/bench.sh).
+  const child = spawn(process.execPath, [fileURLToPath(new URL('../src/main.js', import.meta.url))], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  endWithParent(child, 'TERM');
+  try {
+    await untilReady(url, child, 180_000);
+    const { token, projectId } = await login(url);
+    const headers = { 'x-auth-token': token, 'content-type': 'application/json' };
+    await expectOk(
+      await fetch(`${url}/compute/v2.1/os-quota-sets/${projectId}`, { method: 'PUT', headers, body: JSON.stringify({ quota_set: { instances: -1, cores: -1, ram: -1 } }) }),
+    );
+    const createLoad = (name: string, requests: number) =>
+      httpLoad({
+        url: `${url}/compute/v2.1/servers`,
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ server: { name: `${name}-{{i}}`, flavorRef: '1', imageRef: IMAGE, networks: 'none' } }),
+        requests,
+        concurrency: options.concurrency,
+        expectStatus: 202,
+      });
+    // Every process compiles its hot paths on its first requests: warm all of them up, untimed.
+    await createLoad('warm-up', Math.min(WARM_UP_CREATES * options.processes, options.creates));
+    const creates = await createLoad('bench', options.creates);
+    return { processes: options.processes, creates, loadAverage: loadavg()[0]! };
+  } finally {
+    await stopChild(child);
+    await deleteRedisKeys(prefix);
+    await base.cleanup();
+  }
+}
+
+async function untilReady(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the service exited with code ${child.exitCode} before it was ready`);
+    const status = await fetch(`${url}/readyz`).then((r) => r.status, () => 0);
+    if (status === 200) return;
+    if (Date.now() > deadline) throw new Error(`the service was not ready within ${timeoutMs} ms (last status ${status})`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+export function apiProcessesRows(kind: StoreKind, r: ApiProcessesBenchResult): string[] {
+  const ms = (n: number) => n.toFixed(1);
+  return [
+    `| ${kind} | API: POST /servers, ${r.creates.concurrency} clients, API_PROCESSES=${r.processes} (child process, no job workers) | ${fmt(r.creates.perSecond)} accepted/s; p50 ${ms(r.creates.p50)} ms, p99 ${ms(r.creates.p99)} ms; load average ${r.loadAverage.toFixed(2)} | ${fmt(r.creates.requests)} creates |`,
+  ];
 }
 
 async function login(url: string): Promise<{ token: string; projectId: string }> {

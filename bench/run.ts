@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { apiRows, benchApi } from './api.bench.js';
+import { apiProcessesRows, apiRows, benchApi, benchApiProcesses } from './api.bench.js';
 import { appendRows, benchAppends } from './event-store.bench.js';
 import { benchCommands, commandRows } from './commands.bench.js';
 import { benchLibvirt, libvirtRows } from './libvirt.bench.js';
@@ -13,7 +13,9 @@ import { describeMachine } from './support/machine.js';
 import type { StoreKind } from './support/stores.js';
 
 /**
- * `npm run bench [-- --stores sqlite,postgres] [--only appends,commands,replay,ipam,sagas,live,api,libvirt,ovsdb] [--replay-events N] [--scale X] [--saga-workers N]`
+ * `npm run bench [-- --stores sqlite,postgres] [--only appends,commands,replay,ipam,sagas,live,api,libvirt,ovsdb] [--replay-events N] [--scale X] [--saga-workers N] [--api-processes 1,2]`
+ * `--api-processes 1,2` adds to `api` POST /servers against the service run as a child process with
+ * API_PROCESSES=1, then 2 (bench/api.bench.ts benchApiProcesses); `--only api-processes` runs just those.
  * `--only realguest` (never by default: it needs root and QEMU) times hot-add on a real guest against
  * live migration on the simulator (bench/real-guest.bench.ts).
  * Prints a markdown table and writes it to bench/.out/latest.md; copy the figures into bench/RESULTS.md
@@ -30,6 +32,7 @@ async function main(): Promise<void> {
   const replayEvents = Number(arg('replay-events', '1000000'));
   const scale = Number(arg('scale', '1'));
   const sagaWorkers = arg('saga-workers', '');
+  const apiProcesses = arg('api-processes', '').split(',').filter(Boolean).map(Number);
   const rows: string[] = [];
   const say = (row: string) => {
     rows.push(row);
@@ -59,6 +62,11 @@ async function main(): Promise<void> {
       // An API-only process: the saga workers' throughput is the sagas benchmark's subject.
       const api = await benchApi(kind, { creates: Math.round(2_000 * scale), concurrency: 50, servers: Math.round(10_000 * scale), detailReads: Math.max(20, Math.round(200 * scale)), workers: false });
       apiRows(kind, api).forEach(say);
+    }
+    if (only.has('api') || only.has('api-processes')) {
+      for (const processes of apiProcesses) {
+        apiProcessesRows(kind, await benchApiProcesses(kind, { creates: Math.round(2_000 * scale), concurrency: 50, processes })).forEach(say);
+      }
     }
   }
   const report = [
