@@ -125,6 +125,7 @@ export class FakeLiveCluster implements VmSizeClusterPort, LiveUpdateClusterPort
     if (m) await this.advance(m);
     const pending = vm.liveUpdate !== null;
     return {
+      awaitingController: false,
       restartRequired: vm.restartRequired,
       pending: { vcpus: pending && vm.template.vcpus !== vm.vmiSize.vcpus, memory: pending && vm.template.memoryMiB !== vm.vmiSize.memoryMiB },
       memoryFailed: null,

@@ -7,6 +7,12 @@ import type { VmSizeClusterPort } from './vm-size-cluster.port.js';
  * migration KubeVirt started for the change.
  */
 export interface LiveUpdateObservation {
+  /**
+   * virt-controller has not synced the VM's latest template yet (status.desiredGeneration behind
+   * metadata.generation): its verdicts are about the template before, so restartRequired,
+   * memoryFailed and migration are null until it has.
+   */
+  awaitingController: boolean;
   /** RestartRequired=True on the VM: the change cannot be applied live (its message says why). */
   restartRequired: string | null;
   /** HotVCPUChange / HotMemoryChange still True on the VMI. */

@@ -154,4 +154,20 @@ describe('cluster simulator: virt-controller lifecycle', () => {
     await fixture.api(`${vmPath}/web-01`, { method: 'PATCH', headers: { 'Content-Type': 'application/merge-patch+json' }, body: JSON.stringify({ spec: { template: { spec: { domain: { cpu: { sockets: 9 } } } } } }) });
     await eventually(async () => (await vm('web-01')).status.conditions.find((c: { type: string; status: string; message?: string }) => c.type === 'RestartRequired' && c.status === 'True' && c.message?.includes('higher')), 5000, 'RestartRequired');
   });
+
+  it('given a template change refused with RestartRequired, when the template is changed again, then the answer carries that verdict with status.desiredGeneration behind metadata.generation until virt-controller syncs', async () => {
+    await fixture.api(vmPath, { method: 'POST', json: vmManifest('web-01') });
+    await running('web-01');
+    const patch = (sockets: number) => fixture.api(`${vmPath}/web-01`, { method: 'PATCH', headers: { 'Content-Type': 'application/merge-patch+json' }, body: JSON.stringify({ spec: { template: { spec: { domain: { cpu: { sockets } } } } } }) });
+    await patch(9);
+    await eventually(async () => (await vm('web-01')).status.conditions.find((c: { type: string; status: string }) => c.type === 'RestartRequired' && c.status === 'True'), 5000, 'RestartRequired');
+    const answer = await (await patch(1)).json();
+    // the write answers before virt-controller's next sync: the status is its verdict on sockets 9
+    expect(answer.status.desiredGeneration).toBe(answer.metadata.generation - 1);
+    expect(answer.status.conditions).toContainEqual(expect.objectContaining({ type: 'RestartRequired', status: 'True' }));
+    await eventually(async () => {
+      const now = await vm('web-01');
+      return now.status.desiredGeneration === now.metadata.generation ? now : undefined;
+    }, 5000, 'desiredGeneration caught up');
+  });
 });

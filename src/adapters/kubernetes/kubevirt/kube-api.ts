@@ -15,7 +15,7 @@ import { KUBEVIRT, type KubeObject } from './kubevirt-manifests.js';
 
 /** A KubeVirt-group custom resource as read: metadata we rely on, the rest as JSON. */
 export type CustomObject = KubeObject & {
-  metadata: { name: string; namespace?: string; uid?: string; resourceVersion?: string; labels?: Record<string, string>; deletionTimestamp?: string };
+  metadata: { name: string; namespace?: string; uid?: string; resourceVersion?: string; generation?: number; labels?: Record<string, string>; deletionTimestamp?: string };
   spec?: Record<string, unknown>;
   status?: Record<string, unknown>;
 };

@@ -40,6 +40,12 @@ function withOwnState(observed: MigrationObservation, migration: CustomObject): 
  * Reads the VM, its VMI and the VMI's migrations into a LiveUpdateObservation. The migration that
  * carries the change is the newest one made no earlier than the HotVCPUChange / HotMemoryChange
  * condition appeared (both are in whole seconds, so an equal time counts as after).
+ *
+ * Read right after a template write, the VM's RestartRequired, the VMI's HotMemoryChange=False and
+ * the migration those conditions lead to may still be virt-controller's answer to the template
+ * before (a RestartRequired an undo is about to clear, the failed hotplug of an earlier request).
+ * virt-controller writes status.desiredGeneration = metadata.generation with every status it
+ * computes while a VMI exists, so a desiredGeneration behind the generation says so: no verdict yet.
  */
 export async function getLiveUpdate(api: KubeApi, ref: VmRef): Promise<LiveUpdateObservation | null> {
   const vm = await api.getCustom('virtualmachines', ref.namespace, ref.name);
@@ -49,12 +55,13 @@ export async function getLiveUpdate(api: KubeApi, ref: VmRef): Promise<LiveUpdat
   const memoryChange = condition(vmi, 'HotMemoryChange');
   const restart = condition(vm, 'RestartRequired');
   const migratable = condition(vmi, 'LiveMigratable');
+  const awaitingController = !controllerSynced(vm);
   const since = [cpuChange, memoryChange]
     .filter((c) => c?.status === 'True' && c.lastTransitionTime)
     .map((c) => Date.parse(c!.lastTransitionTime!))
     .sort((a, b) => a - b)[0];
   let migration: LiveUpdateObservation['migration'] = null;
-  if (since !== undefined) {
+  if (since !== undefined && !awaitingController) {
     const { items } = await api.listCustom('virtualmachineinstancemigrations', ref.namespace);
     const newest = items
       .filter((m) => (m.spec as Json | undefined)?.vmiName === ref.name && Date.parse(String(m.metadata.creationTimestamp ?? '')) >= since)
@@ -65,9 +72,10 @@ export async function getLiveUpdate(api: KubeApi, ref: VmRef): Promise<LiveUpdat
   const topology = status.currentCPUTopology as { sockets?: number; cores?: number; threads?: number } | undefined;
   const memory = status.memory as { guestCurrent?: string } | undefined;
   return {
-    restartRequired: restart?.status === 'True' ? (restart.message ?? 'RestartRequired') : null,
+    awaitingController,
+    restartRequired: restart?.status === 'True' && !awaitingController ? (restart.message ?? 'RestartRequired') : null,
     pending: { vcpus: cpuChange?.status === 'True', memory: memoryChange?.status === 'True' },
-    memoryFailed: memoryChange?.status === 'False' ? (memoryChange.message ?? memoryChange.reason ?? 'memory hotplug failed') : null,
+    memoryFailed: memoryChange?.status === 'False' && !awaitingController ? (memoryChange.message ?? memoryChange.reason ?? 'memory hotplug failed') : null,
     notMigratable: migratable?.status === 'False' ? `${migratable.reason ?? 'NotMigratable'}: ${migratable.message ?? ''}` : null,
     running: {
       vcpus: topology ? (topology.sockets ?? 1) * (topology.cores ?? 1) * (topology.threads ?? 1) : null,
@@ -76,4 +84,11 @@ export async function getLiveUpdate(api: KubeApi, ref: VmRef): Promise<LiveUpdat
     node: typeof status.nodeName === 'string' ? status.nodeName : null,
     migration,
   };
+}
+
+/** Whether virt-controller's status is for the VM's current spec (a cluster that reports no generations counts as yes). */
+function controllerSynced(vm: CustomObject): boolean {
+  const generation = vm.metadata.generation;
+  const desired = (vm.status as Json | undefined)?.desiredGeneration;
+  return typeof generation !== 'number' || typeof desired !== 'number' || desired >= generation;
 }

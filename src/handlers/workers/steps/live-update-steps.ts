@@ -35,6 +35,8 @@ export const LIVE_UPDATE_STEPS: Readonly<Record<string, StepRunner>> = {
       () => cluster.getLiveUpdate(ctx.ref),
       (seen) => {
         if (!seen) throw new PermanentAdapterError('VmNotRunning', `VM ${ctx.vm.id} stopped running during its live update`);
+        // What KubeVirt says before it has synced the new template is about the template before.
+        if (seen.awaitingController) return undefined;
         if (seen.restartRequired) throw new PermanentAdapterError('RestartRequired', `KubeVirt cannot apply the new size live: ${seen.restartRequired}`);
         if (seen.memoryFailed) throw new PermanentAdapterError('HotMemoryChangeFailed', `KubeVirt's memory hotplug failed: ${seen.memoryFailed}`);
         const m = seen.migration;
@@ -64,7 +66,9 @@ export const LIVE_UPDATE_STEPS: Readonly<Record<string, StepRunner>> = {
       ctx,
       `VM ${ctx.vm.id} settled after its live update was undone`,
       () => cluster.getLiveUpdate(ctx.ref),
-      (seen) => (!seen || !seen.migration || ['Succeeded', 'Failed'].includes(seen.migration.phase) ? { seen } : undefined),
+      // Settled once KubeVirt has taken the template back (no workload-update migration is started
+      // for the size undone after this) and no migration of the change still runs.
+      (seen) => (!seen || (!seen.awaitingController && (!seen.migration || ['Succeeded', 'Failed'].includes(seen.migration.phase))) ? { seen } : undefined),
       (seen) => (seen ? describe(seen) : 'no running VMI'),
     );
     const seen = settled.seen;
@@ -94,6 +98,7 @@ function applied(seen: LiveUpdateObservation, to: { vcpus: number; ramMb: number
 }
 
 function describe(seen: LiveUpdateObservation): string {
+  if (seen.awaitingController) return `KubeVirt has not taken the new template yet; running ${seen.running.vcpus ?? '?'} vCPUs / ${seen.running.memoryMiB ?? '?'} MiB on ${seen.node ?? '?'}`;
   const pending = [seen.pending.vcpus ? 'HotVCPUChange' : '', seen.pending.memory ? 'HotMemoryChange' : ''].filter(Boolean).join(', ');
   const m = seen.migration;
   return `running ${seen.running.vcpus ?? '?'} vCPUs / ${seen.running.memoryMiB ?? '?'} MiB on ${seen.node ?? '?'}${pending ? `, ${pending}` : ''}${m ? `, migration ${m.ref.name} ${m.phase}` : ''}`;

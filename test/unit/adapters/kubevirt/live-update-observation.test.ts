@@ -34,4 +34,23 @@ describe('KubevirtCluster: reading a live update', () => {
     const seen = await k.cluster.getLiveUpdate({ namespace: NS, name: 'web-01' });
     expect(seen?.migration?.migrationState?.failureReason).toBe('as the VMI says');
   });
+
+  it('given a template change virt-controller has not synced yet (status.desiredGeneration behind metadata.generation), when read, then the verdicts written for the earlier template are not the answer', async () => {
+    const vm = (desiredGeneration: number) => ({
+      apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachine', metadata: { name: 'web-01', namespace: NS, generation: 3 }, spec: {},
+      status: { desiredGeneration, observedGeneration: 1, conditions: [{ type: 'RestartRequired', status: 'True', message: 'Reduction of CPU socket count requires a restart' }] },
+    });
+    const stale = vmi({ migrationUid: 'mig-1', completed: true, failed: true, failureReason: 'the earlier change' });
+    (stale.status.conditions as Array<Record<string, string>>).push({ type: 'HotMemoryChange', status: 'False', message: 'the earlier hotplug failed' });
+    k.server.put(`${kv}/virtualmachineinstances/web-01`, stale);
+    k.server.put(`${kv}/virtualmachineinstancemigrations/${failedMigration.metadata.name}`, failedMigration);
+
+    k.server.put(`${kv}/virtualmachines/web-01`, vm(2));
+    const before = await k.cluster.getLiveUpdate({ namespace: NS, name: 'web-01' });
+    expect(before).toMatchObject({ awaitingController: true, restartRequired: null, memoryFailed: null, migration: null });
+
+    k.server.put(`${kv}/virtualmachines/web-01`, vm(3));
+    const after = await k.cluster.getLiveUpdate({ namespace: NS, name: 'web-01' });
+    expect(after).toMatchObject({ awaitingController: false, restartRequired: 'Reduction of CPU socket count requires a restart', memoryFailed: 'the earlier hotplug failed', migration: { phase: 'Failed' } });
+  });
 });
