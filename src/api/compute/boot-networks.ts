@@ -12,6 +12,7 @@ import { NetworkQuotas } from '../network/network-quotas.js';
 import { NetworkReads } from '../network/network-reads.js';
 import type { CommandMetadata } from '../../handlers/shared/command-metadata.js';
 import { ComputeWrites } from './compute-writes.js';
+import { PortNotUsableError } from './port-not-usable.error.js';
 import { vmInterfaceOf } from './vm-interface-of.js';
 import type { CreateServerFields } from './schemas/create-server.schema.js';
 
@@ -45,7 +46,7 @@ export class BootNetworks {
 
   async prepare(ctx: RequestContext, vmId: string, requested: RequestedNetworks, meta: CommandMetadata): Promise<BootPorts> {
     const entries = await this.entries(ctx, requested);
-    const checked = await Promise.all(entries.map((entry, index) => this.check(ctx, entry, index)));
+    const checked = await Promise.all(entries.map((entry, index) => this.check(ctx, vmId, entry, index)));
     const seen = new Set<string>();
     for (const c of checked) {
       if (c.kind !== 'port') continue;
@@ -92,8 +93,9 @@ export class BootNetworks {
   private async entries(ctx: RequestContext, requested: RequestedNetworks): Promise<Array<{ uuid?: string; port?: string; fixed_ip?: string }>> {
     if (requested === 'none') return [];
     if (Array.isArray(requested)) return requested;
-    // Nova picks among the project's own and shared networks, for an admin too, external ones left out.
-    const candidates = (await this.networks.usableNetworks({ ...ctx, isAdmin: false })).filter((n) => !n.external);
+    // Nova picks among the project's own and shared networks; the one it picks is then checked as a
+    // named one is (an external one that is not shared is 403 for a member, after the ambiguity).
+    const candidates = await this.networks.candidateNetworks(ctx);
     if (candidates.length > 1) {
       throw new ConflictException('Multiple possible networks found, use a Network ID to be more specific.');
     }
@@ -106,6 +108,7 @@ export class BootNetworks {
 
   private async check(
     ctx: RequestContext,
+    vmId: string,
     entry: { uuid?: string; port?: string; fixed_ip?: string },
     index: number,
   ): Promise<{ kind: 'port'; port: PortView; network: NetworkView } | { kind: 'network'; network: NetworkView; fixedIp: string | undefined }> {
@@ -113,22 +116,24 @@ export class BootNetworks {
       if (entry.fixed_ip !== undefined) throw new BadRequestException('Specified Fixed IP and port are mutually exclusive; fixed_ip belongs to the port.');
       const port = await getPort(this.compute.db, entry.port);
       if (!port || (!ctx.isAdmin && port.projectId !== ctx.projectId)) throw new BadRequestException(`Port id ${entry.port} could not be found.`);
+      if (port.projectId !== ctx.projectId) throw new PortNotUsableError(port.id, vmId);
       if (port.deviceId !== '' || port.phase === 'binding' || port.phase === 'bound' || port.phase === 'unbinding') {
         throw new ConflictException(`Port ${port.id} is still in use.`);
       }
       if (entry.uuid !== undefined && entry.uuid !== port.networkId) {
         throw new BadRequestException(`Port ${port.id} is not on network ${entry.uuid}.`);
       }
-      const network = await this.visibleNetwork(ctx, port.networkId);
+      // Nova checks a given port's network as a named one (_validate_requested_network_ids).
+      const network = await this.attachableNetwork(ctx, port.networkId);
       return { kind: 'port', port, network };
     }
     if (entry.uuid === undefined) throw new BadRequestException(`networks[${index}] needs a uuid (network) or a port.`);
     if (entry.fixed_ip !== undefined && !parseIpAddress(entry.fixed_ip)) throw new BadRequestException(`Invalid fixed IP address (${entry.fixed_ip})`);
-    return { kind: 'network', network: await this.visibleNetwork(ctx, entry.uuid), fixedIp: entry.fixed_ip };
+    return { kind: 'network', network: await this.attachableNetwork(ctx, entry.uuid), fixedIp: entry.fixed_ip };
   }
 
-  private async visibleNetwork(ctx: RequestContext, networkId: string): Promise<NetworkView> {
-    const network = await this.networks.usableNetwork(ctx, networkId);
+  private async attachableNetwork(ctx: RequestContext, networkId: string): Promise<NetworkView> {
+    const network = await this.networks.attachableNetwork(ctx, networkId);
     if (!network) throw new BadRequestException(`Network ${networkId} could not be found.`);
     return network;
   }

@@ -10,6 +10,7 @@ import { PORT_COLUMNS, rowToPort, type PortRow, type PortView } from '../../proj
 import { rowToSubnet, SUBNET_COLUMNS, type SubnetRow, type SubnetView } from '../../projections/networking/subnet-view.js';
 import { publicUrl } from '../auth/public-url.js';
 import type { RequestContext } from '../auth/request-context.js';
+import { ExternalNetworkAttachForbiddenError } from './external-network-attach-forbidden.error.js';
 
 /** A read-model row with the global position of its last event (what revision_number shows). */
 export interface Revisioned<V> {
@@ -21,8 +22,8 @@ export interface Revisioned<V> {
  * The networking read models as the caller may see them. Visibility as Neutron's default policy:
  * admin sees all; others see their project's networks plus shared and external ones, the subnets
  * of the networks they see, and their project's ports. Anything else is "not found", never
- * "forbidden", so ids do not leak across projects. Which networks a server may have a port on
- * (Nova's boot and attach) is the same rule less the external ones: see visibleNetworks.
+ * "forbidden", so ids do not leak across projects. A server's port (Nova's boot and attach) goes on
+ * a network the caller reads, unless it is external and not shared: see attachableNetwork.
  */
 @Injectable()
 export class NetworkReads {
@@ -59,13 +60,25 @@ export class NetworkReads {
     return found;
   }
 
-  /** The network if the caller may put a server's port on it (Nova's boot and attach), else undefined. */
-  async usableNetwork(ctx: RequestContext, id: string): Promise<NetworkView | undefined> {
-    return (await this.usableNetworks(ctx, { id }))[0];
+  /**
+   * The network for a server's port (Nova's boot and attach): undefined when the caller cannot read
+   * it (not found, so nothing leaks), ExternalNetworkAttachForbiddenError when it reads it but may not
+   * plug into it.
+   */
+  async attachableNetwork(ctx: RequestContext, id: string): Promise<NetworkView | undefined> {
+    const found = (await this.networks(ctx, { id }))[0]?.view;
+    if (found) assertAttachable(ctx, found);
+    return found;
   }
 
-  async usableNetworks(ctx: RequestContext, where: Record<string, SqlValue> = {}): Promise<NetworkView[]> {
-    return (await this.rows('networks', NETWORK_COLUMNS, (r: NetworkRow) => rowToNetwork(r), where, visibleNetworks(ctx, 'attach'))).map((r) => r.view);
+  /**
+   * Nova's candidates when no network is named ('auto', or none before 2.37): the project's own
+   * networks and the shared ones, external or not, for an admin too (_get_available_networks in
+   * nova/network/neutron.py); the one picked is then checked as a named one is (attachableNetwork).
+   */
+  async candidateNetworks(ctx: RequestContext): Promise<NetworkView[]> {
+    const rows = await this.rows('networks', NETWORK_COLUMNS, (r: NetworkRow) => rowToNetwork(r), {}, { clause: 'project_id = ? OR shared = 1', params: [ctx.projectId] });
+    return rows.map((r) => r.view);
   }
 
   async port(ctx: RequestContext, id: string): Promise<Revisioned<PortView>> {
@@ -103,15 +116,18 @@ export interface SqlCondition {
 // The visibility rules (see NetworkReads) as SQL, the one statement of them for single reads and
 // lists alike; null: the caller sees every row.
 
-/**
- * The networks the caller may read ('read'), or put a server's port on ('attach'): its project's and
- * shared ones, plus external ones for reading only (Nova refuses a port on an external network that
- * is not shared, ExternalNetworkAttachForbidden); admin any. The one statement of the rule: the
- * Neutron API, boot networks and os-interface all ask it.
- */
-export function visibleNetworks(ctx: RequestContext, use: 'read' | 'attach' = 'read'): SqlCondition | null {
+/** The networks the caller may read: its project's, shared and external ones; admin any. */
+export function visibleNetworks(ctx: RequestContext): SqlCondition | null {
   if (ctx.isAdmin) return null;
-  return { clause: use === 'read' ? 'project_id = ? OR shared = 1 OR external = 1' : 'project_id = ? OR shared = 1', params: [ctx.projectId] };
+  return { clause: 'project_id = ? OR shared = 1 OR external = 1', params: [ctx.projectId] };
+}
+
+/**
+ * Nova's _check_external_network_attach: only an admin (network:attach_external_network) puts a
+ * server's port on an external network that is not shared, even one of its own project.
+ */
+export function assertAttachable(ctx: RequestContext, network: NetworkView): void {
+  if (!ctx.isAdmin && network.external && !network.shared) throw new ExternalNetworkAttachForbiddenError(network.id);
 }
 
 /** The caller's own subnets and the subnets of the networks the caller sees. */

@@ -108,6 +108,46 @@ describe('os-interface on the cluster simulator (AttachNic / DetachNic)', () => 
     expect(await fabric().getPort(port.id)).toBeNull();
   });
 
+  it("given an external network that is not shared, when a member attaches by net_id or with its own port there, then Nova's 403 ExternalNetworkAttachForbidden and nothing changes", async () => {
+    const { net, id } = await setUp(c, 'nic-7');
+    const external = (await c.call('POST', '/network/v2.0/networks', c.admin, { network: { name: 'nic-ext', 'router:external': true } })).json().network.id as string;
+    expect((await c.call('POST', '/network/v2.0/subnets', c.admin, { subnet: { network_id: external, cidr: '10.31.0.0/24', ip_version: 4 } })).status).toBe(201);
+    const demoProject = (await c.call('GET', `/network/v2.0/networks/${net.id}`, c.demo)).json().network.project_id as string;
+    // A member cannot make a port there (Neutron's network owner rule); an admin makes it for the project.
+    const onExternal = (await c.call('POST', '/network/v2.0/ports', c.admin, { port: { network_id: external, project_id: demoProject } })).json().port as { id: string };
+
+    for (const interfaceAttachment of [{ net_id: external }, { port_id: onExternal.id }]) {
+      const res = await c.call('POST', `${SERVERS}/${id}/os-interface`, c.demo, { interfaceAttachment });
+      expect({ interfaceAttachment, status: res.status, body: res.json() }).toEqual({
+        interfaceAttachment, status: 403, body: { forbidden: { code: 403, message: `It is not allowed to create an interface on external network ${external}` } },
+      });
+    }
+    expect((await c.call('GET', `/network/v2.0/ports?network_id=${external}`, c.admin)).json().ports.map((p: { id: string }) => p.id)).toEqual([onExternal.id]);
+    expect((await neutronPort(c, onExternal.id)).json().port).toMatchObject({ device_id: '', status: 'DOWN' });
+    expect((await c.call('GET', `${SERVERS}/${id}/os-interface`, c.demo)).json()).toEqual({ interfaceAttachments: [] });
+    expect((await actions(c, id)).map((a) => a.action)).not.toContain('attach_interface');
+    // An admin may.
+    expect((await c.call('POST', `${SERVERS}/${id}/os-interface`, c.admin, { interfaceAttachment: { port_id: onExternal.id } })).status).toBe(200);
+  });
+
+  it("given a member's port on a network it cannot read, and an admin attaching another project's port, then 404 not found and Nova's PortNotUsable, and nothing changes", async () => {
+    const { net, id } = await setUp(c, 'nic-8');
+    const hidden = (await c.call('POST', '/network/v2.0/networks', c.demo2, { network: { name: 'nic-hidden' } })).json().network.id as string;
+    expect((await c.call('POST', '/network/v2.0/subnets', c.demo2, { subnet: { network_id: hidden, cidr: '10.32.0.0/24', ip_version: 4 } })).status).toBe(201);
+    const demoProject = (await c.call('GET', `/network/v2.0/networks/${net.id}`, c.demo)).json().network.project_id as string;
+    const onHidden = (await c.call('POST', '/network/v2.0/ports', c.admin, { port: { network_id: hidden, project_id: demoProject } })).json().port as { id: string };
+    const others = (await c.call('POST', '/network/v2.0/ports', c.demo2, { port: { network_id: hidden } })).json().port as { id: string };
+
+    const unreadable = await c.call('POST', `${SERVERS}/${id}/os-interface`, c.demo, { interfaceAttachment: { port_id: onHidden.id } });
+    expect({ status: unreadable.status, body: unreadable.json() }).toEqual({ status: 404, body: { itemNotFound: { code: 404, message: `Network ${hidden} could not be found.` } } });
+    const notUsable = await c.call('POST', `${SERVERS}/${id}/os-interface`, c.admin, { interfaceAttachment: { port_id: others.id } });
+    expect({ status: notUsable.status, body: notUsable.json() }).toEqual({ status: 400, body: { badRequest: { code: 400, message: `Port ${others.id} not usable for instance ${id}.` } } });
+
+    for (const portId of [onHidden.id, others.id]) expect((await c.call('GET', `/network/v2.0/ports/${portId}`, c.admin)).json().port).toMatchObject({ device_id: '', status: 'DOWN' });
+    expect((await c.call('GET', `${SERVERS}/${id}/os-interface`, c.demo)).json()).toEqual({ interfaceAttachments: [] });
+    expect((await actions(c, id)).map((a) => a.action)).not.toContain('attach_interface');
+  });
+
   it('given Nova\'s refusals: another project\'s server 404, a bad body 400, a port in use 409, detaching a port it lacks 404', async () => {
     const { net, id } = await setUp(c, 'nic-4');
     const port = await newPort(c, net.id, '10.30.0.42');

@@ -151,6 +151,46 @@ describe('servers created with networks (ports at boot)', () => {
     expect((await c.call('GET', SERVERS, c.demo2)).json().servers.some((s: { name: string }) => s.name === 'over-port-quota')).toBe(false);
   });
 
+  it("given an external network that is not shared, when a member boots on it by uuid or with its own port there, then Nova's 403 ExternalNetworkAttachForbidden and nothing is made", async () => {
+    const external = (await c.call('POST', '/network/v2.0/networks', c.admin, { network: { name: 'boot-ext', 'router:external': true } })).json().network.id as string;
+    expect((await c.call('POST', '/network/v2.0/subnets', c.admin, { subnet: { network_id: external, cidr: '10.59.0.0/24', ip_version: 4 } })).status).toBe(201);
+    const demoProject = (await c.call('GET', `/network/v2.0/networks/${(await network(c.demo, 'boot-g', '10.60.0.0/24')).id}`, c.demo)).json().network.project_id as string;
+    // A member cannot make a port there (Neutron's network owner rule); an admin makes it for the project.
+    const onExternal = (await c.call('POST', '/network/v2.0/ports', c.admin, { port: { network_id: external, project_id: demoProject } })).json().port as { id: string };
+    const ports = await portCount();
+    const servers = await serverCount();
+
+    for (const networks of [[{ uuid: external }], [{ port: onExternal.id }]]) {
+      const res = await create(c.demo, 'boot-ext', networks);
+      expect({ networks, status: res.status, body: res.json() }).toEqual({
+        networks, status: 403, body: { forbidden: { code: 403, message: `It is not allowed to create an interface on external network ${external}` } },
+      });
+    }
+    expect(await portCount()).toBe(ports);
+    expect(await serverCount()).toBe(servers);
+    expect((await c.call('GET', `/network/v2.0/ports?network_id=${external}`, c.admin)).json().ports.map((p: { id: string }) => p.id)).toEqual([onExternal.id]);
+    expect((await port(onExternal.id)).json().port).toMatchObject({ device_id: '', status: 'DOWN' });
+  });
+
+  it("given a member's port on a network it cannot read, and an admin booting with another project's port, then 400 not found and Nova's PortNotUsable, and nothing is made", async () => {
+    const hidden = await network(c.demo2, 'boot-hidden', '10.61.0.0/24');
+    const demoProject = (await c.call('GET', `/network/v2.0/networks/${(await network(c.demo, 'boot-h', '10.62.0.0/24')).id}`, c.demo)).json().network.project_id as string;
+    const onHidden = (await c.call('POST', '/network/v2.0/ports', c.admin, { port: { network_id: hidden.id, project_id: demoProject } })).json().port as { id: string };
+    const ports = await portCount();
+    const servers = await serverCount();
+
+    const unreadable = await create(c.demo, 'boot-hidden', [{ port: onHidden.id }]);
+    expect({ status: unreadable.status, body: unreadable.json() }).toEqual({ status: 400, body: { badRequest: { code: 400, message: `Network ${hidden.id} could not be found.` } } });
+    const byAdmin = await create(c.admin, 'boot-not-usable', [{ port: onHidden.id }]);
+    expect(byAdmin.status).toBe(400);
+    expect(byAdmin.json().badRequest.message).toMatch(new RegExp(`^Port ${onHidden.id} not usable for instance [0-9a-f-]{36}\\.$`));
+
+    expect(await portCount()).toBe(ports);
+    expect(await serverCount()).toBe(servers);
+    expect(((await c.call('GET', SERVERS, c.admin, undefined, '2.37')).json().servers as Array<{ name: string }>).some((s) => s.name === 'boot-not-usable')).toBe(false);
+    expect((await port(onHidden.id)).json().port).toMatchObject({ device_id: '', status: 'DOWN' });
+  });
+
   it('given the cluster refuses the VM, when a server boots with a made and a given port, then it is ERROR, the made port deleted and the given one unbound', async () => {
     const net = await network(c.demo, 'boot-e', '10.55.0.0/24');
     const other = await network(c.demo, 'boot-e2', '10.57.0.0/24');

@@ -12,6 +12,7 @@ import type { ServerView } from '../../../projections/servers/server-view.js';
 import type { RequestContext } from '../../auth/request-context.js';
 import { NetworkReads } from '../../network/network-reads.js';
 import { ComputeWrites } from '../compute-writes.js';
+import { PortNotUsableError } from '../port-not-usable.error.js';
 import { vmInterfaceOf } from '../vm-interface-of.js';
 
 /** Nova's InterfaceAttachFailed (500): the attach ran and was undone; the instance action says why. */
@@ -48,7 +49,7 @@ export class InterfaceAttachments {
     const autoCreated = request.portId === undefined;
     const portId = request.portId ?? newPortId;
     if (autoCreated) {
-      const network = await this.networks.usableNetwork(ctx, request.netId!);
+      const network = await this.networks.attachableNetwork(ctx, request.netId!);
       if (!network) throw new NotFoundException(`Network ${request.netId} could not be found.`);
       const existing = await getPort(this.compute.db, portId);
       // A retry of this request (derived port id) finds the port its first attempt made.
@@ -63,7 +64,11 @@ export class InterfaceAttachments {
     }
     const port = await getPort(this.compute.db, portId);
     if (!port || (!ctx.isAdmin && port.projectId !== server.projectId)) throw new NotFoundException(`Port id ${portId} could not be found.`);
+    if (port.projectId !== server.projectId) throw new PortNotUsableError(portId, server.id);
     if (port.deviceId && port.deviceId !== server.id) throw new ConflictException(`Port ${portId} is still in use.`);
+    // Nova checks a given port's network as a named one (_validate_requested_network_ids): one the
+    // caller cannot read is not found, an external one not shared is 403.
+    if (!autoCreated && !(await this.networks.attachableNetwork(ctx, port.networkId))) throw new NotFoundException(`Network ${port.networkId} could not be found.`);
     // One NIC per network (boot-networks.ts says why): Nova would allow a second, this cloud cannot address it.
     const onNetwork = (await listPorts(this.compute.db, { deviceId: server.id })).find((p) => p.networkId === port.networkId && p.id !== portId);
     if (onNetwork) {
