@@ -2,6 +2,7 @@ import type { RecordedEvent } from '../adapters/event-store/event-envelope.js';
 import type { EventStore } from '../adapters/event-store/event-store.port.js';
 import { ResubscribingSubscription } from '../adapters/event-store/resubscribing-subscription.js';
 import type { SqlDatabase, SqlExecutor } from '../adapters/sql/sql-database.js';
+import { CheckpointPoller } from './checkpoint-poller.js';
 import { restoreDeferredIndexes } from './deferred-indexes.js';
 import type { Projection } from './projection.js';
 import { ensureCheckpoints, readCheckpoints, writeCheckpoints } from './projection-checkpoints.js';
@@ -44,7 +45,6 @@ export class ProjectionRunner {
   private readonly store: EventStore;
   private readonly projections: Projection[];
   private readonly batchSize: number;
-  private readonly pollIntervalMs: number;
   private readonly onBatch: ((lastPosition: number) => void) | undefined;
   private readonly fence: ((tx: SqlExecutor) => Promise<void>) | undefined;
   private positions = new Map<string, number>();
@@ -55,6 +55,7 @@ export class ProjectionRunner {
   /** Serialises batches: the subscription and catchUp must never fold the same events twice. */
   private queue: Promise<unknown> = Promise.resolve();
   private readonly waiters = new Set<Waiter>();
+  private readonly poller: CheckpointPoller;
 
   constructor(options: ProjectionRunnerOptions) {
     const names = new Set<string>();
@@ -66,9 +67,12 @@ export class ProjectionRunner {
     this.store = options.store;
     this.projections = options.projections;
     this.batchSize = options.batchSize ?? 1000;
-    this.pollIntervalMs = options.pollIntervalMs ?? 50;
     this.onBatch = options.onBatch;
     this.fence = options.fence;
+    this.poller = new CheckpointPoller(async () => {
+      const positions = await readCheckpoints(this.db, this.names);
+      return Math.min(...this.names.map((n) => positions.get(n) ?? 0));
+    }, options.pollIntervalMs ?? 50);
     this.subscription = new ResubscribingSubscription({
       store: this.store,
       after: () => this.minPosition(),
@@ -106,7 +110,7 @@ export class ProjectionRunner {
     for (const waiter of this.waiters) {
       clearTimeout(waiter.timer);
       this.waiters.delete(waiter);
-      void this.pollForPosition(waiter.position, Math.max(0, waiter.deadline - Date.now())).then(waiter.resolve, () => waiter.resolve(false));
+      void this.poller.wait(waiter.position, Math.max(0, waiter.deadline - Date.now())).then(waiter.resolve);
     }
   }
 
@@ -151,7 +155,7 @@ export class ProjectionRunner {
    */
   async waitForPosition(position: number, timeoutMs: number): Promise<boolean> {
     if (this.reached(position)) return true;
-    if (!this.running) return this.pollForPosition(position, timeoutMs);
+    if (!this.running) return this.poller.wait(position, timeoutMs);
     return new Promise<boolean>((resolve) => {
       const waiter: Waiter = {
         position,
@@ -217,16 +221,6 @@ export class ProjectionRunner {
         this.waiters.delete(waiter);
         waiter.resolve(true);
       }
-    }
-  }
-
-  private async pollForPosition(position: number, timeoutMs: number): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const positions = await readCheckpoints(this.db, this.names);
-      if (this.names.every((n) => (positions.get(n) ?? 0) >= position)) return true;
-      if (Date.now() >= deadline) return false;
-      await new Promise((r) => setTimeout(r, Math.min(this.pollIntervalMs, Math.max(0, deadline - Date.now()))));
     }
   }
 }
