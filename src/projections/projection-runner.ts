@@ -16,7 +16,7 @@ export interface ProjectionRunnerOptions {
   batchSize?: number;
   /** Wait before re-subscribing after a failed batch. */
   retryDelayMs?: number;
-  /** How often a runner that is not started looks at the checkpoints table in waitForPosition. */
+  /** How often a runner that is not started reads the checkpoints table for waitForPosition (one read for all waiters; default 10 ms). */
   pollIntervalMs?: number;
   onError?: (error: unknown) => void;
   /**
@@ -72,7 +72,7 @@ export class ProjectionRunner {
     this.poller = new CheckpointPoller(async () => {
       const positions = await readCheckpoints(this.db, this.names);
       return Math.min(...this.names.map((n) => positions.get(n) ?? 0));
-    }, options.pollIntervalMs ?? 50);
+    }, options.pollIntervalMs ?? 10);
     this.subscription = new ResubscribingSubscription({
       store: this.store,
       after: () => this.minPosition(),
