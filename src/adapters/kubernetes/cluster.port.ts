@@ -160,8 +160,9 @@ export interface NodeInfo {
  * - `attachNic` adds the interface (bridge binding) and its Multus network to the VM template;
  *   `detachNic` marks the interface `state: absent` (KubeVirt's unplug) and keeps the network.
  *   Both are idempotent (already attached, already absent or gone: done), guarded by the VM's
- *   resourceVersion and retried on a conflict. The NIC shows in `getVmi(...).interfaces` once the
- *   guest has it, and leaves it once unplugged. 'VmNotFound' for an absent VM.
+ *   resourceVersion and retried on a conflict. The NIC is in the guest once its
+ *   `getVmi(...).interfaces` entry is `inDomain`, and out of it once the entry is gone or no longer
+ *   `inDomain`. 'VmNotFound' for an absent VM.
  * - `startMigration` creates a VirtualMachineInstanceMigration named `name` for the VM's VMI
  *   (idempotent by that name: an existing one for the same VMI is returned); 'VmNotRunning' with
  *   no running VMI, 'MigrationRefused' when KubeVirt's webhook refuses it (not migratable, one
@@ -265,6 +266,12 @@ export interface VmiInterface {
   mac?: string;
   podInterfaceName?: string;
   infoSource?: string;
+  /**
+   * The interface is in the guest: its infoSource lists `domain`. An entry listed from
+   * `multus-status` alone is attached to the launcher pod but not (yet, or any more) to the domain:
+   * a hotplug still under way, or an unplug that has left the guest.
+   */
+  inDomain: boolean;
 }
 
 export interface VmiObservation {

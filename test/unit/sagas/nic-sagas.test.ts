@@ -34,12 +34,21 @@ const NIC: VmInterface = {
   autoCreated: false,
 };
 
-/** The cluster's NIC hotplug as KubeVirt shows it: the template edit at once, the VMI after `showAfterPolls` reads. */
+/**
+ * The cluster's NIC hotplug as KubeVirt shows it: the template edit at once; then, after
+ * `showAfterPolls` VMI reads, a plugged NIC listed from the pod's network status alone
+ * (`multus-status`), and `lagPolls` reads later in the domain too. An unplugged NIC leaves the
+ * domain first and the list `lagPolls` reads later.
+ */
 class FakeHotplugCluster {
   readonly template = new Map<string, NicSpec>();
-  private readonly shown = new Set<string>();
-  private polls = 0;
+  private readonly inPod = new Set<string>();
+  private readonly inDomain = new Set<string>();
+  /** VMI reads since the last attach or detach. */
+  polls = 0;
   showAfterPolls = 1;
+  lagPolls = 1;
+  lastInterfaces: VmiObservation['interfaces'] = [];
   attachCalls = 0;
   detachCalls = 0;
   failAttach: Error | null = null;
@@ -70,12 +79,22 @@ class FakeHotplugCluster {
   async getVmi(ref: VmRef): Promise<VmiObservation | null> {
     if (!this.running) return null;
     this.polls += 1;
-    if (this.polls >= this.showAfterPolls) {
-      for (const name of this.template.keys()) this.shown.add(name);
-      for (const name of [...this.shown]) if (!this.template.has(name)) this.shown.delete(name);
+    const first = this.polls >= this.showAfterPolls;
+    const second = this.polls >= this.showAfterPolls + this.lagPolls;
+    for (const name of this.template.keys()) {
+      if (first) this.inPod.add(name);
+      if (second) this.inDomain.add(name);
     }
-    const interfaces = [...this.shown].map((name) => ({ name, ipAddresses: [] }));
-    return { ref, uid: 'vmi-1', phase: 'Running', node: 'node-1', conditions: [], interfaces, migrationState: null, cpu: null, memoryMiB: null };
+    for (const name of [...this.inPod]) {
+      if (this.template.has(name)) continue;
+      if (first) this.inDomain.delete(name);
+      if (second) this.inPod.delete(name);
+    }
+    this.lastInterfaces = [...this.inPod].map((name) => {
+      const inDomain = this.inDomain.has(name);
+      return { name, ipAddresses: [], infoSource: inDomain ? 'domain, guest-agent, multus-status' : 'multus-status', inDomain };
+    });
+    return { ref, uid: 'vmi-1', phase: 'Running', node: 'node-1', conditions: [], interfaces: this.lastInterfaces, migrationState: null, cpu: null, memoryMiB: null };
   }
 }
 
@@ -208,6 +227,15 @@ describe('AttachNic saga', () => {
     });
   });
 
+  it('given the VMI lists the NIC from multus-status before the domain has it, when attached, then await-nic waits for the domain', async () => {
+    const h = new NicHarness();
+    h.cluster.lagPolls = 4;
+    await h.run(attach());
+    expect(h.lastEvent().type).toBe('VMInterfaceAttached');
+    expect(h.cluster.polls).toBe(h.cluster.showAfterPolls + 4);
+    expect(h.cluster.lastInterfaces).toEqual([expect.objectContaining({ name: nicName(PORT_ID), infoSource: 'domain, guest-agent, multus-status', inDomain: true })]);
+  });
+
   it('given the cluster refuses the attach, then the NIC and the fabric port are undone, the port is unbound and attach_interface failed with why', async () => {
     const h = new NicHarness();
     h.cluster.failAttach = new PermanentAdapterError('Invalid', 'the NAD net-net-1 does not exist');
@@ -270,6 +298,16 @@ describe('DetachNic saga', () => {
     expect(h.port()?.deleted).toBe(false);
     expect(await h.fabric.listPorts()).toEqual([]);
     expect(h.cluster.template.size).toBe(0);
+  });
+
+  it('given the NIC left the domain but the VMI still lists it from multus-status, when detached, then await-nic-gone is done', async () => {
+    const h = new NicHarness();
+    await h.run(attach());
+    h.cluster.lagPolls = 50;
+    await h.run(detach());
+    expect(h.lastEvent().type).toBe('VMInterfaceDetached');
+    expect(h.cluster.polls).toBe(h.cluster.showAfterPolls);
+    expect(h.cluster.lastInterfaces).toEqual([expect.objectContaining({ name: nicName(PORT_ID), infoSource: 'multus-status', inDomain: false })]);
   });
 
   it('given a port the attach created, when detached, then the port is deleted (its addresses and MAC released)', async () => {

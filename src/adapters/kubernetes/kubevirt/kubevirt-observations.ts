@@ -85,6 +85,7 @@ export function observeVmi(vmi: CustomObject, ref: VmRef): VmiObservation {
         mac: str(i.mac),
         podInterfaceName: str(i.podInterfaceName),
         infoSource: str(i.infoSource),
+        inDomain: hasInfoSource(str(i.infoSource), 'domain'),
       };
     }),
     migrationState: migration ? { ...migrationStateOf(migration), migrationUid: str(migration.migrationUid) } : null,
@@ -96,6 +97,16 @@ export function observeVmi(vmi: CustomObject, ref: VmRef): VmiObservation {
       ? { guestAtBoot: quantityMiB(memory.guestAtBoot), guestRequested: quantityMiB(memory.guestRequested), guestCurrent: quantityMiB(memory.guestCurrent) }
       : null,
   };
+}
+
+/**
+ * Whether a VMI interface's infoSource names `source`. KubeVirt writes the sources it saw the
+ * interface in (`domain`, `guest-agent`, `multus-status`) joined by ", " (pkg/network/vmispec
+ * infosource.go); virt-handler adds `domain` once the NIC is plugged into the libvirt domain and
+ * drops it once unplugged, while `multus-status` alone means only the pod has the network.
+ */
+export function hasInfoSource(infoSource: string | undefined, source: 'domain' | 'guest-agent' | 'multus-status'): boolean {
+  return (infoSource ?? '').split(',').some((part) => part.trim() === source);
 }
 
 function migrationStateOf(m: Json): MigrationState {

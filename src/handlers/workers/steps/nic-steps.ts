@@ -37,13 +37,14 @@ export const NIC_STEPS: Readonly<Record<string, StepRunner>> = {
     const cluster = hotplugCluster(ctx);
     await awaitCondition(
       ctx,
-      `the VMI of VM ${ctx.vm.id} listing interface ${name}`,
+      `the VMI of VM ${ctx.vm.id} reporting interface ${name} in its domain`,
       () => cluster.getVmi(ctx.ref),
       (vmi) => {
         if (!vmi) throw new PermanentAdapterError('VmNotRunning', `VM ${ctx.vm.id} has no VMI; it stopped while the NIC was plugged`);
-        return vmi.interfaces.some((i) => i.name === name) ? true : undefined;
+        // Listed from the pod's network status alone, the NIC is in the launcher pod but not yet in the guest.
+        return vmi.interfaces.some((i) => i.name === name && i.inDomain) ? true : undefined;
       },
-      (vmi) => `it lists ${vmi ? vmi.interfaces.map((i) => i.name).join(', ') || 'no interfaces' : 'no VMI'}`,
+      (vmi) => `it lists ${vmi ? vmi.interfaces.map((i) => `${i.name} (${i.infoSource ?? 'no infoSource'})`).join(', ') || 'no interfaces' : 'no VMI'}`,
     );
     return {};
   },
@@ -67,11 +68,12 @@ export const NIC_STEPS: Readonly<Record<string, StepRunner>> = {
     const cluster = hotplugCluster(ctx);
     await awaitCondition(
       ctx,
-      `the VMI of VM ${ctx.vm.id} without interface ${name}`,
+      `the VMI of VM ${ctx.vm.id} without interface ${name} in its domain`,
       () => cluster.getVmi(ctx.ref),
-      // No VMI (the VM stopped meanwhile): the interface is gone with it.
-      (vmi) => (!vmi || !vmi.interfaces.some((i) => i.name === name) ? true : undefined),
-      () => `it still lists ${name}`,
+      // No VMI (the VM stopped meanwhile): the interface is gone with it. Still listed without `domain`,
+      // it is out of the guest and only the launcher pod's network is left for KubeVirt to remove.
+      (vmi) => (!vmi || !vmi.interfaces.some((i) => i.name === name && i.inDomain) ? true : undefined),
+      () => `its domain still has ${name}`,
     );
     return {};
   },
