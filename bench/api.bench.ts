@@ -17,7 +17,7 @@ import { httpLoad, type HttpLoadResult } from './support/http-load.js';
 import { fmt, pool } from './support/measure.js';
 import { BENCH_REDIS_URL, benchRedisPrefix, deleteRedisKeys } from './support/redis.js';
 import { freshConfig, type StoreKind } from './support/stores.js';
-import { threadCpuMs } from './support/thread-cpu.js';
+import { processTreeCpuMs, threadCpuMs } from './support/thread-cpu.js';
 
 export type LatencyRun = HttpLoadResult;
 
@@ -124,6 +124,8 @@ export async function benchApi(kind: StoreKind, options: ApiBenchOptions): Promi
 export interface ApiProcessesBenchResult {
   processes: number;
   creates: LatencyRun;
+  /** CPU (user + system) of all the service's processes per timed create, ms (less noisy than the rate on a shared machine); null without /proc. */
+  cpuMsPerCreate: number | null;
   /** The 1-minute load average right after the timed creates (the bench's own clients included). */
   loadAverage: number;
 }
@@ -178,8 +180,11 @@ export async function benchApiProcesses(kind: StoreKind, options: { creates: num
       });
     // Every process compiles its hot paths on its first requests: warm all of them up, untimed.
     await createLoad('warm-up', Math.min(WARM_UP_CREATES * options.processes, options.creates));
+    const cpuBefore = processTreeCpuMs(child.pid!);
     const creates = await createLoad('bench', options.creates);
-    return { processes: options.processes, creates, loadAverage: loadavg()[0]! };
+    const cpuAfter = processTreeCpuMs(child.pid!);
+    const cpuMsPerCreate = cpuBefore === null || cpuAfter === null ? null : (cpuAfter - cpuBefore) / options.creates;
+    return { processes: options.processes, creates, cpuMsPerCreate, loadAverage: loadavg()[0]! };
   } finally {
     await stopChild(child);
     await deleteRedisKeys(prefix);
@@ -210,7 +215,7 @@ async function stopChild(child: ChildProcess): Promise<void> {
 export function apiProcessesRows(kind: StoreKind, r: ApiProcessesBenchResult): string[] {
   const ms = (n: number) => n.toFixed(1);
   return [
-    `| ${kind} | API: POST /servers, ${r.creates.concurrency} clients, API_PROCESSES=${r.processes} (child process, no job workers) | ${fmt(r.creates.perSecond)} accepted/s; p50 ${ms(r.creates.p50)} ms, p99 ${ms(r.creates.p99)} ms; load average ${r.loadAverage.toFixed(2)} | ${fmt(r.creates.requests)} creates |`,
+    `| ${kind} | API: POST /servers, ${r.creates.concurrency} clients, API_PROCESSES=${r.processes} (child process, no job workers) | ${fmt(r.creates.perSecond)} accepted/s; p50 ${ms(r.creates.p50)} ms, p99 ${ms(r.creates.p99)} ms${r.cpuMsPerCreate === null ? '' : `; ${r.cpuMsPerCreate.toFixed(2)} ms CPU per create, all its processes`}; load average ${r.loadAverage.toFixed(2)} | ${fmt(r.creates.requests)} creates |`,
   ];
 }
 
