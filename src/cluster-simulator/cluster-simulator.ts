@@ -109,7 +109,7 @@ export async function startClusterSimulator(options: ClusterSimulatorOptions): P
   const groups = new GroupIndex();
   const queues: WorkQueue[] = [];
   const context: ClusterContext = {
-    service, nodes: options.nodes, domains, random, migrationFailures: { remaining: 0, reason: '' }, groups,
+    service, nodes: options.nodes, domains, realGuestNode: options.realGuest?.node, random, migrationFailures: { remaining: 0, reason: '' }, groups,
     workQueue: () => {
       const queue = new WorkQueue();
       queues.push(queue);
@@ -178,7 +178,7 @@ export async function startClusterSimulator(options: ClusterSimulatorOptions): P
   const log = new RequestLog();
   const token = `sim-${randomBytes(16).toString('hex')}`;
   const execBackend = options.exec ?? new GuestModelExecBackend(domains);
-  const realGuest = options.realGuest ? new RealGuestLauncher(service, options.realGuest) : undefined;
+  const realGuest = options.realGuest ? new RealGuestLauncher(service, domains, options.realGuest) : undefined;
   const execServer = new ExecServer(service, options.realGuest ? new RealGuestExecBackend(options.realGuest, execBackend) : execBackend);
   let httpServer: SimulatorHttpServer;
   const control = new SimulatorControl({

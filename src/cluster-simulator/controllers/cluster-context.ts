@@ -15,6 +15,12 @@ export interface ClusterContext {
   service: ResourceService;
   nodes: SimulatorNode[];
   domains: GuestDomains;
+  /**
+   * The node whose VMIs run as real QEMU guests: their secondary NICs get into the domain when the
+   * real-guest launcher has plugged them into libvirt's (it records them in `domains`), not when a
+   * controller here decides so.
+   */
+  realGuestNode?: string;
   random: () => number;
   /** Control API: migrations still to fail, and why. */
   migrationFailures: { remaining: number; reason: string };

@@ -31,11 +31,12 @@ const filteredAnnotation = (key: string) =>
 export interface MultusNetwork { name: string; namespace: string; interface: string; mac?: string }
 
 /** The k8s.v1.cni.cncf.io/networks entries KubeVirt generates from spec.networks[].multus. */
-export function multusNetworks(vmi: KubeObject): MultusNetwork[] {
+export function multusNetworks(vmi: KubeObject, stillInDomain: ReadonlySet<string> = new Set()): MultusNetwork[] {
   const interfaces = (vmi.spec?.domain?.devices?.interfaces ?? []) as Array<{ name: string; macAddress?: string; state?: string }>;
   return ((vmi.spec?.networks ?? []) as Array<{ name: string; multus?: { networkName: string; default?: boolean } }>)
     .filter((n) => n.multus && !n.multus.default)
-    .filter((n) => interfaces.find((i) => i.name === n.name)?.state !== 'absent')
+    // virt-controller unplugs an absent interface's pod network only once it is out of the domain
+    .filter((n) => interfaces.find((i) => i.name === n.name)?.state !== 'absent' || stillInDomain.has(n.name))
     .map((n) => {
       const [namespace, name] = n.multus!.networkName.includes('/') ? n.multus!.networkName.split('/') : [vmi.metadata.namespace!, n.multus!.networkName];
       const mac = interfaces.find((i) => i.name === n.name)?.macAddress;

@@ -31,11 +31,14 @@ export function splitNetworkName(networkName: string, namespace: string): { name
 }
 
 /**
- * VMI status.interfaces as virt-handler reports them: the pod network's address from the
- * ovn.kubernetes.io annotations, each attached Multus network's from its provider's annotations,
- * only for interfaces Multus reports in the pod's network-status.
+ * VMI status.interfaces as virt-handler reports them, with KubeVirt's infoSource: `multus-status`
+ * for an interface Multus reports in the pod's network-status, `domain, guest-agent` once it is in
+ * the libvirt domain (`inDomain`, the domain's NICs by interface name). A hotplugged NIC is listed
+ * from `multus-status` alone until virt-handler has plugged it into the domain; an unplugged one
+ * loses `domain` first and leaves the list once its pod network is gone. The pod network's address
+ * comes from the ovn.kubernetes.io annotations, each Multus network's from its provider's.
  */
-export function interfacesFor(vmi: KubeObject, pod: KubeObject): Array<Record<string, unknown>> {
+export function interfacesFor(vmi: KubeObject, pod: KubeObject, inDomain: ReadonlySet<string>): Array<Record<string, unknown>> {
   const interfaces = (vmi.spec?.domain?.devices?.interfaces ?? []) as Array<{ name: string; state?: string }>;
   const networks = (vmi.spec?.networks ?? []) as Array<{ name: string; pod?: unknown; multus?: { networkName: string; default?: boolean } }>;
   let statusList: NetworkStatusEntry[] = [];
@@ -47,30 +50,50 @@ export function interfacesFor(vmi: KubeObject, pod: KubeObject): Array<Record<st
   const result: Array<Record<string, unknown>> = [];
   let guestIndex = 0;
   for (const iface of interfaces) {
-    if (iface.state === 'absent') continue;
     const network = networks.find((n) => n.name === iface.name);
     if (!network) continue;
+    const domain = inDomain.has(iface.name);
     let ip: string | undefined;
     let mac: string | undefined;
     let podIfName: string;
+    let inPod: boolean;
     if (network.pod !== undefined || network.multus?.default) {
       podIfName = 'eth0';
       const entry = statusList.find((s) => s.interface === 'eth0');
+      inPod = entry !== undefined;
       ip = pod.metadata.annotations?.['ovn.kubernetes.io/ip_address'] ?? entry?.ips?.[0] ?? pod.status?.podIP;
       mac = pod.metadata.annotations?.['ovn.kubernetes.io/mac_address'] ?? entry?.mac;
     } else if (network.multus) {
       podIfName = podInterfaceName(network.name);
       const entry = statusList.find((s) => s.interface === podIfName);
-      if (!entry) continue; // not attached to the pod yet
+      inPod = entry !== undefined;
       const { namespace, name } = splitNetworkName(network.multus.networkName, vmi.metadata.namespace!);
-      ip = annotated(pod, name, namespace, podIfName, 'ip_address') ?? entry.ips?.[0];
-      mac = annotated(pod, name, namespace, podIfName, 'mac_address') ?? entry.mac;
+      ip = annotated(pod, name, namespace, podIfName, 'ip_address') ?? entry?.ips?.[0];
+      mac = annotated(pod, name, namespace, podIfName, 'mac_address') ?? entry?.mac;
     } else continue;
+    if (!inPod && !domain) continue; // neither attached to the pod yet nor in the domain (any more)
+    const infoSource = [...(domain ? ['domain', 'guest-agent'] : []), ...(inPod ? ['multus-status'] : [])].join(', ');
     result.push({
-      name: iface.name, interfaceName: `eth${guestIndex++}`, podInterfaceName: podIfName,
+      name: iface.name,
+      // the guest's own name for it and its link come from the domain and the guest agent
+      ...(domain ? { interfaceName: `eth${guestIndex++}` } : {}),
+      podInterfaceName: podIfName,
       ...(ip ? { ipAddress: ip, ipAddresses: ip.split(',') } : {}), ...(mac ? { mac } : {}),
-      infoSource: 'domain, guest-agent, multus-status', linkState: iface.state === 'down' ? 'down' : 'up', queueCount: 1,
+      infoSource,
+      ...(domain ? { linkState: iface.state === 'down' ? 'down' : 'up', queueCount: 1 } : {}),
     });
   }
   return result;
+}
+
+/** What KubeVirt boots the domain with: the interfaces the pod has (not one marked absent). */
+export function interfacesAtBoot(vmi: KubeObject, pod: KubeObject): string[] {
+  const absent = new Set(((vmi.spec?.domain?.devices?.interfaces ?? []) as Array<{ name: string; state?: string }>).filter((i) => i.state === 'absent').map((i) => i.name));
+  return interfacesFor(vmi, pod, new Set()).map((i) => i.name as string).filter((name) => !absent.has(name));
+}
+
+/** The interfaces a VMI's status lists with the given infoSource (KubeVirt's ", "-joined list). */
+export function listedFrom(vmi: KubeObject, source: 'domain' | 'multus-status'): Array<{ name: string; mac?: string; podInterfaceName?: string }> {
+  return ((vmi.status?.interfaces ?? []) as Array<{ name: string; mac?: string; podInterfaceName?: string; infoSource?: string }>)
+    .filter((i) => (i.infoSource ?? '').split(',').some((part) => part.trim() === source));
 }

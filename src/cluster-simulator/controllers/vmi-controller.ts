@@ -4,7 +4,7 @@ import {
   addFinalizer, conditionOf, drain, isTerminating, launcherPods, objectsToReconcile, removeFinalizer, setCondition, types, writeObject, type ClusterContext, type Condition,
 } from './cluster-context.js';
 import { guestMemoryOf, launcherImage, launcherPodFor, vcpusOf } from './launcher-pod.js';
-import { interfacesFor } from './network-status.js';
+import { interfacesAtBoot, interfacesFor } from './network-status.js';
 import { mebibytes } from './quantities.js';
 import { groupKeyOf, type GroupKey } from './work-queue.js';
 import type { GuestDomain } from '../exec/guest-domains.js';
@@ -112,6 +112,9 @@ export class VmiController {
     });
     const paused = vmi.spec.startStrategy === 'Paused';
     domain.state = paused ? 'paused' : 'running';
+    // A real guest boots with no secondary NIC: the real-guest launcher plugs them into libvirt's domain.
+    const realGuest = vmi.status?.nodeName !== undefined && vmi.status.nodeName === this.context.realGuestNode;
+    domain.nics = interfacesAtBoot(vmi, pod).filter((name) => !realGuest || name === primaryInterface(vmi));
     let conditions = (vmi.status?.conditions ?? []) as Condition[];
     conditions = setCondition(conditions, { type: 'Ready', status: 'True' });
     conditions = setCondition(conditions, this.migratable(vmi));
@@ -119,7 +122,7 @@ export class VmiController {
     conditions = setCondition(conditions, { type: 'AgentConnected', status: 'True' });
     this.toPhase(vmi, 'Running', {
       conditions,
-      interfaces: interfacesFor(vmi, pod),
+      interfaces: interfacesFor(vmi, pod, new Set(domain.nics)),
       currentCPUTopology: { sockets: cpu.sockets, cores: cpu.cores, threads: cpu.threads },
       memory: { guestAtBoot: mebibytes(memory.guest), guestCurrent: mebibytes(memory.guest), guestRequested: mebibytes(memory.guest) },
       migrationMethod: this.migrationMethod(vmi),
@@ -210,4 +213,9 @@ export class VmiController {
     const volumes = (vmi.spec.volumes ?? []) as Array<Record<string, unknown>>;
     return volumes.some((v) => v.containerDisk || v.emptyDisk) ? 'BlockMigration' : 'LiveMigration';
   }
+}
+
+/** The interface on the pod network (or Multus default network): the launcher pod's eth0. */
+function primaryInterface(vmi: KubeObject): string | undefined {
+  return ((vmi.spec?.networks ?? []) as Array<{ name: string; pod?: unknown; multus?: { default?: boolean } }>).find((n) => n.pod !== undefined || n.multus?.default)?.name;
 }

@@ -13,6 +13,11 @@ export interface GuestDomain {
   state: GuestDomainState;
   vcpus: { current: number; max: number };
   memoryKiB: { current: number; max: number };
+  /**
+   * The VMI interfaces (by name) plugged into the domain: what virt-handler reports with infoSource
+   * `domain`. Absent in a state file from before it was kept: none.
+   */
+  nics?: string[];
   /** The outgoing migration libvirt on the source runs while the migration controller copies memory. */
   migrationJob?: GuestMigrationJob;
 }

@@ -2,6 +2,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isTerminating, types } from '../controllers/cluster-context.js';
 import { guestMemoryOf, vcpusOf } from '../controllers/launcher-pod.js';
+import { listedFrom } from '../controllers/network-status.js';
 import type { KubeObject } from '../store/kube-object.js';
 import type { ResourceService } from '../store/resource-service.js';
 import { GuestDomains } from './guest-domains.js';
@@ -24,9 +25,11 @@ interface LibvirtDomain {
  *   VMI spec (vCPUs of maxSockets, guest memory of maxGuest) and started once; a domain whose VMI
  *   is gone, terminating or replaced by a new one (another uid) is destroyed and undefined. A domain
  *   that stopped on its own (QEMU crashed) is left stopped, as a dead launcher would leave it.
- * - virt-handler: the NICs the VMI reports (secondary interfaces with a MAC, once Multus attached
- *   them) are hot-plugged into the domain as virtio NICs on bridge br0 with that MAC; the ones it no
- *   longer reports are unplugged.
+ * - virt-handler: the secondary NICs the VMI lists from `multus-status` (Multus attached them to the
+ *   pod) are hot-plugged into the domain as virtio NICs on bridge br0 with their MAC; those marked
+ *   absent, or no longer listed, are unplugged. What libvirt then shows (`domiflist`) is recorded as
+ *   the domain's NICs in `domains`, from which the network controller reports infoSource `domain`:
+ *   a NIC is in the VMI's domain only once it really is in libvirt's.
  * Domains are known as the simulator's by their <description> (which names the VMI's uid), so a
  * restarted simulator picks up its running guests rather than booting them again.
  */
@@ -40,6 +43,7 @@ export class RealGuestLauncher {
 
   constructor(
     private readonly service: ResourceService,
+    private readonly domains: GuestDomains,
     private readonly options: RealGuestOptions,
     private readonly virsh: VirshCommands = new RealVirsh(options.uri),
   ) {}
@@ -140,20 +144,43 @@ export class RealGuestLauncher {
   }
 
   private async plugNics(name: string, vmi: KubeObject): Promise<void> {
-    const reported = ((vmi.status?.interfaces ?? []) as Array<{ podInterfaceName?: string; mac?: string }>)
-      .filter((i) => i.podInterfaceName !== undefined && i.podInterfaceName !== 'eth0' && i.mac)
+    const spec = (vmi.spec?.domain?.devices?.interfaces ?? []) as Array<{ name: string; state?: string }>;
+    const secondary = (i: { podInterfaceName?: string; mac?: string }) => i.podInterfaceName !== undefined && i.podInterfaceName !== 'eth0' && i.mac !== undefined;
+    const wanted = listedFrom(vmi, 'multus-status')
+      .filter((i) => secondary(i) && spec.some((s) => s.name === i.name && s.state !== 'absent'))
       .map((i) => i.mac!.toLowerCase());
-    const plugged = (await this.virsh.check(['-q', 'domiflist', '--domain', name]))
+    let plugged = await this.bridgeMacs(name);
+    for (const mac of wanted.filter((m) => !plugged.includes(m))) {
+      await this.virsh.check(['-q', 'attach-interface', '--domain', name, '--type', 'bridge', '--source', 'br0', '--mac', mac, '--model', 'virtio', '--live']);
+    }
+    for (const mac of plugged.filter((m) => !wanted.includes(m))) {
+      await this.virsh.check(['-q', 'detach-interface', '--domain', name, '--type', 'bridge', '--mac', mac, '--live']);
+    }
+    if (wanted.some((m) => !plugged.includes(m)) || plugged.some((m) => !wanted.includes(m))) plugged = await this.bridgeMacs(name);
+    this.recordNics(vmi, plugged);
+  }
+
+  /** The MACs of the domain's NICs on br0, as libvirt shows them. */
+  private async bridgeMacs(name: string): Promise<string[]> {
+    return (await this.virsh.check(['-q', 'domiflist', '--domain', name]))
       .split('\n')
       .map((line) => line.trim().split(/\s+/))
       .filter((cells) => cells.length >= 5 && cells[1] === 'bridge' && cells[2] === 'br0')
       .map((cells) => cells[4]!.toLowerCase());
-    for (const mac of reported.filter((m) => !plugged.includes(m))) {
-      await this.virsh.check(['-q', 'attach-interface', '--domain', name, '--type', 'bridge', '--source', 'br0', '--mac', mac, '--model', 'virtio', '--live']);
-    }
-    for (const mac of plugged.filter((m) => !reported.includes(m))) {
-      await this.virsh.check(['-q', 'detach-interface', '--domain', name, '--type', 'bridge', '--mac', mac, '--live']);
-    }
+  }
+
+  /** The VMI's interfaces now in libvirt's domain (its primary is modelled, not plugged) go to its domain record. */
+  private recordNics(vmi: KubeObject, plugged: string[]): void {
+    const namespace = vmi.metadata.namespace!;
+    // the VMI may have been replaced while virsh ran
+    if (this.service.find(types.vmi, namespace, vmi.metadata.name)?.metadata.uid !== vmi.metadata.uid) return;
+    const domain = this.domains.get(namespace, vmi.metadata.name);
+    if (!domain) return;
+    const listed = (vmi.status?.interfaces ?? []) as Array<{ name: string; mac?: string; podInterfaceName?: string }>;
+    const primary = (domain.nics ?? []).filter((n) => listed.some((i) => i.name === n && i.podInterfaceName === 'eth0'));
+    const secondary = listed.filter((i) => i.podInterfaceName !== 'eth0' && i.mac !== undefined && plugged.includes(i.mac.toLowerCase())).map((i) => i.name);
+    const nics = [...primary, ...secondary];
+    if (nics.join(',') !== (domain.nics ?? []).join(',')) domain.nics = nics;
   }
 
   private async remove(name: string): Promise<void> {

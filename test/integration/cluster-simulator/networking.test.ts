@@ -1,3 +1,4 @@
+import { Watch } from '@kubernetes/client-node';
 import { createNamespace, eventually, ns, startFixture, vmManifest, type SimulatorFixture } from './simulator-fixture.js';
 
 const vmPath = `/apis/kubevirt.io/v1/namespaces/${ns}/virtualmachines`;
@@ -51,6 +52,47 @@ describe('cluster simulator: NIC hotplug and Kube-OVN addresses', () => {
       const names = now.spec.template.spec.networks.map((n: { name: string }) => n.name);
       return names.length === 1 && !(await vmi('web-01')).status.interfaces.some((i: { name: string }) => i.name === 'dyn1');
     }, 10000, 'dyn1 unplugged and cleared from the VM spec');
+  });
+
+  it('given a running VM, when a NIC is hotplugged and later unplugged, then the VMI lists it from multus-status before the domain has it, from domain once plugged, and loses domain before it leaves the list', async () => {
+    await fixture.api(vmPath, { method: 'POST', json: vmManifest('web-01') });
+    await running('web-01');
+    // every VMI write in order, as an informer sees them: dyn1's infoSource each time it changes
+    const sources: string[] = [];
+    const request = await new Watch(fixture.kubeConfig).watch(vmiPath, { fieldSelector: 'metadata.name=web-01' }, (_type, object) => {
+      const listed = ((object as { status?: { interfaces?: Array<{ name: string; infoSource?: string }> } }).status?.interfaces ?? []).find((i) => i.name === 'dyn1');
+      const now = listed ? (listed.infoSource ?? '') : sources.length > 0 ? 'gone' : undefined;
+      if (now !== undefined && sources[sources.length - 1] !== now) sources.push(now);
+    }, () => undefined);
+    try {
+      await eventually(async () => {
+        const current = await vm('web-01');
+        const response = await fixture.api(`${vmPath}/web-01`, { method: 'PATCH', headers: { 'Content-Type': 'application/json-patch+json' }, body: JSON.stringify([
+          { op: 'test', path: '/metadata/resourceVersion', value: current.metadata.resourceVersion },
+          { op: 'add', path: '/spec/template/spec/domain/devices/interfaces/-', value: { name: 'dyn1', bridge: {} } },
+          { op: 'add', path: '/spec/template/spec/networks/-', value: { name: 'dyn1', multus: { networkName: `${ns}/storage-net` } } },
+        ]) });
+        return response.status === 200;
+      }, 5000, 'hotplug patch accepted');
+      await eventually(() => sources.includes('domain, guest-agent, multus-status'), 10000, 'dyn1 in the domain');
+      const plugged = (await vmi('web-01')).status.interfaces.find((i: { name: string }) => i.name === 'dyn1');
+      expect(plugged).toMatchObject({ interfaceName: 'eth1', linkState: 'up', infoSource: 'domain, guest-agent, multus-status' });
+
+      await eventually(async () => {
+        const withDyn = await vm('web-01');
+        const interfaces = withDyn.spec.template.spec.domain.devices.interfaces.map((i: { name: string }) => (i.name === 'dyn1' ? { ...i, state: 'absent' } : i));
+        const response = await fixture.api(`${vmPath}/web-01`, { method: 'PATCH', headers: { 'Content-Type': 'application/merge-patch+json' }, body: JSON.stringify({
+          metadata: { resourceVersion: withDyn.metadata.resourceVersion }, spec: { template: { spec: { domain: { devices: { interfaces } } } } },
+        }) });
+        return response.status === 200;
+      }, 5000, 'unplug patch accepted');
+      await eventually(() => sources.includes('gone'), 10000, 'dyn1 gone from the VMI status');
+    } finally {
+      request.abort();
+    }
+    expect(sources).toEqual(['multus-status', 'domain, guest-agent, multus-status', 'multus-status', 'gone']);
+    const pod = (await fixture.core.listNamespacedPod({ namespace: ns, labelSelector: 'vm.kubevirt.io/name=web-01' })).items[0]!;
+    expect(pod.metadata!.annotations!['k8s.v1.cni.cncf.io/networks']).toBeUndefined();
   });
 
   it('given a fixed IP another VM holds, when a second VM is started with it, then the pod is refused and the VM reports the failure', async () => {
