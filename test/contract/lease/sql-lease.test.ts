@@ -1,6 +1,7 @@
 import { LeaseLostError } from '../../../src/adapters/lease/lease-lost.error.js';
 import { SqlLease } from '../../../src/adapters/lease/sql-lease.js';
 import type { SqlDatabase } from '../../../src/adapters/sql/sql-database.js';
+import { eventually } from '../../support/eventually.js';
 import { migrateReadModels } from '../../support/read-model-db.js';
 import { dialects, type DialectFixture } from '../sql-dialects.js';
 
@@ -111,5 +112,48 @@ describe.each(dialects)('SqlLease on $name', (dialect) => {
     const holders = [lease('a'), lease('b', fixture.openAnother()), lease('c', fixture.openAnother())];
     const won = await Promise.all(holders.map((h) => h.acquire()));
     expect(won.filter(Boolean)).toHaveLength(1);
+  });
+});
+
+/** PostgreSQL runs transactions concurrently, so there the fence must hold off a takeover itself (SQLite's write lock does it for it). */
+describe.each(dialects.filter((d) => d.name === 'PostgreSQL'))('SqlLease fence on $name', (dialect) => {
+  let fixture: DialectFixture;
+  let clock: FakeClock;
+
+  beforeEach(async () => {
+    fixture = await dialect.setup();
+    await migrateReadModels(fixture.db);
+    clock = new FakeClock();
+  });
+
+  afterEach(async () => {
+    await fixture.dispose();
+  });
+
+  it('given a holder past its TTL inside a fenced transaction, when another takes the lease, then the takeover waits for that commit, which lands first', async () => {
+    const order: string[] = [];
+    const a = new SqlLease({ db: fixture.db, name: 'consumers', holder: 'a', ttlMs: TTL_MS, now: clock.now, isGone: () => false });
+    const b = new SqlLease({ db: fixture.openAnother(), name: 'consumers', holder: 'b', ttlMs: TTL_MS, now: clock.now, isGone: () => false });
+    const observer = fixture.openAnother();
+    await a.acquire();
+    let takeover: Promise<boolean> | undefined;
+
+    await fixture.db.transaction(async (tx) => {
+      await a.fence(tx);
+      clock.advance(TTL_MS);
+      takeover = b.acquire().then((won) => (order.push('b acquired'), won));
+      // b's upsert waits on the lease row that a's fence locked.
+      await eventually(async () => {
+        const waiting = await observer.query("SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO leases%'");
+        expect(waiting.length).toBeGreaterThanOrEqual(1);
+      });
+      await tx.run('INSERT INTO projection_checkpoints (name, position, updated_at) VALUES (?, ?, ?)', ['p', 7, 'now']);
+      order.push('a committing');
+    });
+
+    expect(await takeover).toBe(true);
+    expect(order).toEqual(['a committing', 'b acquired']);
+    expect(await fixture.db.query('SELECT position FROM projection_checkpoints WHERE name = ?', ['p'])).toHaveLength(1);
+    await expect(fixture.db.transaction((tx) => a.fence(tx))).rejects.toBeInstanceOf(LeaseLostError);
   });
 });
