@@ -29,10 +29,12 @@ export class ServerDriver {
 
   async create(name = 'vm', flavorId = '1'): Promise<{ vmId: string; result: CommandResult }> {
     const vmId = uuidv7();
-    const result = await this.bus.execute(
-      new CreateServerCommand(
-        { vmId, taskId: uuidv7(), name, projectId: this.actor.projectId, userId: this.actor.userId, flavorId, imageRef: 'docker://quay.io/containerdisks/fedora:41', keyName: null, metadata: {}, availabilityZone: null, userDataSha256: null },
-        { requestId: `req-${uuidv7()}`, actor: this.actor },
+    const result = await this.readYourWrites(
+      this.bus.execute(
+        new CreateServerCommand(
+          { vmId, taskId: uuidv7(), name, projectId: this.actor.projectId, userId: this.actor.userId, flavorId, imageRef: 'docker://quay.io/containerdisks/fedora:41', keyName: null, metadata: {}, availabilityZone: null, userDataSha256: null },
+          { requestId: `req-${uuidv7()}`, actor: this.actor },
+        ),
       ),
     );
     return { vmId, result };
@@ -47,7 +49,17 @@ export class ServerDriver {
   }
 
   execute(command: VirtualMachineCommand): Promise<CommandResult> {
-    return this.bus.execute(new ExecuteVmCommand(command, { requestId: `req-${uuidv7()}`, actor: this.actor }));
+    return this.readYourWrites(this.bus.execute(new ExecuteVmCommand(command, { requestId: `req-${uuidv7()}`, actor: this.actor })));
+  }
+
+  /**
+   * As the API answers (ARCHITECTURE rule 7): once the read model has the command's events, so a
+   * `settles` right after it cannot see the state from before the command and return at once.
+   */
+  private async readYourWrites(sent: Promise<CommandResult>): Promise<CommandResult> {
+    const result = await sent;
+    if (result.lastPosition !== null) await this.projections().waitForPosition(result.lastPosition, 10_000);
+    return result;
   }
 
   async server(vmId: string): Promise<ServerView | undefined> {
