@@ -24,9 +24,14 @@ async function secondaryIndexesOf(tx: SqlExecutor, table: string): Promise<Index
       [table],
     );
   }
+  // Not the pg_indexes view: the planner may compute its pg_get_indexdef for indexes of other
+  // schemas before filtering, and one dropped meanwhile by another session fails the whole query
+  // ("could not open relation with OID"). The indexes of this table are found first, then described.
   return tx.query<IndexDefinition>(
-    'SELECT indexname AS name, indexdef AS definition FROM pg_indexes WHERE schemaname = current_schema() AND tablename = ? ' +
-      "AND indexdef NOT LIKE 'CREATE UNIQUE%' ORDER BY indexname",
+    'WITH own AS MATERIALIZED (SELECT i.indexrelid AS oid, ic.relname AS name FROM pg_index i ' +
+      'JOIN pg_class t ON t.oid = i.indrelid JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_namespace n ON n.oid = t.relnamespace ' +
+      'WHERE n.nspname = current_schema() AND t.relname = ? AND NOT i.indisunique) ' +
+      'SELECT name, pg_get_indexdef(oid) AS definition FROM own ORDER BY name',
     [table],
   );
 }

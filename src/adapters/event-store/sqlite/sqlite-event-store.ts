@@ -77,6 +77,9 @@ export class SqliteEventStore extends GroupCommitEventStore {
 
   protected override beforeSubscribe(): void {
     if (this.watchTimer) return;
+    // The first look is now, not a tick later: what another process committed before it is only
+    // found by the file's head, as data_version counts from the first read on.
+    void this.watchOtherWriters();
     this.watchTimer = setInterval(() => void this.watchOtherWriters(), this.options.watchIntervalMs ?? 20);
     this.watchTimer.unref();
   }
@@ -94,7 +97,8 @@ export class SqliteEventStore extends GroupCommitEventStore {
         version: this.db.raw.pragma('data_version', { simple: true }) as number,
         head: this.statements.headPosition(),
       }));
-      const changed = this.dataVersion !== undefined && version !== this.dataVersion;
+      // The first look has nothing to compare with: the head it read stands for every commit so far.
+      const changed = version !== this.dataVersion;
       this.dataVersion = version;
       if (!changed) return;
       // Reads go past the committed tail up to the other process's head before anyone is woken.
