@@ -1,8 +1,4 @@
-interface PolledWaiter {
-  position: number;
-  resolve(reached: boolean): void;
-  timer: NodeJS.Timeout;
-}
+import { PositionWaiters } from './position-waiters.js';
 
 /**
  * Read-your-writes in a process that does not fold (it has no lease): waits for positions by reading
@@ -10,7 +6,7 @@ interface PolledWaiter {
  * writes costs one query per interval, not one per write.
  */
 export class CheckpointPoller {
-  private readonly waiters = new Set<PolledWaiter>();
+  private readonly waiters = new PositionWaiters();
   private polling = false;
 
   constructor(
@@ -21,18 +17,9 @@ export class CheckpointPoller {
 
   /** true once the stored checkpoints pass `position`, false when timeoutMs runs out first. */
   wait(position: number, timeoutMs: number): Promise<boolean> {
-    return new Promise<boolean>((resolve) => {
-      const waiter: PolledWaiter = {
-        position,
-        resolve,
-        timer: setTimeout(() => {
-          this.waiters.delete(waiter);
-          resolve(false);
-        }, timeoutMs),
-      };
-      this.waiters.add(waiter);
-      if (!this.polling) void this.poll();
-    });
+    const reached = this.waiters.wait(position, timeoutMs);
+    if (!this.polling) void this.poll();
+    return reached;
   }
 
   private async poll(): Promise<void> {
@@ -41,12 +28,7 @@ export class CheckpointPoller {
       while (this.waiters.size > 0) {
         // A failed read (the database busy or closing) is tried again next interval; the waiters' own timeouts bound it.
         const reached = await this.readReached().catch(() => Number.NEGATIVE_INFINITY);
-        for (const waiter of this.waiters) {
-          if (waiter.position > reached) continue;
-          clearTimeout(waiter.timer);
-          this.waiters.delete(waiter);
-          waiter.resolve(true);
-        }
+        this.waiters.reach(reached);
         if (this.waiters.size > 0) await new Promise((resolve) => setTimeout(resolve, this.intervalMs));
       }
     } finally {

@@ -6,6 +6,7 @@ import { CheckpointPoller } from './checkpoint-poller.js';
 import { restoreDeferredIndexes } from './deferred-indexes.js';
 import type { Projection } from './projection.js';
 import { ensureCheckpoints, readCheckpoints, writeCheckpoints } from './projection-checkpoints.js';
+import { PositionWaiters } from './position-waiters.js';
 
 export interface ProjectionRunnerOptions {
   /** The read-model database (holds projection_checkpoints and the projections' tables). */
@@ -28,13 +29,6 @@ export interface ProjectionRunnerOptions {
   onBatch?: (lastPosition: number) => void;
 }
 
-interface Waiter {
-  position: number;
-  deadline: number;
-  resolve: (reached: boolean) => void;
-  timer: NodeJS.Timeout;
-}
-
 /**
  * Hosts several projections on one $all subscription. Each projection has its own checkpoint; the
  * subscription starts at the lowest, each projection is handed only the events past its own, and a
@@ -54,7 +48,7 @@ export class ProjectionRunner {
   private initialised = false;
   /** Serialises batches: the subscription and catchUp must never fold the same events twice. */
   private queue: Promise<unknown> = Promise.resolve();
-  private readonly waiters = new Set<Waiter>();
+  private readonly waiters = new PositionWaiters();
   private readonly poller: CheckpointPoller;
 
   constructor(options: ProjectionRunnerOptions) {
@@ -107,11 +101,7 @@ export class ProjectionRunner {
     await this.subscription.stop();
     await this.queue.catch(() => undefined);
     this.initialised = false;
-    for (const waiter of this.waiters) {
-      clearTimeout(waiter.timer);
-      this.waiters.delete(waiter);
-      void this.poller.wait(waiter.position, Math.max(0, waiter.deadline - Date.now())).then(waiter.resolve);
-    }
+    for (const wait of this.waiters.takeAll()) void this.poller.wait(wait.position, wait.remainingMs).then(wait.resolve);
   }
 
   /**
@@ -156,18 +146,7 @@ export class ProjectionRunner {
   async waitForPosition(position: number, timeoutMs: number): Promise<boolean> {
     if (this.reached(position)) return true;
     if (!this.running) return this.poller.wait(position, timeoutMs);
-    return new Promise<boolean>((resolve) => {
-      const waiter: Waiter = {
-        position,
-        deadline: Date.now() + timeoutMs,
-        resolve,
-        timer: setTimeout(() => {
-          this.waiters.delete(waiter);
-          resolve(false);
-        }, timeoutMs),
-      };
-      this.waiters.add(waiter);
-    });
+    return this.waiters.wait(position, timeoutMs);
   }
 
   /** Folds one batch of consecutive events into every projection that has not passed them yet. */
@@ -215,12 +194,6 @@ export class ProjectionRunner {
   }
 
   private notifyWaiters(): void {
-    for (const waiter of this.waiters) {
-      if (this.reached(waiter.position)) {
-        clearTimeout(waiter.timer);
-        this.waiters.delete(waiter);
-        waiter.resolve(true);
-      }
-    }
+    if (this.initialised) this.waiters.reach(this.minPosition());
   }
 }
