@@ -72,26 +72,7 @@ export async function benchApi(kind: StoreKind, options: ApiBenchOptions): Promi
     app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), new FastifyAdapter(), { logger: false, abortOnError: false });
     await app.listen(0, '127.0.0.1');
     const url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
-    const { token, projectId } = await login(url);
-    const headers = { 'x-auth-token': token, 'content-type': 'application/json' };
-    await expectOk(
-      await fetch(`${url}/compute/v2.1/os-quota-sets/${projectId}`, {
-        method: 'PUT',
-        headers,
-        body: JSON.stringify({ quota_set: { instances: -1, cores: -1, ram: -1 } }),
-      }),
-    );
-
-    const createLoad = (name: string, requests: number) =>
-      httpLoad({
-        url: `${url}/compute/v2.1/servers`,
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ server: { name: `${name}-{{i}}`, flavorRef: '1', imageRef: IMAGE, networks: 'none' } }),
-        requests,
-        concurrency: options.concurrency,
-        expectStatus: 202,
-      });
+    const { projectId, headers, createLoad } = await prepareCreates(url, options.concurrency);
     // Not timed: the first requests pay for compiling the hot paths, which is start-up, not throughput.
     const warmUp = Math.min(WARM_UP_CREATES, options.creates);
     await createLoad('warm-up', warmUp);
@@ -163,21 +144,7 @@ export async function benchApiProcesses(kind: StoreKind, options: { creates: num
   endWithParent(child, 'TERM');
   try {
     await untilReady(url, child, 180_000);
-    const { token, projectId } = await login(url);
-    const headers = { 'x-auth-token': token, 'content-type': 'application/json' };
-    await expectOk(
-      await fetch(`${url}/compute/v2.1/os-quota-sets/${projectId}`, { method: 'PUT', headers, body: JSON.stringify({ quota_set: { instances: -1, cores: -1, ram: -1 } }) }),
-    );
-    const createLoad = (name: string, requests: number) =>
-      httpLoad({
-        url: `${url}/compute/v2.1/servers`,
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ server: { name: `${name}-{{i}}`, flavorRef: '1', imageRef: IMAGE, networks: 'none' } }),
-        requests,
-        concurrency: options.concurrency,
-        expectStatus: 202,
-      });
+    const { createLoad } = await prepareCreates(url, options.concurrency);
     // Every process compiles its hot paths on its first requests: warm all of them up, untimed.
     await createLoad('warm-up', Math.min(WARM_UP_CREATES * options.processes, options.creates));
     const cpuBefore = processTreeCpuMs(child.pid!);
@@ -217,6 +184,26 @@ export function apiProcessesRows(kind: StoreKind, r: ApiProcessesBenchResult): s
   return [
     `| ${kind} | API: POST /servers, ${r.creates.concurrency} clients, API_PROCESSES=${r.processes} (child process, no job workers) | ${fmt(r.creates.perSecond)} accepted/s; p50 ${ms(r.creates.p50)} ms, p99 ${ms(r.creates.p99)} ms${r.cpuMsPerCreate === null ? '' : `; ${r.cpuMsPerCreate.toFixed(2)} ms CPU per create, all its processes`}; load average ${r.loadAverage.toFixed(2)} | ${fmt(r.creates.requests)} creates |`,
   ];
+}
+
+/** Logs in as admin, lifts the project's quota, and gives the POST /servers load the runs time. */
+async function prepareCreates(url: string, concurrency: number) {
+  const { token, projectId } = await login(url);
+  const headers = { 'x-auth-token': token, 'content-type': 'application/json' };
+  await expectOk(
+    await fetch(`${url}/compute/v2.1/os-quota-sets/${projectId}`, { method: 'PUT', headers, body: JSON.stringify({ quota_set: { instances: -1, cores: -1, ram: -1 } }) }),
+  );
+  const createLoad = (name: string, requests: number) =>
+    httpLoad({
+      url: `${url}/compute/v2.1/servers`,
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ server: { name: `${name}-{{i}}`, flavorRef: '1', imageRef: IMAGE, networks: 'none' } }),
+      requests,
+      concurrency,
+      expectStatus: 202,
+    });
+  return { projectId, headers, createLoad };
 }
 
 async function login(url: string): Promise<{ token: string; projectId: string }> {
