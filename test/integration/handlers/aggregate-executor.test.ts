@@ -119,16 +119,7 @@ describe('AggregateExecutor and the CreateServer handler', () => {
   });
 
   it('given a new server id, when it is created, then its VM stream is not read first (the append expects no stream)', async () => {
-    const reads: string[] = [];
-    const counting = new Proxy(store, {
-      get: (target, key, receiver) =>
-        key === 'readStream'
-          ? (streamId: string, options?: object) => {
-              reads.push(streamId);
-              return target.readStream(streamId, options);
-            }
-          : Reflect.get(target, key, receiver),
-    });
+    const { store: counting, reads } = countingReads(store);
     executor = new AggregateExecutor(counting, new SystemClock(), new UuidV7Generator());
 
     await createServer('vm-9');
@@ -149,16 +140,7 @@ describe('AggregateExecutor and the CreateServer handler', () => {
 
   it('given a flavor this executor has folded, when a server is created, then the flavor stream is not read again (the append checks its revision)', async () => {
     await createServer('vm-11');
-    const reads: string[] = [];
-    const counting = new Proxy(store, {
-      get: (target, key, receiver) =>
-        key === 'readStream'
-          ? (streamId: string, options?: object) => {
-              reads.push(streamId);
-              return target.readStream(streamId, options);
-            }
-          : Reflect.get(target, key, receiver),
-    });
+    const { store: counting, reads } = countingReads(store);
     const cachedFlavor = executor.cached(flavorStreamId('2'));
     executor = new AggregateExecutor(counting, new SystemClock(), new UuidV7Generator());
     await executor.load(flavorStreamId('2'), flavorDecider);
@@ -208,3 +190,18 @@ describe('AggregateExecutor and the CreateServer handler', () => {
     expect(await store.headPosition()).toBe(head);
   });
 });
+
+/** The store, with the streams read through it listed. */
+function countingReads(store: EventStore): { store: EventStore; reads: string[] } {
+  const reads: string[] = [];
+  const counting = new Proxy(store, {
+    get: (target, key, receiver) =>
+      key === 'readStream'
+        ? (streamId: string, options?: object) => {
+            reads.push(streamId);
+            return target.readStream(streamId, options);
+          }
+        : Reflect.get(target, key, receiver),
+  });
+  return { store: counting, reads };
+}
