@@ -19,34 +19,40 @@ describe('cluster simulator: NIC hotplug and Kube-OVN addresses', () => {
   const vmi = async (name: string) => (await fixture.api(`${vmiPath}/${name}`)).json();
   const running = (name: string) => eventually(async () => ((await vm(name)).status?.printableStatus === 'Running' ? true : undefined), 10000, `${name} Running`);
 
-  it('given a running VM, when a Multus NIC is added to the template, then it appears in the VMI status with the annotated IP and MAC; state absent removes it from status and both specs', async () => {
-    await fixture.api(vmPath, { method: 'POST', json: vmManifest('web-01', { annotations: {
-      [`storage-net.${ns}.ovn.kubernetes.io/ip_address`]: '172.30.0.15', [`storage-net.${ns}.ovn.kubernetes.io/mac_address`]: '02:00:00:1e:00:0f',
-    } }) });
-    await running('web-01');
-    // guarded by the resourceVersion it read, as the adapter must; the VM controller may write in between, then re-read and retry
-    await eventually(async () => {
-      const current = await vm('web-01');
-      const response = await fixture.api(`${vmPath}/web-01`, { method: 'PATCH', headers: { 'Content-Type': 'application/json-patch+json' }, body: JSON.stringify([
+  /** Adds NIC dyn1 (Multus storage-net) to the VM's template, guarded by the resourceVersion it read as the adapter must (the VM controller may write in between: re-read, retry). */
+  const plugDyn1 = (name: string) =>
+    eventually(async () => {
+      const current = await vm(name);
+      const response = await fixture.api(`${vmPath}/${name}`, { method: 'PATCH', headers: { 'Content-Type': 'application/json-patch+json' }, body: JSON.stringify([
         { op: 'test', path: '/metadata/resourceVersion', value: current.metadata.resourceVersion },
         { op: 'add', path: '/spec/template/spec/domain/devices/interfaces/-', value: { name: 'dyn1', bridge: {} } },
         { op: 'add', path: '/spec/template/spec/networks/-', value: { name: 'dyn1', multus: { networkName: `${ns}/storage-net` } } },
       ]) });
       return response.status === 200;
     }, 5000, 'hotplug patch accepted');
+  /** Marks dyn1 absent in the template (KubeVirt's unplug), guarded the same way. */
+  const unplugDyn1 = (name: string) =>
+    eventually(async () => {
+      const withDyn = await vm(name);
+      const interfaces = withDyn.spec.template.spec.domain.devices.interfaces.map((i: { name: string }) => (i.name === 'dyn1' ? { ...i, state: 'absent' } : i));
+      const response = await fixture.api(`${vmPath}/${name}`, { method: 'PATCH', headers: { 'Content-Type': 'application/merge-patch+json' }, body: JSON.stringify({
+        metadata: { resourceVersion: withDyn.metadata.resourceVersion }, spec: { template: { spec: { domain: { devices: { interfaces } } } } },
+      }) });
+      return response.status === 200;
+    }, 5000, 'unplug patch accepted');
+
+  it('given a running VM, when a Multus NIC is added to the template, then it appears in the VMI status with the annotated IP and MAC; state absent removes it from status and both specs', async () => {
+    await fixture.api(vmPath, { method: 'POST', json: vmManifest('web-01', { annotations: {
+      [`storage-net.${ns}.ovn.kubernetes.io/ip_address`]: '172.30.0.15', [`storage-net.${ns}.ovn.kubernetes.io/mac_address`]: '02:00:00:1e:00:0f',
+    } }) });
+    await running('web-01');
+    await plugDyn1('web-01');
     const attached = await eventually(async () => (await vmi('web-01')).status.interfaces?.find((i: { name: string }) => i.name === 'dyn1'), 10000, 'dyn1 in VMI status');
     expect(attached).toMatchObject({ ipAddress: '172.30.0.15', mac: '02:00:00:1e:00:0f', podInterfaceName: expect.stringMatching(/^pod[0-9a-f]{11}$/), infoSource: expect.stringContaining('multus-status') });
     const pod = (await fixture.core.listNamespacedPod({ namespace: ns, labelSelector: 'vm.kubevirt.io/name=web-01' })).items[0]!;
     expect(JSON.parse(pod.metadata!.annotations!['k8s.v1.cni.cncf.io/networks']!)).toEqual([{ name: 'storage-net', namespace: ns, interface: attached.podInterfaceName }]);
 
-    await eventually(async () => {
-      const withDyn = await vm('web-01');
-      const interfaces = withDyn.spec.template.spec.domain.devices.interfaces.map((i: { name: string }) => (i.name === 'dyn1' ? { ...i, state: 'absent' } : i));
-      const response = await fixture.api(`${vmPath}/web-01`, { method: 'PATCH', headers: { 'Content-Type': 'application/merge-patch+json' }, body: JSON.stringify({
-        metadata: { resourceVersion: withDyn.metadata.resourceVersion }, spec: { template: { spec: { domain: { devices: { interfaces } } } } },
-      }) });
-      return response.status === 200;
-    }, 5000, 'unplug patch accepted');
+    await unplugDyn1('web-01');
     await eventually(async () => {
       const now = await vm('web-01');
       const names = now.spec.template.spec.networks.map((n: { name: string }) => n.name);
@@ -65,27 +71,12 @@ describe('cluster simulator: NIC hotplug and Kube-OVN addresses', () => {
       if (now !== undefined && sources[sources.length - 1] !== now) sources.push(now);
     }, () => undefined);
     try {
-      await eventually(async () => {
-        const current = await vm('web-01');
-        const response = await fixture.api(`${vmPath}/web-01`, { method: 'PATCH', headers: { 'Content-Type': 'application/json-patch+json' }, body: JSON.stringify([
-          { op: 'test', path: '/metadata/resourceVersion', value: current.metadata.resourceVersion },
-          { op: 'add', path: '/spec/template/spec/domain/devices/interfaces/-', value: { name: 'dyn1', bridge: {} } },
-          { op: 'add', path: '/spec/template/spec/networks/-', value: { name: 'dyn1', multus: { networkName: `${ns}/storage-net` } } },
-        ]) });
-        return response.status === 200;
-      }, 5000, 'hotplug patch accepted');
+      await plugDyn1('web-01');
       await eventually(() => sources.includes('domain, guest-agent, multus-status'), 10000, 'dyn1 in the domain');
       const plugged = (await vmi('web-01')).status.interfaces.find((i: { name: string }) => i.name === 'dyn1');
       expect(plugged).toMatchObject({ interfaceName: 'eth1', linkState: 'up', infoSource: 'domain, guest-agent, multus-status' });
 
-      await eventually(async () => {
-        const withDyn = await vm('web-01');
-        const interfaces = withDyn.spec.template.spec.domain.devices.interfaces.map((i: { name: string }) => (i.name === 'dyn1' ? { ...i, state: 'absent' } : i));
-        const response = await fixture.api(`${vmPath}/web-01`, { method: 'PATCH', headers: { 'Content-Type': 'application/merge-patch+json' }, body: JSON.stringify({
-          metadata: { resourceVersion: withDyn.metadata.resourceVersion }, spec: { template: { spec: { domain: { devices: { interfaces } } } } },
-        }) });
-        return response.status === 200;
-      }, 5000, 'unplug patch accepted');
+      await unplugDyn1('web-01');
       await eventually(() => sources.includes('gone'), 10000, 'dyn1 gone from the VMI status');
     } finally {
       request.abort();
