@@ -1,12 +1,11 @@
 import { PermanentAdapterError } from '../../adapters/adapter-errors.js';
 import type { RecordedEvent } from '../../adapters/event-store/event-envelope.js';
 import type { EventStore } from '../../adapters/event-store/event-store.port.js';
-import { ResubscribingSubscription } from '../../adapters/event-store/resubscribing-subscription.js';
 import type { NetworkAttachmentClusterPort, NetworkAttachmentRef } from '../../adapters/kubernetes/cluster.port.js';
 import type { SqlDatabase, SqlExecutor } from '../../adapters/sql/sql-database.js';
 import { NETWORK_STREAM_PREFIX } from '../../domain/network/network.events.js';
 import { SUBNET_STREAM_PREFIX } from '../../domain/subnet/subnet.events.js';
-import { DeferredCheckpoint } from '../shared/deferred-checkpoint.js';
+import { CheckpointedConsumer } from '../shared/checkpointed-consumer.js';
 import { networkAttachmentFor, type NetworkAttachmentSources } from './network-attachment-spec.js';
 
 const CHECKPOINT = 'network-attachments';
@@ -35,33 +34,31 @@ export interface NetworkAttachmentReconcilerOptions {
  * process manager's), and a failed batch is retried (the cluster was unreachable).
  */
 export class NetworkAttachmentReconciler {
-  private readonly subscription: ResubscribingSubscription;
-  private readonly checkpoint: DeferredCheckpoint;
+  private readonly consumer: CheckpointedConsumer;
 
   constructor(private readonly options: NetworkAttachmentReconcilerOptions) {
-    this.checkpoint = new DeferredCheckpoint({ db: options.db, name: CHECKPOINT, fence: options.fence, onError: options.onError });
-    this.subscription = new ResubscribingSubscription({
+    this.consumer = new CheckpointedConsumer({
       store: options.store,
-      after: () => this.checkpoint.position,
-      onEvents: (events) => this.handle(events),
+      db: options.db,
+      name: CHECKPOINT,
+      handle: (events) => this.handle(events),
       batchSize: 200,
-      retryDelayMs: options.retryDelayMs ?? 1_000,
+      retryDelayMs: options.retryDelayMs,
+      fence: options.fence,
       onError: options.onError,
     });
   }
 
   get position(): number {
-    return this.checkpoint.position;
+    return this.consumer.position;
   }
 
-  async start(): Promise<void> {
-    await this.checkpoint.load();
-    this.subscription.start();
+  start(): Promise<void> {
+    return this.consumer.start();
   }
 
-  async stop(): Promise<void> {
-    await this.subscription.stop();
-    await this.checkpoint.close();
+  stop(): Promise<void> {
+    return this.consumer.stop();
   }
 
   /**
@@ -97,8 +94,5 @@ export class NetworkAttachmentReconciler {
         this.options.onError?.(error);
       }
     }
-    const last = events[events.length - 1];
-    if (!last) return;
-    await this.checkpoint.advance(last.position, events.length);
   }
 }

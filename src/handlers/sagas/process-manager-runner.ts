@@ -1,8 +1,7 @@
 import type { RecordedEvent } from '../../adapters/event-store/event-envelope.js';
 import type { EventStore } from '../../adapters/event-store/event-store.port.js';
-import { ResubscribingSubscription } from '../../adapters/event-store/resubscribing-subscription.js';
 import type { SqlDatabase, SqlExecutor } from '../../adapters/sql/sql-database.js';
-import { DeferredCheckpoint } from '../shared/deferred-checkpoint.js';
+import { CheckpointedConsumer } from '../shared/checkpointed-consumer.js';
 import type { SagaJob } from './saga-job.js';
 
 /** A pure process manager over one aggregate type: event + the aggregate's state right after it in, jobs out. */
@@ -51,27 +50,21 @@ export interface ProcessManagerRunnerOptions<S> {
  *   step (SagaJobProcessor), and a deadline only expires its own task while it still runs.
  */
 export class ProcessManagerRunner<S> {
-  private readonly subscription: ResubscribingSubscription;
+  private readonly consumer: CheckpointedConsumer;
   /** Bridges consecutive events of one stream so most states are folded on, not read again. */
   private readonly cache = new Map<string, { revision: number; state: S }>();
-  /** Handled: the batches up to here have their jobs enqueued. Resubscriptions start after it. */
-  private readonly checkpoint: DeferredCheckpoint;
 
   constructor(private readonly options: ProcessManagerRunnerOptions<S>) {
-    this.checkpoint = new DeferredCheckpoint({
+    this.consumer = new CheckpointedConsumer({
+      store: options.store,
       db: options.db,
       name: options.manager.name,
-      every: options.checkpointEvery,
-      now: options.now,
-      fence: options.fence,
-      onError: options.onError,
-    });
-    this.subscription = new ResubscribingSubscription({
-      store: options.store,
-      after: () => this.checkpoint.position,
-      onEvents: (events) => this.handle(events),
+      handle: (events) => this.handle(events),
       batchSize: options.batchSize ?? 500,
-      retryDelayMs: options.retryDelayMs ?? 1_000,
+      checkpointEvery: options.checkpointEvery,
+      now: options.now,
+      retryDelayMs: options.retryDelayMs,
+      fence: options.fence,
       onError: options.onError,
     });
   }
@@ -82,22 +75,21 @@ export class ProcessManagerRunner<S> {
 
   /** The error of the last failed batch while the runner waits to retry it. */
   get error(): unknown {
-    return this.subscription.error;
+    return this.consumer.error;
   }
 
+  /** Handled: the batches up to here have their jobs enqueued. Resubscriptions start after it. */
   get position(): number {
-    return this.checkpoint.position;
+    return this.consumer.position;
   }
 
-  async start(): Promise<void> {
-    await this.checkpoint.load();
-    this.subscription.start();
+  start(): Promise<void> {
+    return this.consumer.start();
   }
 
   /** Stops after the batch in hand and writes the checkpoint it reached. */
-  async stop(): Promise<void> {
-    await this.subscription.stop();
-    await this.checkpoint.close();
+  stop(): Promise<void> {
+    return this.consumer.stop();
   }
 
   /**
@@ -127,7 +119,6 @@ export class ProcessManagerRunner<S> {
     if (jobs.length > 0) await this.options.enqueue(jobs);
     // Keeping the cache small keeps memory flat however many VMs there are.
     if (this.cache.size > 10_000) this.cache.clear();
-    await this.checkpoint.advance(events[events.length - 1]!.position, events.length);
   }
 
   /** The aggregate's state right after `event`: folded on from the cache, or read from the stream up to it. */
