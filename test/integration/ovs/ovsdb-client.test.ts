@@ -164,7 +164,11 @@ if (shouldRunOvsdbTests({ ssl: true })) {
     });
 
     it('given the server is down, when a request is made, then it waits for the reconnection and succeeds', async () => {
+      const noticed = new Promise((resolve) => client.once('disconnected', resolve));
       await servers.stopServer('nb');
+      // The server's exit and the socket's close reach us in either order: a request written before the
+      // client saw the close went out on the old connection, and its outcome is rightly unknown.
+      await noticed;
       const pending = client.request('list_dbs', []);
       await servers.startServer('nb');
       expect(await pending).toEqual(expect.arrayContaining([NB]));
