@@ -74,15 +74,14 @@ export async function openStorage(config: AppConfig, metrics?: EventStoreMetrics
 
 /**
  * The read models need atomicity, not durability: a batch's rows and its checkpoint commit in one
- * transaction, and everything is refolded from the event store. So the read-model file runs WAL with
- * synchronous=NORMAL (no fsync per commit; the WAL is synced at checkpoints). A crash or power loss
+ * transaction, and everything is refolded from the event store. So the read-model file is not
+ * `durable` (no fsync per commit; the WAL is synced at checkpoints). A crash or power loss
  * can only drop the last few committed batches, rows and checkpoint together, and the runner refolds
- * them from the older checkpoint; the database is never corrupted. The event store keeps FULL.
+ * them from the older checkpoint; the database is never corrupted. The event store's file is durable.
  */
 function openSqliteReadModelDb(path: string): SqliteDatabase {
   if (!existsSync(path)) createWithLargePages(path);
-  const db = new SqliteDatabase({ path });
-  db.raw.pragma('synchronous = NORMAL');
+  const db = new SqliteDatabase({ path, durable: false });
   // Lets SQLite sort with helper threads; what sorts big is a rebuild recreating its indexes.
   db.raw.pragma(`threads = ${Math.min(4, availableParallelism())}`);
   return db;

@@ -4,6 +4,8 @@ import { busyBackoffMs, isSqliteBusy, sleep } from './sqlite-busy.js';
 import type { SqlDatabase, SqlTransaction, SqlValue } from './sql-database.js';
 import { StatementCache } from './statement-cache.js';
 import { TransactionFinishedError } from './transaction-finished.error.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
+import { WalFileSync, type FileFlusher } from './wal-file-sync.js';
 
 export interface SqliteDatabaseOptions {
   /** File path, or ':memory:'. */
@@ -15,12 +17,30 @@ export interface SqliteDatabaseOptions {
   busyTimeoutMs?: number;
   /** Most prepared statements kept (keyed by SQL text). */
   statementCacheSize?: number;
+  /**
+   * true (default): a write resolves once it is on disk (WalFileSync: the WAL's fsync runs off the
+   * event loop). false: it resolves at commit; a power loss may drop the last commits, never corrupt
+   * the file (for data that is rebuilt from elsewhere, like the read models).
+   */
+  durable?: boolean;
+  /** How a durable database flushes its WAL (tests watch it; default node:fs). */
+  flusher?: FileFlusher;
+  /**
+   * Who copies the WAL back into the file: 'background' (default), the process's WalCheckpointer
+   * thread; 'on-commit', SQLite's automatic checkpoint inside the commit that crosses 4,000 pages.
+   */
+  checkpoints?: 'background' | 'on-commit';
 }
+
+/** SQLite's automatic checkpoint threshold (pages) when checkpoints run on commit. */
+const AUTO_CHECKPOINT_PAGES = 4000;
 
 type Raw = Database.Database;
 
 /**
- * SqlDatabase on better-sqlite3: WAL with synchronous=FULL so a commit is durable when it returns.
+ * SqlDatabase on better-sqlite3: WAL with synchronous=NORMAL; on a durable database every write
+ * resolves only after the WAL's fsync, which runs in the thread pool (WalFileSync), never inside
+ * COMMIT on the event loop.
  * better-sqlite3 is synchronous and this is one connection, so an open transaction would swallow any
  * other caller's statement issued while it awaits; a mutex makes transactions and plain statements
  * take turns. Plain statements run in the same tick when nothing holds it.
@@ -37,15 +57,27 @@ export class SqliteDatabase implements SqlDatabase {
   private readonly beginImmediate: Database.Statement;
   private readonly commitStatement: Database.Statement;
   private readonly rollbackStatement: Database.Statement;
+  /** Undefined when writes need no flush: not durable, or not a WAL file (':memory:'). */
+  private readonly walSync: WalFileSync | undefined;
+  /** Stops the background checkpoints of this file; undefined when checkpoints run on commit. */
+  private stopCheckpoints: (() => Promise<void>) | undefined;
 
   constructor(options: SqliteDatabaseOptions) {
     this.raw = new Database(options.path);
-    this.raw.pragma('journal_mode = WAL');
-    this.raw.pragma('synchronous = FULL');
+    const wal = this.raw.pragma('journal_mode = WAL', { simple: true }) === 'wal';
+    this.raw.pragma('synchronous = NORMAL');
+    if (wal && options.durable !== false) this.walSync = new WalFileSync(`${this.raw.name}-wal`, options.flusher);
     this.raw.pragma('busy_timeout = 0');
     // A bigger page cache and fewer, larger checkpoints: the append path then writes mostly the WAL.
     this.raw.pragma('cache_size = -65536');
-    this.raw.pragma('wal_autocheckpoint = 4000');
+    this.raw.pragma(`wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`);
+    if (wal && options.checkpoints !== 'on-commit') {
+      this.raw.pragma('wal_autocheckpoint = 0');
+      this.stopCheckpoints = WalCheckpointer.forProcess().register(this.raw.name, () => {
+        this.stopCheckpoints = undefined;
+        if (this.raw.open) this.raw.pragma(`wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`);
+      });
+    }
     this.raw.pragma('temp_store = MEMORY');
     this.raw.pragma('foreign_keys = ON');
     registerRegexp(this.raw);
@@ -74,7 +106,7 @@ export class SqliteDatabase implements SqlDatabase {
    * busy the whole transaction is retried later, so fn must only depend on what it reads.
    */
   writeTransaction<T>(fn: (raw: Raw) => T): Promise<T> {
-    return this.exclusive((raw) => {
+    return this.durably(this.exclusive((raw) => {
       this.beginImmediate.run();
       try {
         const result = fn(raw);
@@ -84,20 +116,28 @@ export class SqliteDatabase implements SqlDatabase {
         if (raw.inTransaction) this.rollbackStatement.run();
         throw error;
       }
-    });
+    }));
   }
 
   query<Row = Record<string, unknown>>(sql: string, params: readonly SqlValue[] = []): Promise<Row[]> {
-    return this.exclusive(() => this.queryNow<Row>(sql, params));
+    const walSync = this.walSync;
+    if (!walSync) return this.exclusive(() => this.queryNow<Row>(sql, params));
+    let writes = false;
+    const rows = this.exclusive(() => {
+      // readonly, not reader: INSERT ... RETURNING returns rows and writes.
+      writes = !this.statements.get(sql).readonly;
+      return this.queryNow<Row>(sql, params);
+    });
+    return rows.then((result) => (writes ? walSync.sync().then(() => result) : result));
   }
 
   run(sql: string, params: readonly SqlValue[] = []): Promise<number> {
-    return this.exclusive(() => this.runNow(sql, params));
+    return this.durably(this.exclusive(() => this.runNow(sql, params)));
   }
 
   /** Not retried when busy: statements of the script before the busy one may have committed already. */
   exec(sql: string): Promise<void> {
-    return this.mutex.runSync(() => void this.raw.exec(sql));
+    return this.durably(this.mutex.runSync(() => void this.raw.exec(sql)));
   }
 
   async transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T> {
@@ -112,10 +152,10 @@ export class SqliteDatabase implements SqlDatabase {
       run: async (sql: string, params: readonly SqlValue[] = []) => (guard(), this.runNow(sql, params)),
       exec: async (sql: string) => (guard(), void this.raw.exec(sql)),
     };
+    let result: T;
     try {
-      const result = await fn(tx);
+      result = await fn(tx);
       this.commitStatement.run();
-      return result;
     } catch (error) {
       if (this.raw.inTransaction) this.rollbackStatement.run();
       throw error;
@@ -123,10 +163,17 @@ export class SqliteDatabase implements SqlDatabase {
       open = false;
       this.mutex.release();
     }
+    // After the mutex is let go: the next transaction commits while this one's flush runs.
+    await this.walSync?.sync();
+    return result;
   }
 
   async close(): Promise<void> {
+    // The checkpointer's connection first: the last one to close checkpoints and removes the WAL.
+    await this.stopCheckpoints?.();
     await this.mutex.acquire();
+    // Holding the mutex, no commit can start: the last flush covers every commit made.
+    await this.walSync?.close().catch(() => undefined);
     this.statements.clear();
     if (this.raw.open) this.raw.close();
     this.mutex.release();
@@ -149,6 +196,12 @@ export class SqliteDatabase implements SqlDatabase {
       }
       await sleep(busyBackoffMs(attempt));
     }
+  }
+
+  /** Resolves with the write's result once it is on disk (at once when this database needs no flush). */
+  private durably<T>(write: Promise<T>): Promise<T> {
+    const walSync = this.walSync;
+    return walSync ? write.then((result) => walSync.sync().then(() => result)) : write;
   }
 
   private async retryBusy<T>(error: unknown, fn: () => T): Promise<T> {
