@@ -12,6 +12,7 @@ import { NetworkQuotas } from '../network/network-quotas.js';
 import { NetworkReads } from '../network/network-reads.js';
 import type { CommandMetadata } from '../../handlers/shared/command-metadata.js';
 import { ComputeWrites } from './compute-writes.js';
+import { assertPortFree, PortInUseError } from './port-in-use.error.js';
 import { PortNotUsableError } from './port-not-usable.error.js';
 import { vmInterfaceOf } from './vm-interface-of.js';
 import type { CreateServerFields } from './schemas/create-server.schema.js';
@@ -50,7 +51,7 @@ export class BootNetworks {
     const seen = new Set<string>();
     for (const c of checked) {
       if (c.kind !== 'port') continue;
-      if (seen.has(c.port.id)) throw new ConflictException(`Port ${c.port.id} is still in use.`);
+      if (seen.has(c.port.id)) throw new PortInUseError(c.port.id);
       seen.add(c.port.id);
     }
     // One NIC per network: Kube-OVN keys a fixed address by the network's attachment, so a second
@@ -117,9 +118,7 @@ export class BootNetworks {
       const port = await getPort(this.compute.db, entry.port);
       if (!port || (!ctx.isAdmin && port.projectId !== ctx.projectId)) throw new BadRequestException(`Port id ${entry.port} could not be found.`);
       if (port.projectId !== ctx.projectId) throw new PortNotUsableError(port.id, vmId);
-      if (port.deviceId !== '' || port.phase === 'binding' || port.phase === 'bound' || port.phase === 'unbinding') {
-        throw new ConflictException(`Port ${port.id} is still in use.`);
-      }
+      assertPortFree(port);
       if (entry.uuid !== undefined && entry.uuid !== port.networkId) {
         throw new BadRequestException(`Port ${port.id} is not on network ${entry.uuid}.`);
       }

@@ -1,7 +1,8 @@
 import { canWrite } from '../auth/policy.js';
 import type { RequestContext } from '../auth/request-context.js';
 import { projectOf } from './neutron-body.js';
-import { NeutronPolicyRefused } from './neutron-errors.js';
+import type { NetworkView } from '../../projections/networking/network-view.js';
+import { NeutronNetworkNotOwned, NeutronPolicyRefused } from './neutron-errors.js';
 
 /** 403 in Neutron's words for a caller who can only read. */
 export function requireNetworkWriter(ctx: RequestContext, rule: string): void {
@@ -22,4 +23,12 @@ export function createdForProject(given: { project_id?: string; tenant_id?: stri
   const projectId = projectOf(given, ctx.projectId);
   if (projectId !== ctx.projectId && !ctx.isAdmin) throw new NeutronPolicyRefused(`${rule}:project_id`);
   return projectId;
+}
+
+/**
+ * Neutron's ownership check on create: what is made for a project goes on that project's networks or
+ * on shared ones; admin anywhere. It matters for external networks, which others read but do not own.
+ */
+export function requireNetworkOwnedOrShared(ctx: RequestContext, network: NetworkView, projectId: string, resource: 'port' | 'subnet'): void {
+  if (!ctx.isAdmin && !network.shared && network.projectId !== projectId) throw new NeutronNetworkNotOwned(projectId, resource);
 }

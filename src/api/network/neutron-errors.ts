@@ -26,5 +26,16 @@ export class NeutronPolicyRefused extends ForbiddenException implements NeutronT
   }
 }
 
+/**
+ * Neutron's ownership check on create (OwnershipValidationHook in neutron/pecan_wsgi/hooks): a port or
+ * subnet goes on another project's network only when it is shared. A bare webob 403, hence its type.
+ */
+export class NeutronNetworkNotOwned extends ForbiddenException implements NeutronTyped {
+  readonly neutronType = 'HTTPForbidden';
+  constructor(readonly projectId: string, readonly resource: 'port' | 'subnet') {
+    super(`Tenant ${projectId} not allowed to create ${resource} on this network`);
+  }
+}
+
 export const neutronTypeOf = (error: unknown): string | undefined =>
   error !== null && typeof error === 'object' && 'neutronType' in error ? String((error as NeutronTyped).neutronType) : undefined;

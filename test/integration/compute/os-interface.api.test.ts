@@ -148,6 +148,29 @@ describe('os-interface on the cluster simulator (AttachNic / DetachNic)', () => 
     expect((await actions(c, id)).map((a) => a.action)).not.toContain('attach_interface');
   });
 
+  it("given ports already attached to a server, when one is attached to that same server again, then Nova's 409 PortInUse before any network check, and nothing changes", async () => {
+    const { net, id } = await setUp(c, 'nic-9');
+    const port = await newPort(c, net.id, '10.30.0.45');
+    expect((await c.call('POST', `${SERVERS}/${id}/os-interface`, c.demo, { interfaceAttachment: { port_id: port.id } })).status).toBe(200);
+    // An admin may plug the project's port into an external network that is not shared; the member may not.
+    const external = (await c.call('POST', '/network/v2.0/networks', c.admin, { network: { name: 'nic-ext-9', 'router:external': true } })).json().network.id as string;
+    expect((await c.call('POST', '/network/v2.0/subnets', c.admin, { subnet: { network_id: external, cidr: '10.33.0.0/24', ip_version: 4 } })).status).toBe(201);
+    const demoProject = (await c.call('GET', `/network/v2.0/networks/${net.id}`, c.demo)).json().network.project_id as string;
+    const onExternal = (await c.call('POST', '/network/v2.0/ports', c.admin, { port: { network_id: external, project_id: demoProject } })).json().port as { id: string };
+    expect((await c.call('POST', `${SERVERS}/${id}/os-interface`, c.admin, { interfaceAttachment: { port_id: onExternal.id } })).status).toBe(200);
+    const attachments = (await c.call('GET', `${SERVERS}/${id}/os-interface`, c.demo)).json();
+    const bound = await Promise.all([port.id, onExternal.id].map(async (p) => (await neutronPort(c, p)).json().port));
+    const attaches = (await actions(c, id)).filter((a) => a.action === 'attach_interface').length;
+
+    const again = [];
+    for (const p of [port.id, onExternal.id]) again.push(await c.call('POST', `${SERVERS}/${id}/os-interface`, c.demo, { interfaceAttachment: { port_id: p } }));
+
+    expect(again.map((r) => ({ status: r.status, body: r.json() }))).toEqual([port.id, onExternal.id].map((p) => ({ status: 409, body: { conflictingRequest: { code: 409, message: `Port ${p} is still in use.` } } })));
+    expect((await c.call('GET', `${SERVERS}/${id}/os-interface`, c.demo)).json()).toEqual(attachments);
+    expect(await Promise.all([port.id, onExternal.id].map(async (p) => (await neutronPort(c, p)).json().port))).toEqual(bound);
+    expect((await actions(c, id)).filter((a) => a.action === 'attach_interface')).toHaveLength(attaches);
+  });
+
   it('given Nova\'s refusals: another project\'s server 404, a bad body 400, a port in use 409, detaching a port it lacks 404', async () => {
     const { net, id } = await setUp(c, 'nic-4');
     const port = await newPort(c, net.id, '10.30.0.42');

@@ -129,6 +129,27 @@ describe('network API: ports (NicPorts)', () => {
     expect(onHidden.json().NeutronError.type).toBe('NetworkNotFound');
   });
 
+  it("given another project's external network that is not shared, when a member creates a port there, then Neutron's 403 HTTPForbidden and nothing is made; the owner, admin and shared networks still take ports", async () => {
+    const demo2Project = (await c.call('POST', NETWORKS, c.demo2, { network: { name: 'demo2-own' } })).json().network.project_id as string;
+    const demoProject = (await c.call('GET', `${NETWORKS}/${net.id}`, c.demo)).json().network.project_id as string;
+    const external = (await c.call('POST', NETWORKS, c.admin, { network: { name: 'ext-of-demo2', 'router:external': true, project_id: demo2Project } })).json().network;
+    const portsOf = async (networkId: string) => (await c.call('GET', `${PORTS}?network_id=${networkId}`, c.admin)).json().ports.map((x: { id: string }) => x.id).sort();
+    const before = await portsOf(external.id);
+
+    const refused = await create(c.demo, { network_id: external.id, name: 'not-mine' });
+
+    expect(refused.status).toBe(403);
+    expect(refused.json().NeutronError).toEqual({ type: 'HTTPForbidden', message: `Tenant ${demoProject} not allowed to create port on this network`, detail: '' });
+    expect(await portsOf(external.id)).toEqual(before);
+    expect((await c.call('GET', `${PORTS}?name=not-mine`, c.demo)).json().ports).toEqual([]);
+    expect((await create(c.demo2, { network_id: external.id })).status).toBe(201);
+    expect((await create(c.admin, { network_id: external.id, project_id: demoProject })).status).toBe(201);
+    for (const flags of [{ shared: true }, { shared: true, 'router:external': true }]) {
+      const shared = (await c.call('POST', NETWORKS, c.admin, { network: { name: 'shared-for-ports', ...flags } })).json().network;
+      expect({ flags, status: (await create(c.demo, { network_id: shared.id })).status }).toEqual({ flags, status: 201 });
+    }
+  });
+
   it('given a port bound to a server, when deleted, then 409 (detach first); unbound, it deletes and its addresses are free again', async () => {
     const p = (await create(c.demo, { network_id: net.id, fixed_ips: [{ ip_address: '10.20.0.120' }] })).json().port;
     const writer = c.t.app.get(CommandWriter);

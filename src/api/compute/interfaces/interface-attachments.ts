@@ -1,5 +1,5 @@
-import { BadRequestException, ConflictException, HttpException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { v7 as uuidv7 } from 'uuid';
+import { BadRequestException, HttpException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { newUuidV7 } from '../../../handlers/shared/uuid-v7-generator.js';
 import { APP_CONFIG } from '../../../app/tokens.js';
 import type { AppConfig } from '../../../config/config.schema.js';
 import { InstanceInvalidStateError } from '../../../domain/virtual-machine/virtual-machine.errors.js';
@@ -12,6 +12,7 @@ import type { ServerView } from '../../../projections/servers/server-view.js';
 import type { RequestContext } from '../../auth/request-context.js';
 import { NetworkReads } from '../../network/network-reads.js';
 import { ComputeWrites } from '../compute-writes.js';
+import { assertPortFree } from '../port-in-use.error.js';
 import { PortNotUsableError } from '../port-not-usable.error.js';
 import { vmInterfaceOf } from '../vm-interface-of.js';
 
@@ -65,7 +66,7 @@ export class InterfaceAttachments {
     const port = await getPort(this.compute.db, portId);
     if (!port || (!ctx.isAdmin && port.projectId !== server.projectId)) throw new NotFoundException(`Port id ${portId} could not be found.`);
     if (port.projectId !== server.projectId) throw new PortNotUsableError(portId, server.id);
-    if (port.deviceId && port.deviceId !== server.id) throw new ConflictException(`Port ${portId} is still in use.`);
+    assertPortFree(port);
     // Nova checks a given port's network as a named one (_validate_requested_network_ids): one the
     // caller cannot read is not found, an external one not shared is 403.
     if (!autoCreated && !(await this.networks.attachableNetwork(ctx, port.networkId))) throw new NotFoundException(`Network ${port.networkId} could not be found.`);
@@ -77,7 +78,7 @@ export class InterfaceAttachments {
     }
     const network = await getNetwork(this.compute.db, port.networkId);
     const nic = vmInterfaceOf(port, network, autoCreated);
-    const taskId = uuidv7();
+    const taskId = newUuidV7();
     try {
       await this.compute.execute(new ExecuteVmCommand({ type: 'AttachInterface', data: { vmId: server.id, taskId, interface: nic } }, meta));
     } catch (error) {
@@ -93,7 +94,7 @@ export class InterfaceAttachments {
 
   async detach(ctx: RequestContext, server: ServerView, portId: string, requestId: string): Promise<void> {
     assertCanChangeInterfaces(server, 'detach_interface');
-    await this.compute.execute(new ExecuteVmCommand({ type: 'DetachInterface', data: { vmId: server.id, taskId: uuidv7(), portId } }, this.compute.meta(ctx, requestId)));
+    await this.compute.execute(new ExecuteVmCommand({ type: 'DetachInterface', data: { vmId: server.id, taskId: newUuidV7(), portId } }, this.compute.meta(ctx, requestId)));
   }
 
   /**
