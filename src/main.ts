@@ -18,7 +18,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  if (config.API_PROCESSES > 1 && cluster.isPrimary) {
+  if ((config.API_PROCESSES > 1 || config.BACKGROUND_PROCESS) && cluster.isPrimary) {
     await runApiProcesses(config, (line) => process.stdout.write(`virtplane: ${line}\n`));
     return;
   }
@@ -27,8 +27,14 @@ async function main(): Promise<void> {
   });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
+  if (config.PROCESS_ROLE === 'background') {
+    // Serves no HTTP: under node:cluster, a process that never listens is handed no connections.
+    await app.init();
+    app.get(Logger).log(`virtplane background process running (event store: ${config.EVENT_STORE})`);
+    return;
+  }
   await app.listen(config.PORT, config.HOST);
-  app.get(Logger).log(`virtplane listening on http://${config.HOST}:${config.PORT} (event store: ${config.EVENT_STORE})`);
+  app.get(Logger).log(`virtplane listening on http://${config.HOST}:${config.PORT} (event store: ${config.EVENT_STORE}${config.PROCESS_ROLE === 'api' ? ', API only' : ''})`);
 }
 
 main().catch((error: unknown) => {

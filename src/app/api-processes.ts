@@ -22,21 +22,23 @@ interface Shared {
 }
 
 /**
- * API_PROCESSES > 1: this (primary) process serves nothing itself. It starts what the embedded default
+ * API_PROCESSES > 1 or BACKGROUND_PROCESS: this (primary) process serves nothing itself. It starts what the embedded default
  * would otherwise start once per process, forks the API processes (node:cluster: they share the
  * listening port, and the primary hands each a connection in turn), starts again any that dies, and
  * on SIGTERM/SIGINT stops them (each releases the lease if it holds it) before its own shared parts.
  * Shared: the private redis-server (no REDIS_URL), the embedded cluster simulator (reached by the
  * processes through a kubeconfig, as replicas reach a real cluster), and the token secret file.
  * The simulated fabric lives in one process's memory, so without OVN_NB_URL only the first process
- * runs job workers; the others serve the API.
+ * runs job workers; the others serve the API. With BACKGROUND_PROCESS the first process is the
+ * background one (PROCESS_ROLE=background: the lease and the job workers, no HTTP) and the
+ * API_PROCESSES after it serve the API only (PROCESS_ROLE=api).
  */
 export async function runApiProcesses(config: AppConfig, log: (line: string) => void): Promise<void> {
   const shared = await openShared(config);
   let stopping = false;
   const indexOf = new Map<Worker, number>();
   const fork = (index: number): void => {
-    const workerEnv: Record<string, string> = { ...shared.env, [PROCESS_INDEX_VARIABLE]: String(index) };
+    const workerEnv: Record<string, string> = { ...shared.env, [PROCESS_INDEX_VARIABLE]: String(index), PROCESS_ROLE: roleOf(config, index) };
     if (index > 0 && !config.OVN_NB_URL) Object.assign(workerEnv, { WORKER_CONCURRENCY_CLUSTER: '0', WORKER_CONCURRENCY_HYPERVISOR: '0', WORKER_CONCURRENCY_FABRIC: '0' });
     indexOf.set(cluster.fork(workerEnv), index);
   };
@@ -44,13 +46,16 @@ export async function runApiProcesses(config: AppConfig, log: (line: string) => 
     const index = indexOf.get(worker);
     indexOf.delete(worker);
     if (stopping || index === undefined) return;
-    log(`API process ${index} (pid ${worker.process.pid}) ended (${signal ?? `code ${code}`}); starting it again`);
+    log(`${describeProcess(config, index)} (pid ${worker.process.pid}) ended (${signal ?? `code ${code}`}); starting it again`);
     setTimeout(() => {
       if (!stopping) fork(index);
     }, RESPAWN_DELAY_MS).unref();
   });
-  for (let i = 0; i < config.API_PROCESSES; i++) fork(i);
-  log(`${config.API_PROCESSES} API processes on http://${config.HOST}:${config.PORT} (event store: ${config.EVENT_STORE})`);
+  // The background process first: it holds the lease and the job workers (it is index 0, which runs
+  // the workers when the fabric is simulated in one process's memory).
+  const total = config.API_PROCESSES + (config.BACKGROUND_PROCESS ? 1 : 0);
+  for (let i = 0; i < total; i++) fork(i);
+  log(`${config.API_PROCESSES} API processes on http://${config.HOST}:${config.PORT}${config.BACKGROUND_PROCESS ? ' and a background process' : ''} (event store: ${config.EVENT_STORE})`);
 
   const stop = async (signal: NodeJS.Signals): Promise<void> => {
     if (stopping) return;
@@ -66,6 +71,16 @@ export async function runApiProcesses(config: AppConfig, log: (line: string) => 
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+/** With BACKGROUND_PROCESS, index 0 is the background process and the others serve the API only. */
+function roleOf(config: AppConfig, index: number): AppConfig['PROCESS_ROLE'] {
+  if (!config.BACKGROUND_PROCESS) return config.PROCESS_ROLE;
+  return index === 0 ? 'background' : 'api';
+}
+
+function describeProcess(config: AppConfig, index: number): string {
+  return roleOf(config, index) === 'background' ? 'the background process' : `API process ${index}`;
 }
 
 async function openShared(config: AppConfig): Promise<Shared> {

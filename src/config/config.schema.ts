@@ -9,6 +9,19 @@ export const configSchema = z
     PORT: port.default(8774),
     /** Processes serving the API on PORT (node:cluster); one of them at a time holds the lease (see LEASE_TTL_SECONDS). */
     API_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
+    /**
+     * true: the projections, process managers, observers, sweepers and job workers run in one more
+     * process of their own, which serves no HTTP, beside the API_PROCESSES API processes (node:cluster);
+     * the API processes then never take the lease and run no job workers.
+     */
+    BACKGROUND_PROCESS: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+    /**
+     * What this process does. all: serves the API and takes the lease when it is free (one process
+     * does everything). api: serves the API only (never takes the lease, runs no job workers).
+     * background: takes the lease and runs the job workers, serves no HTTP. For deployments that run
+     * API replicas and a background replica as separate processes or pods.
+     */
+    PROCESS_ROLE: z.enum(['all', 'api', 'background']).default('all'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     EVENT_STORE: z.enum(['sqlite', 'postgres']).default('sqlite'),
     DATA_DIR: z.string().min(1).default('./data'),

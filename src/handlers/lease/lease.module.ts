@@ -32,9 +32,14 @@ export const SINGLETON_CONSUMERS_LEASE = 'singleton-consumers';
   exports: [LeaseKeeper],
 })
 export class LeaseModule implements OnApplicationBootstrap, OnModuleDestroy {
-  constructor(@Inject(LeaseKeeper) private readonly keeper: LeaseKeeper) {}
+  constructor(
+    @Inject(LeaseKeeper) private readonly keeper: LeaseKeeper,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    // An API-only process never runs the singletons, so it never competes for them.
+    if (this.config.PROCESS_ROLE === 'api') return;
     await this.keeper.start();
   }
 

@@ -37,7 +37,8 @@ const logger = new Logger('Sagas');
  * The durable half of the flow: the process manager turns events into jobs, workers run them through
  * the adapter ports and report back as commands, reconciliation re-derives pending work from the
  * events (Redis may have lost it), and the power-state observer records what the cluster does alone.
- * Workers run in every process; the rest runs only in the process holding the lease (LeaseKeeper).
+ * Workers run in every process but API-only ones (PROCESS_ROLE=api); the rest runs only in the process
+ * holding the lease (LeaseKeeper).
  */
 @Module({
   imports: [HandlersModule],
@@ -148,6 +149,8 @@ export class SagasModule implements OnModuleInit, OnApplicationBootstrap {
     this.queue.onError(throttled((error: Error, suppressed: number) =>
       logger.warn(`job queue: ${error.message}${suppressed > 0 ? ` (and ${suppressed} more errors since the last report)` : ''}`),
     ));
+    // An API-only process leaves the jobs to the background process.
+    if (this.config.PROCESS_ROLE === 'api') return;
     await this.queue.startWorkers(this.processor.process, {
       concurrency: {
         cluster: this.config.WORKER_CONCURRENCY_CLUSTER,

@@ -39,6 +39,12 @@ describe('loadConfig', () => {
   });
 
   it('given no lease settings, when loaded, then the lease lasts 10 s, is renewed every 3 s, and one process serves the API', () => {
-    expect(loadConfig({})).toMatchObject({ LEASE_TTL_SECONDS: 10, LEASE_RENEW_INTERVAL_SECONDS: 3, API_PROCESSES: 1 });
+    expect(loadConfig({})).toMatchObject({ LEASE_TTL_SECONDS: 10, LEASE_RENEW_INTERVAL_SECONDS: 3, API_PROCESSES: 1, BACKGROUND_PROCESS: false, PROCESS_ROLE: 'all' });
+  });
+
+  it('given process roles, when loaded, then api and background are taken and anything else is refused', () => {
+    expect(loadConfig({ PROCESS_ROLE: 'api', BACKGROUND_PROCESS: 'true' })).toMatchObject({ PROCESS_ROLE: 'api', BACKGROUND_PROCESS: true });
+    expect(loadConfig({ PROCESS_ROLE: 'background' })).toMatchObject({ PROCESS_ROLE: 'background' });
+    expect(() => loadConfig({ PROCESS_ROLE: 'worker' })).toThrow(/PROCESS_ROLE="worker"/);
   });
 });
