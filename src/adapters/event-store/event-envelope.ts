@@ -14,6 +14,12 @@ export interface EventMetadata {
   /** The id of the event or command that directly caused this one. */
   causationId: string;
   actor: Actor;
+  /**
+   * Only on the events of a write whose client named its request id: the hash of that request
+   * (method, path, body, scope...; never the inputs themselves), so that a retry after a lost
+   * reply finds the effect of this very request rather than of another call under the same id.
+   */
+  requestFingerprint?: string;
 }
 
 /** An event as the caller hands it to the store. */

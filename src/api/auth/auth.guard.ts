@@ -13,6 +13,11 @@ import { CALLER_TOKEN, REQUEST_CONTEXT, type RequestContext } from './request-co
 import { TokenService } from './token.service.js';
 import type { VerifiedToken } from './verified-token.js';
 
+interface RouteAuth {
+  isPublic: boolean;
+  allowsUnscoped: boolean;
+}
+
 /**
  * Installed globally: every route needs a valid X-Auth-Token unless marked @Public(), and a
  * project-scoped one unless marked @AllowUnscoped(). Leaves the RequestContext on the request.
@@ -20,6 +25,8 @@ import type { VerifiedToken } from './verified-token.js';
 @Injectable()
 export class AuthGuard implements CanActivate {
   private readonly challenge: string;
+  // Keyed by handler, then class: a handler a controller inherits may sit under another class's decorators.
+  private readonly routes = new WeakMap<object, WeakMap<object, RouteAuth>>();
 
   constructor(
     private readonly reflector: Reflector,
@@ -30,10 +37,28 @@ export class AuthGuard implements CanActivate {
     this.challenge = `Keystone uri="${publicUrl(config)}/identity"`;
   }
 
+  /** A route's decorators, read once per handler and class rather than on every request. */
+  private routeOf(context: ExecutionContext): RouteAuth {
+    const handler = context.getHandler();
+    const controller = context.getClass();
+    let byClass = this.routes.get(handler);
+    if (!byClass) this.routes.set(handler, (byClass = new WeakMap()));
+    let route = byClass.get(controller);
+    if (!route) {
+      const targets = [handler, controller];
+      route = {
+        isPublic: this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets) === true,
+        allowsUnscoped: this.reflector.getAllAndOverride<boolean>(ALLOWS_UNSCOPED, targets) === true,
+      };
+      byClass.set(controller, route);
+    }
+    return route;
+  }
+
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    const route = this.routeOf(context);
+    if (route.isPublic) return true;
 
     const request = context.switchToHttp().getRequest<FastifyRequest & Record<symbol, unknown>>();
     const header = request.headers['x-auth-token'];
@@ -50,7 +75,7 @@ export class AuthGuard implements CanActivate {
     request[CALLER_TOKEN] = verified;
     if (verified.project) {
       request[REQUEST_CONTEXT] = requestContext(verified);
-    } else if (!this.reflector.getAllAndOverride<boolean>(ALLOWS_UNSCOPED, targets)) {
+    } else if (!route.allowsUnscoped) {
       throw new ProjectScopeRequiredError();
     }
     return true;

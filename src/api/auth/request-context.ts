@@ -14,6 +14,11 @@ export interface RequestContext {
   readonly isAdmin: boolean;
   readonly tokenId: string;
   readonly expiresAt: Date;
+  /**
+   * Set by the idempotency guard on a write whose client named its request id: the request's
+   * fingerprint, which commands record so a retry after a lost reply can find this request's effect.
+   */
+  readonly requestFingerprint?: string;
 }
 
 /** Where the guard leaves the context on the Fastify request. */

@@ -1,4 +1,4 @@
-import { Inject, Module, RequestMethod, type MiddlewareConsumer, type NestModule, type OnModuleInit } from '@nestjs/common';
+import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { APP_CONFIG } from '../../app/tokens.js';
@@ -9,7 +9,7 @@ import { NetworkApiModule } from '../network/network-api.module.js';
 import { publicUrl } from '../auth/public-url.js';
 import { ComputeVersionsController } from './compute-versions.controller.js';
 import { computeV20Document, computeV21Document, computeVersionsDocument } from './compute-versions.js';
-import { RequestMiddleware } from './request.middleware.js';
+import { onRequestHook } from './request.hook.js';
 import { ComputeWrites } from './compute-writes.js';
 import { InstanceActionsController } from './instance-actions.controller.js';
 import { ServerActionsController } from './server-actions.controller.js';
@@ -26,20 +26,22 @@ import { BootNetworks } from './boot-networks.js';
   controllers: [ComputeVersionsController, ServersController, ServerActionsController, InstanceActionsController, ServerMigrationsController, OsMigrationsController, OsInterfaceController],
   providers: [ComputeWrites, InterfaceAttachments, BootNetworks],
 })
-export class ComputeModule implements NestModule, OnModuleInit {
+export class ComputeModule implements OnModuleInit {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(RequestMiddleware).forRoutes({ path: '*path', method: RequestMethod.ALL });
-  }
-
-  /** The version documents' own links end in a slash (as Nova's do); Nest cannot route those, Fastify can. */
+  /**
+   * Request ids, microversions and the body limit for every request, from a Fastify hook added here
+   * so that every way the app is created gets it (Fastify applies a root hook to all routes, those
+   * added before it included, and to its not-found handler when it becomes ready).
+   * The version documents' own links end in a slash (as Nova's do); Nest cannot route those, Fastify can.
+   */
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
     if (!fastify) return;
+    fastify.addHook('onRequest', onRequestHook);
     const base = publicUrl(this.config);
     fastify.get('/compute/', async () => computeVersionsDocument(base));
     fastify.get('/compute/v2.1/', async () => computeV21Document(base));

@@ -34,10 +34,17 @@ export function compareMicroversions(a: Microversion, b: Microversion): number {
   return a.major !== b.major ? a.major - b.major : a.minor - b.minor;
 }
 
+/** The literals isAtLeast is called with, parsed once (a request asks several). */
+const LITERALS = new Map<string, Microversion>();
+
 /** True when `v` is at least `min` ("2.47"). */
 export function isAtLeast(v: Microversion, min: string): boolean {
-  const parsed = parseMicroversion(min);
-  if (!parsed) throw new Error(`bad microversion literal ${min}`);
+  let parsed = LITERALS.get(min);
+  if (!parsed) {
+    parsed = parseMicroversion(min);
+    if (!parsed) throw new Error(`bad microversion literal ${min}`);
+    LITERALS.set(min, parsed);
+  }
   return compareMicroversions(v, parsed) >= 0;
 }
 

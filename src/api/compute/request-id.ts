@@ -12,10 +12,11 @@ export function isRequestId(value: string): boolean {
 
 /**
  * The id of a request: the client's X-OpenStack-Request-Id when it has Nova's form (so a caller can
- * follow its own id through the instance actions and the audit log), else a fresh one. A malformed
- * one is replaced, never echoed: it would end up in events and logs.
+ * follow its own id through the instance actions and the audit log; `named`, so a retry can be
+ * recognised), else a fresh one. A malformed one is replaced, never echoed: it would end up in
+ * events and logs.
  */
-export function resolveRequestId(sent: string | string[] | undefined, newUuid: () => string = randomUUID): string {
+export function resolveRequestId(sent: string | string[] | undefined, newUuid: () => string = randomUUID): { requestId: string; named: boolean } {
   const value = (Array.isArray(sent) ? sent[0] : sent)?.trim();
-  return value !== undefined && isRequestId(value) ? value : `req-${newUuid()}`;
+  return value !== undefined && isRequestId(value) ? { requestId: value, named: true } : { requestId: `req-${newUuid()}`, named: false };
 }

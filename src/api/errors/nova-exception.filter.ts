@@ -8,6 +8,7 @@ import { isNetworkPath } from '../network/network-path.js';
 import { neutronErrorBody } from '../network/neutron-error-body.js';
 import { neutronTypeOf } from '../network/neutron-errors.js';
 import { novaErrorBody } from './nova-error-body.js';
+import { StoredReplyReplay } from '../idempotency/stored-reply-replay.js';
 
 const STATUS: Record<DomainErrorKind, number> = { invalid_input: 400, forbidden: 403, not_found: 404, conflict: 409 };
 
@@ -18,6 +19,7 @@ export class NovaExceptionFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
+    if (error instanceof StoredReplyReplay) return error.send(reply);
     const { status, message } = this.describe(error);
     if (status >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     // Keystone's clients expect its own body form on its paths (e.g. a malformed JSON login, an unknown route).

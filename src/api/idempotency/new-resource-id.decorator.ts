@@ -4,7 +4,7 @@ import { v5 as uuidv5 } from 'uuid';
 import { newUuidV7 } from '../../handlers/shared/uuid-v7-generator.js';
 import { REQUEST_CONTEXT, type RequestContext } from '../auth/request-context.js';
 import { CLIENT_NAMED_REQUEST, REQUEST_ID, type RawWithState } from '../compute/request-state.js';
-import { requestFingerprint } from './request-fingerprint.js';
+import { fingerprintOf } from './request-fingerprint.js';
 
 /** virtplane's namespace for ids derived from requests (RFC 9562 name-based ids). */
 const REQUEST_NAMESPACE = '6f1c3a52-9e0b-4c1e-8a8e-2f4b9d7e51a0';
@@ -19,7 +19,7 @@ export function newResourceId(request: FastifyRequest & { [REQUEST_CONTEXT]?: Re
   const raw = request.raw as unknown as RawWithState;
   const caller = request[REQUEST_CONTEXT];
   if (!raw[CLIENT_NAMED_REQUEST] || !raw[REQUEST_ID] || !caller) return { id: newUuidV7(), derived: false };
-  const name = [caller.projectId, caller.userId, raw[REQUEST_ID], requestFingerprint(request.method, request.url, request.body)].join('\n');
+  const name = [caller.projectId, caller.userId, raw[REQUEST_ID], fingerprintOf(request)].join('\n');
   return { id: uuidv5(name, REQUEST_NAMESPACE), derived: true };
 }
 

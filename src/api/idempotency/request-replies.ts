@@ -47,9 +47,21 @@ export class RequestReplies {
     }
   }
 
-  /** True when the audit log holds an effect of this user's request (the reply may have been lost). */
-  async tookEffect(userId: string, requestId: string): Promise<boolean> {
-    const rows = await this.db.query('SELECT 1 AS found FROM audit_log WHERE request_id = ? AND user_id = ? LIMIT 1', [requestId, userId]);
+  /**
+   * True when the audit log holds an effect of this very request (the reply may have been lost):
+   * an event its command recorded under the same user, request id and fingerprint. The request id
+   * alone is not enough: it is global, so "stop A" and then "stop B" under one id would take A's
+   * effect for B's and answer B without stopping it.
+   * Events recorded before fingerprints were (request_fingerprint NULL) are no evidence: a retry
+   * of such a request runs again, which at worst repeats or refuses a write the client is told
+   * about, rather than telling it that a different write happened.
+   */
+  async tookEffect(key: RequestKey): Promise<boolean> {
+    const rows = await this.db.query('SELECT 1 AS found FROM audit_log WHERE request_id = ? AND user_id = ? AND request_fingerprint = ? LIMIT 1', [
+      key.requestId,
+      key.userId,
+      key.fingerprint,
+    ]);
     return rows.length > 0;
   }
 }

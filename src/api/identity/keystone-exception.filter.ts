@@ -3,6 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { AuthenticationFailedError } from '../../identity/authentication-failed.error.js';
 import { InvalidTokenError } from '../../identity/invalid-token.error.js';
 import { keystoneErrorBody } from './keystone-error-body.js';
+import { StoredReplyReplay } from '../idempotency/stored-reply-replay.js';
 
 const UNAUTHORIZED = 'The request you have made requires authentication.';
 
@@ -16,6 +17,7 @@ export class KeystoneExceptionFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
+    if (error instanceof StoredReplyReplay) return error.send(reply);
     const { status, message } = this.describe(error);
     if (status >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     else if (error instanceof AuthenticationFailedError || error instanceof InvalidTokenError) {

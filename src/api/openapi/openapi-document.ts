@@ -1,4 +1,4 @@
-import { isMicroversionedPath } from '../compute/request.middleware.js';
+import { isMicroversionedPath } from '../compute/request.hook.js';
 import { ERROR_SCHEMAS, errorSchemaRef, genericErrorDescription } from './error-responses.js';
 import { pathParameterNames } from './openapi-path.js';
 import { TAGS, type Catalogue, type ErrorStatus, type OperationDoc } from './operation-doc.js';

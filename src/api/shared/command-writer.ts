@@ -25,9 +25,10 @@ export class CommandWriter {
     @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
-  /** The command's metadata: the request id the client sees, and the caller as the actor. */
+  /** The command's metadata: the request id the client sees, the caller as the actor, and the fingerprint of a client-named write. */
   meta(ctx: RequestContext, requestId: string): CommandMetadata {
-    return { requestId, actor: { userId: ctx.userId, projectId: ctx.projectId, roles: [...ctx.roles] } };
+    const actor = { userId: ctx.userId, projectId: ctx.projectId, roles: [...ctx.roles] };
+    return ctx.requestFingerprint === undefined ? { requestId, actor } : { requestId, actor, requestFingerprint: ctx.requestFingerprint };
   }
 
   /** A fresh id (UUIDv7) for something the caller names no id for. */

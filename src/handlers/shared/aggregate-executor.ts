@@ -170,6 +170,7 @@ export class AggregateExecutor {
         correlationId: meta.correlationId ?? meta.requestId,
         causationId: meta.causationId ?? meta.requestId,
         actor: meta.actor,
+        ...(meta.requestFingerprint !== undefined ? { requestFingerprint: meta.requestFingerprint } : {}),
       },
     };
   }

@@ -8,6 +8,8 @@ export interface CommandMetadata {
   /** Defaults to the request id; a saga's step result names the event that caused its job. */
   causationId?: string;
   actor: Actor;
+  /** The hash of the client-named write that sent the command (see requestFingerprint): its events then show which request of a shared request id they are the effect of. */
+  requestFingerprint?: string;
 }
 
 /** The actor for changes virtplane makes itself (seeding, observed state). */

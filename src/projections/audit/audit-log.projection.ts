@@ -19,6 +19,7 @@ export const AUDIT_COLUMNS = [
   'correlation_id',
   'action',
   'summary',
+  'request_fingerprint',
 ] as const;
 
 const VM_STREAM_PREFIX = 'vm-';
@@ -68,6 +69,7 @@ export class AuditLogProjection implements Projection {
         event.metadata?.correlationId ?? null,
         action ?? null,
         JSON.stringify(summarizeEvent(event)),
+        event.metadata?.requestFingerprint ?? null,
       ]);
     }
 

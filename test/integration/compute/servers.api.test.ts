@@ -193,6 +193,8 @@ describe('Nova servers API on the simulation', () => {
   it('given an oversized body, then 413', async () => {
     const res = await t.request('POST', '/compute/v2.1/servers', { headers: demo, body: { server: { name: 'x'.repeat(200_000) } } });
     expect(res.status).toBe(413);
+    expect(res.json()).toEqual({ overLimit: { code: 413, message: 'Request is too large.' } });
+    expect(res.headers.get('x-compute-request-id')).toMatch(/^req-/);
   });
 
   it("the client's request id is what the instance action records, with its events", async () => {

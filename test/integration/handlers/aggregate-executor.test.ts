@@ -55,6 +55,13 @@ describe('AggregateExecutor and the CreateServer handler', () => {
     expect((event!.data as { flavor: { name: string; maxVcpus: number } }).flavor).toMatchObject({ name: 'm1.small', maxVcpus: 4 });
   });
 
+  it("given a command sent by a client-named write, when executed, then its events carry the request's fingerprint (the evidence a retry after a lost reply looks for)", async () => {
+    await executor.execute(flavorStreamId('1'), flavorDecider, { type: 'CreateFlavor', data: DEFAULT_FLAVORS[0]! }, { ...meta, requestFingerprint: 'f'.repeat(64) }, FLAVOR_EVENT_VERSIONS);
+
+    const [event] = await store.readStream(flavorStreamId('1'));
+    expect(event!.metadata).toEqual({ requestId: meta.requestId, correlationId: meta.requestId, causationId: meta.requestId, actor, requestFingerprint: 'f'.repeat(64) });
+  });
+
   it('given no such flavor, when a server is created, then FlavorNotFound and nothing is appended', async () => {
     const head = await store.headPosition();
     await expect(createServer('vm-2', 'nope')).rejects.toBeInstanceOf(FlavorNotFoundError);
