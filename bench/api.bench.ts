@@ -27,6 +27,11 @@ export interface ApiBenchResult {
   creates: LatencyRun;
   /** The service's main thread CPU (user + system) per timed create, ms; null without /proc. */
   cpuMsPerCreate: number | null;
+  /**
+   * The service's CPU per timed create over all its threads (the main thread, V8's GC and compiler
+   * threads, libuv's pool), ms: this process's CPU less its HTTP clients' thread.
+   */
+  allThreadsCpuMsPerCreate: number | null;
   /** Servers in the read model when the detail pages were read. */
   servers: number;
   /** GET /servers/detail?limit=1000, one client after another. */
@@ -34,8 +39,13 @@ export interface ApiBenchResult {
 }
 
 const IMAGE = 'docker://quay.io/containerdisks/cirros:0.6';
-/** Creates sent before the timed ones (they count towards the read model's servers). */
-const WARM_UP_CREATES = 200;
+/**
+ * Creates sent before the timed ones (they count towards the read model's servers). A service that
+ * has run for a while has its hot paths optimised: after 200 creates V8 still ran about 350 TurboFan
+ * compilations during the next 2,000 (`--trace-opt`), on its compiler threads about 0.3 ms of CPU
+ * per create that a warm service does not pay.
+ */
+const WARM_UP_CREATES = 2_000;
 
 /**
  * The API over real HTTP (the service on a loopback port, keep-alive clients in a worker thread so
@@ -77,9 +87,13 @@ export async function benchApi(kind: StoreKind, options: ApiBenchOptions): Promi
     const warmUp = Math.min(WARM_UP_CREATES, options.creates);
     await createLoad('warm-up', warmUp);
     const cpuBefore = threadCpuMs();
+    const processBefore = process.cpuUsage();
     const creates = await createLoad('bench', options.creates);
+    const processCpu = process.cpuUsage(processBefore);
     const cpuAfter = threadCpuMs();
     const cpuMsPerCreate = cpuBefore === null || cpuAfter === null ? null : (cpuAfter - cpuBefore) / options.creates;
+    const allThreadsCpuMsPerCreate =
+      creates.clientCpuMsPerRequest === null ? null : (processCpu.user + processCpu.system) / 1000 / options.creates - creates.clientCpuMsPerRequest;
 
     await seed(app, projectId, options.servers - options.creates - warmUp);
     const runner = app.get(ProjectionRunner);
@@ -94,7 +108,7 @@ export async function benchApi(kind: StoreKind, options: ApiBenchOptions): Promi
       expectStatus: 200,
       expectItems: { key: 'servers', count: 1000 },
     });
-    return { workers: options.workers, creates, cpuMsPerCreate, servers: options.servers, detail };
+    return { workers: options.workers, creates, cpuMsPerCreate, allThreadsCpuMsPerCreate, servers: options.servers, detail };
   } finally {
     await app?.close();
     await deleteRedisKeys(prefix);
@@ -104,6 +118,8 @@ export async function benchApi(kind: StoreKind, options: ApiBenchOptions): Promi
 
 export interface ApiProcessesBenchResult {
   processes: number;
+  /** BACKGROUND_PROCESS: the projections, process managers and job workers in a process of their own. */
+  background: boolean;
   creates: LatencyRun;
   /** CPU (user + system) of all the service's processes per timed create, ms (less noisy than the rate on a shared machine); null without /proc. */
   cpuMsPerCreate: number | null;
@@ -116,7 +132,7 @@ export interface ApiProcessesBenchResult {
  * API_PROCESSES=`processes` (node:cluster, one port), on its own store and Redis prefix, no job
  * workers (as benchApi), so N=1 and N=2 compare the same child-process set-up.
  */
-export async function benchApiProcesses(kind: StoreKind, options: { creates: number; concurrency: number; processes: number }): Promise<ApiProcessesBenchResult> {
+export async function benchApiProcesses(kind: StoreKind, options: { creates: number; concurrency: number; processes: number; background: boolean }): Promise<ApiProcessesBenchResult> {
   const base = freshConfig(kind);
   const prefix = benchRedisPrefix();
   const port = await freeLoopbackPort();
@@ -128,6 +144,7 @@ export async function benchApiProcesses(kind: StoreKind, options: { creates: num
     PORT: String(port),
     LOG_LEVEL: 'silent',
     API_PROCESSES: String(options.processes),
+    BACKGROUND_PROCESS: String(options.background),
     EVENT_STORE: c.EVENT_STORE,
     DATA_DIR: c.DATA_DIR,
     DATABASE_SCHEMA: c.DATABASE_SCHEMA,
@@ -140,18 +157,19 @@ export async function benchApiProcesses(kind: StoreKind, options: { creates: num
     WORKER_CONCURRENCY_FABRIC: '0',
   };
   // dist/bench/api.bench.js → dist/src/main.js, compiled with the bench (scripts/bench.sh).
-  const child = spawn(process.execPath, [fileURLToPath(new URL('../src/main.js', import.meta.url))], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  // As scripts/start.sh runs it.
+  const child = spawn(process.execPath, ['--enable-source-maps', fileURLToPath(new URL('../src/main.js', import.meta.url))], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   endWithParent(child, 'TERM');
   try {
     await untilReady(url, child, 180_000);
     const { createLoad } = await prepareCreates(url, options.concurrency);
     // Every process compiles its hot paths on its first requests: warm all of them up, untimed.
-    await createLoad('warm-up', Math.min(WARM_UP_CREATES * options.processes, options.creates));
+    await createLoad('warm-up', Math.min(WARM_UP_CREATES, options.creates) * (options.processes + (options.background ? 1 : 0)));
     const cpuBefore = processTreeCpuMs(child.pid!);
     const creates = await createLoad('bench', options.creates);
     const cpuAfter = processTreeCpuMs(child.pid!);
     const cpuMsPerCreate = cpuBefore === null || cpuAfter === null ? null : (cpuAfter - cpuBefore) / options.creates;
-    return { processes: options.processes, creates, cpuMsPerCreate, loadAverage: loadavg()[0]! };
+    return { processes: options.processes, background: options.background, creates, cpuMsPerCreate, loadAverage: loadavg()[0]! };
   } finally {
     await stopChild(child);
     await deleteRedisKeys(prefix);
@@ -182,7 +200,7 @@ async function stopChild(child: ChildProcess): Promise<void> {
 export function apiProcessesRows(kind: StoreKind, r: ApiProcessesBenchResult): string[] {
   const ms = (n: number) => n.toFixed(1);
   return [
-    `| ${kind} | API: POST /servers, ${r.creates.concurrency} clients, API_PROCESSES=${r.processes} (child process, no job workers) | ${fmt(r.creates.perSecond)} accepted/s; p50 ${ms(r.creates.p50)} ms, p99 ${ms(r.creates.p99)} ms${r.cpuMsPerCreate === null ? '' : `; ${r.cpuMsPerCreate.toFixed(2)} ms CPU per create, all its processes`}; load average ${r.loadAverage.toFixed(2)} | ${fmt(r.creates.requests)} creates |`,
+    `| ${kind} | API: POST /servers, ${r.creates.concurrency} clients, API_PROCESSES=${r.processes}${r.background ? ' + BACKGROUND_PROCESS' : ''} (child process, no job workers) | ${fmt(r.creates.perSecond)} accepted/s; p50 ${ms(r.creates.p50)} ms, p99 ${ms(r.creates.p99)} ms${r.cpuMsPerCreate === null ? '' : `; ${r.cpuMsPerCreate.toFixed(2)} ms CPU per create, all its processes`}${clientCpu(r.creates)}; load average ${r.loadAverage.toFixed(2)} | ${fmt(r.creates.requests)} creates |`,
   ];
 }
 
@@ -244,10 +262,14 @@ async function expectOk(res: Response): Promise<void> {
   if (!res.ok) throw new Error(`${res.url}: ${res.status}: ${await res.text()}`);
 }
 
+function clientCpu(run: LatencyRun): string {
+  return run.clientCpuMsPerRequest === null ? '' : `; clients ${run.clientCpuMsPerRequest.toFixed(2)} ms CPU per request`;
+}
+
 export function apiRows(kind: StoreKind, r: ApiBenchResult): string[] {
   const ms = (n: number) => n.toFixed(1);
   return [
-    `| ${kind} | API: POST /servers, ${r.creates.concurrency} clients, ${r.workers ? 'saga workers in the same process' : 'API-only process (workers elsewhere)'} | ${fmt(r.creates.perSecond)} accepted/s; p50 ${ms(r.creates.p50)} ms, p99 ${ms(r.creates.p99)} ms${r.cpuMsPerCreate === null ? '' : `; main thread ${r.cpuMsPerCreate.toFixed(2)} ms CPU per create`} | ${fmt(r.creates.requests)} creates |`,
+    `| ${kind} | API: POST /servers, ${r.creates.concurrency} clients, ${r.workers ? 'saga workers in the same process' : 'API-only process (workers elsewhere)'} | ${fmt(r.creates.perSecond)} accepted/s; p50 ${ms(r.creates.p50)} ms, p99 ${ms(r.creates.p99)} ms${r.cpuMsPerCreate === null ? '' : `; main thread ${r.cpuMsPerCreate.toFixed(2)} ms CPU per create`}${r.allThreadsCpuMsPerCreate === null ? '' : ` (all threads ${r.allThreadsCpuMsPerCreate.toFixed(2)} ms)`}${clientCpu(r.creates)} | ${fmt(r.creates.requests)} creates |`,
     `| ${kind} | API: GET /servers/detail?limit=1000 | p50 ${ms(r.detail.p50)} ms, p99 ${ms(r.detail.p99)} ms, max ${ms(r.detail.max)} ms | ${fmt(r.servers)} servers, ${fmt(r.detail.requests)} reads |`,
   ];
 }

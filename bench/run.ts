@@ -13,9 +13,10 @@ import { describeMachine } from './support/machine.js';
 import type { StoreKind } from './support/stores.js';
 
 /**
- * `npm run bench [-- --stores sqlite,postgres] [--only appends,commands,replay,ipam,sagas,live,api,libvirt,ovsdb] [--replay-events N] [--scale X] [--saga-workers N] [--api-processes 1,2]`
+ * `npm run bench [-- --stores sqlite,postgres] [--only appends,commands,replay,ipam,sagas,live,api,libvirt,ovsdb] [--replay-events N] [--scale X] [--saga-workers N] [--api-processes 1,2,1+bg]`
  * `--api-processes 1,2` adds to `api` POST /servers against the service run as a child process with
- * API_PROCESSES=1, then 2 (bench/api.bench.ts benchApiProcesses); `--only api-processes` runs just those.
+ * API_PROCESSES=1, then 2 (bench/api.bench.ts benchApiProcesses; `1+bg` adds BACKGROUND_PROCESS=true);
+ * `--only api-processes` runs just those.
  * `--only realguest` (never by default: it needs root and QEMU) times hot-add on a real guest against
  * live migration on the simulator (bench/real-guest.bench.ts).
  * Prints a markdown table and writes it to bench/.out/latest.md; copy the figures into bench/RESULTS.md
@@ -32,7 +33,8 @@ async function main(): Promise<void> {
   const replayEvents = Number(arg('replay-events', '1000000'));
   const scale = Number(arg('scale', '1'));
   const sagaWorkers = arg('saga-workers', '');
-  const apiProcesses = arg('api-processes', '').split(',').filter(Boolean).map(Number);
+  // N, or N+bg for N API processes beside a background process (BACKGROUND_PROCESS=true).
+  const apiProcesses = arg('api-processes', '').split(',').filter(Boolean).map((v) => ({ processes: Number(v.replace(/\+bg$/, '')), background: v.endsWith('+bg') }));
   const rows: string[] = [];
   const say = (row: string) => {
     rows.push(row);
@@ -64,8 +66,8 @@ async function main(): Promise<void> {
       apiRows(kind, api).forEach(say);
     }
     if (only.has('api') || only.has('api-processes')) {
-      for (const processes of apiProcesses) {
-        apiProcessesRows(kind, await benchApiProcesses(kind, { creates: Math.round(2_000 * scale), concurrency: 50, processes })).forEach(say);
+      for (const { processes, background } of apiProcesses) {
+        apiProcessesRows(kind, await benchApiProcesses(kind, { creates: Math.round(2_000 * scale), concurrency: 50, processes, background })).forEach(say);
       }
     }
   }

@@ -21,6 +21,8 @@ export interface HttpLoadResult {
   p50: number;
   p99: number;
   max: number;
+  /** The clients' own CPU (their thread's user + system) per request, ms; null without /proc. */
+  clientCpuMsPerRequest: number | null;
 }
 
 /**

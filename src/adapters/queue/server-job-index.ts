@@ -28,15 +28,22 @@ export class ServerJobIndex {
   }
 
   async add(entries: readonly (ServerJobEntry & { serverId: string })[], now = Date.now()): Promise<void> {
-    const multi = this.redis.multi();
+    const members = new Map<string, string[]>();
     for (const e of entries) {
-      const key = this.key(e.serverId);
-      // NX: a duplicate enqueue keeps the original position.
-      multi.zadd(key, 'NX', now, `${e.queue}/${e.bullId}`);
-      multi.zremrangebyrank(key, 0, -(MAX_JOBS_PER_SERVER + 1));
-      multi.pexpire(key, this.ttlMs);
+      const list = members.get(e.serverId);
+      if (list) list.push(now.toString(), `${e.queue}/${e.bullId}`);
+      else members.set(e.serverId, [now.toString(), `${e.queue}/${e.bullId}`]);
     }
-    const results = await multi.exec();
+    // A pipeline, not MULTI: each server's three commands stand alone, and a reader skips stale entries.
+    const pipeline = this.redis.pipeline();
+    for (const [serverId, scoredMembers] of members) {
+      const key = this.key(serverId);
+      // NX: a duplicate enqueue keeps the original position.
+      pipeline.zadd(key, 'NX', ...scoredMembers);
+      pipeline.zremrangebyrank(key, 0, -(MAX_JOBS_PER_SERVER + 1));
+      pipeline.pexpire(key, this.ttlMs);
+    }
+    const results = await pipeline.exec();
     const failed = results?.find(([error]) => error);
     if (failed) throw failed[0];
   }
