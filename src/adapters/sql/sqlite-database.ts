@@ -135,9 +135,13 @@ export class SqliteDatabase implements SqlDatabase {
     return this.durably(this.exclusive(() => this.runNow(sql, params)));
   }
 
-  /** Not retried when busy: statements of the script before the busy one may have committed already. */
+  /**
+   * The script in one transaction, as PostgreSQL runs a multi-statement query: all or nothing, so a
+   * busy file (another process, the checkpointer's connection opening) is waited out and retried.
+   * Not for the statements SQLite refuses inside a transaction (VACUUM, journal_mode).
+   */
   exec(sql: string): Promise<void> {
-    return this.durably(this.mutex.runSync(() => void this.raw.exec(sql)));
+    return this.transaction(async (tx) => tx.exec(sql));
   }
 
   async transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T> {
