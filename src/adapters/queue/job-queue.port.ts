@@ -21,7 +21,7 @@ export interface JobSpec {
   queue: QueueName;
   name: string;
   data: JobData;
-  /** Run no earlier than this many milliseconds from now (task deadlines). */
+  /** Run no earlier than this many milliseconds from now. */
   delayMs?: number;
 }
 

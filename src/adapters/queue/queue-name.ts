@@ -1,9 +1,8 @@
 /**
  * One queue per adapter kind, so a slow or hung backend (a cluster API timing out) cannot starve the
- * jobs of the others; 'deadlines' holds delayed task-deadline jobs, which must fire on time whatever
- * the adapter queues look like.
+ * jobs of the others. Task deadlines are not jobs (TaskDeadlineSweeper).
  */
-export const QUEUE_NAMES = ['cluster', 'hypervisor', 'fabric', 'deadlines'] as const;
+export const QUEUE_NAMES = ['cluster', 'hypervisor', 'fabric'] as const;
 
 export type QueueName = (typeof QUEUE_NAMES)[number];
 

@@ -5,6 +5,9 @@ import { pendingStep, type RunningTask, type VirtualMachine, type VirtualMachine
 
 type Event = VirtualMachineEvent;
 
+/** The error code of a step failed by its task's deadline. */
+export const TASK_TIMEOUT = 'TaskTimeout';
+
 interface StepResult {
   vmId: string;
   taskId: string;
@@ -48,12 +51,17 @@ export function stepFailed(state: VirtualMachineState, result: StepResult & { er
   return failStep(state as VirtualMachine, task, result.stepId, result.startedAt, result.error, now);
 }
 
-/** The deadline passed: the pending step fails with a timeout; a compensation in progress is cut short. */
+/**
+ * The deadline passed: the pending step fails with a timeout; a compensation in progress is cut short.
+ * Once per task: the deadline is found by a sweep that may see the task again before its read model
+ * has the timeout, so a compensation the timeout itself started is left to run.
+ */
 export function expireTask(state: VirtualMachineState, taskId: string, deadlineMs: number, now: string): Event[] {
   if (!state || state.task?.taskId !== taskId) return [];
   const task = state.task;
+  if (task.compensation?.error.code === TASK_TIMEOUT) return [];
   const error: StepError = {
-    code: 'TaskTimeout',
+    code: TASK_TIMEOUT,
     message: `The ${task.action} task did not finish within its deadline of ${Math.round(deadlineMs / 1000)} s.`,
   };
   if (task.compensation) {

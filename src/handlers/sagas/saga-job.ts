@@ -1,5 +1,5 @@
 /** The queues jobs run on: one per adapter kind, so one slow backend does not starve the others. */
-export type SagaQueue = 'cluster' | 'hypervisor' | 'fabric' | 'deadlines';
+export type SagaQueue = 'cluster' | 'hypervisor' | 'fabric';
 
 // A type alias, not an interface: the queue's JobData needs an implicit index signature.
 type JobContext = {
@@ -13,9 +13,7 @@ type JobContext = {
   causationEventId: string;
 };
 
-export type StepJobData = JobContext & { kind: 'step'; stepId: string };
-export type DeadlineJobData = JobContext & { kind: 'deadline'; deadlineMs: number };
-export type SagaJobData = StepJobData | DeadlineJobData;
+export type SagaJobData = JobContext & { kind: 'step'; stepId: string };
 
 /** A job a process manager decided on; its id is derived from the causing event, so enqueueing twice is a no-op. */
 export interface SagaJob {
@@ -23,5 +21,4 @@ export interface SagaJob {
   queue: SagaQueue;
   name: string;
   data: SagaJobData;
-  delayMs?: number;
 }

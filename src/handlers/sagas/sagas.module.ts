@@ -4,6 +4,7 @@ import type { EventStore } from '../../adapters/event-store/event-store.port.js'
 import { supportsNetworkAttachments, type ClusterPort } from '../../adapters/kubernetes/cluster.port.js';
 import { NetworkAttachmentReconciler } from '../networking/network-attachment-reconciler.js';
 import { ReservationSweeper } from '../networking/reservation-sweeper.js';
+import { TaskDeadlineSweeper } from './task-deadline-sweeper.js';
 import { NetworkingStreams } from '../networking/networking-streams.js';
 import { SYSTEM_ACTOR } from '../shared/command-metadata.js';
 import type { JobQueue } from '../../adapters/queue/job-queue.port.js';
@@ -48,12 +49,23 @@ const logger = new Logger('Sagas');
       inject: [APP_CONFIG, EVENT_STORE, READ_MODEL_DB, JOB_QUEUE, LeaseKeeper],
       useFactory: (config: AppConfig, store: EventStore, db: SqlDatabase, queue: JobQueue, keeper: LeaseKeeper) =>
         new ProcessManagerRunner<VirtualMachineState>({
-          manager: new VmTaskProcessManager(config.TASK_DEADLINE_SECONDS * 1000),
+          manager: new VmTaskProcessManager(),
           store,
           db,
           enqueue: (jobs) => queue.enqueue(jobs),
           fence: keeper.fence,
           onError: (error) => logger.warn(`process manager batch failed, retrying: ${String(error)}`),
+        }),
+    },
+    {
+      provide: TaskDeadlineSweeper,
+      inject: [APP_CONFIG, CommandBus, READ_MODEL_DB],
+      useFactory: (config: AppConfig, bus: CommandBus, db: SqlDatabase) =>
+        new TaskDeadlineSweeper({
+          db,
+          deadlineMs: config.TASK_DEADLINE_SECONDS * 1000,
+          execute: (command, meta) => bus.execute(new ExecuteVmCommand(command, meta)),
+          onError: (error) => logger.warn(`task deadline sweep: ${String(error)}; trying again`),
         }),
     },
     {
@@ -134,6 +146,7 @@ export class SagasModule implements OnModuleInit, OnApplicationBootstrap {
     @Inject(ProcessManagerRunner) private readonly runner: ProcessManagerRunner<VirtualMachineState>,
     @Inject(SagaJobProcessor) private readonly processor: SagaJobProcessor,
     @Inject(PowerStateObserver) private readonly observer: PowerStateObserver,
+    @Inject(TaskDeadlineSweeper) private readonly deadlines: TaskDeadlineSweeper,
     @Inject(NetworkAttachmentReconciler) private readonly attachments: NetworkAttachmentReconciler | null,
     @Inject(ReservationSweeper) private readonly sweeper: ReservationSweeper,
     @Inject(JOB_QUEUE) private readonly queue: JobQueue,
@@ -156,7 +169,6 @@ export class SagasModule implements OnModuleInit, OnApplicationBootstrap {
         cluster: this.config.WORKER_CONCURRENCY_CLUSTER,
         hypervisor: this.config.WORKER_CONCURRENCY_HYPERVISOR,
         fabric: this.config.WORKER_CONCURRENCY_FABRIC,
-        deadlines: 4,
       },
     });
   }
@@ -165,6 +177,7 @@ export class SagasModule implements OnModuleInit, OnApplicationBootstrap {
     await this.runner.start();
     await this.attachments?.start();
     this.observer.start();
+    this.deadlines.start();
     await this.reconcile();
     this.reconcileTimer = setInterval(() => void this.reconcile(), this.config.RECONCILE_INTERVAL_SECONDS * 1000);
     this.reconcileTimer.unref();
@@ -178,6 +191,7 @@ export class SagasModule implements OnModuleInit, OnApplicationBootstrap {
     this.reconcileTimer = undefined;
     this.sweepTimer = undefined;
     this.observer.stop();
+    await this.deadlines.stop();
     await this.attachments?.stop();
     await this.runner.stop();
   }

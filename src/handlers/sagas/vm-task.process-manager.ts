@@ -8,23 +8,16 @@ import { queueForStep } from './step-queues.js';
 
 const TASK_STARTS: ReadonlySet<string> = TASK_START_EVENTS;
 
-export interface TaskPolicy {
-  /** How long a task may run before it fails with a timeout and is compensated. */
-  deadlineMs: number;
-  /** Now, in epoch ms: a deadline job enqueued late (after a restart) only waits what is left. */
-  nowMs: number;
-}
-
 /**
  * The VM task process manager, as a pure decision: an event and the VM's state right after it in,
  * the jobs to enqueue out. Each job id is derived from the causing event's id (and step), so a
  * redelivered event enqueues nothing new.
  *
- * - A task starts: run its first step, and arm its deadline.
+ * - A task starts: run its first step (its deadline is the TaskDeadlineSweeper's, from the read model).
  * - A step succeeded, or an undo step finished, or compensation started: run the step now pending.
  * - A forward step failed: nothing yet; the TaskCompensationStarted or TaskFailed in the same append decides.
  */
-export function jobsForEvent(event: RecordedEvent, vm: VirtualMachine | null, policy: TaskPolicy): SagaJob[] {
+export function jobsForEvent(event: RecordedEvent, vm: VirtualMachine | null): SagaJob[] {
   const e = event as unknown as RecordedEvent & VirtualMachineEvent;
   const task = vm?.task;
   if (!vm || !task) return [];
@@ -40,20 +33,8 @@ export function jobsForEvent(event: RecordedEvent, vm: VirtualMachine | null, po
     correlationId: event.metadata.correlationId,
     causationEventId: event.id,
   };
-  const jobs: SagaJob[] = [];
   const step = pendingStep(task);
-  if (step) jobs.push({ id: `${event.id}.${step}`, queue: queueForStep(step), name: step, data: { ...context, kind: 'step', stepId: step } });
-  if (TASK_STARTS.has(e.type)) {
-    const startedMs = Date.parse(event.occurredAt);
-    jobs.push({
-      id: `deadline.${taskId}`,
-      queue: 'deadlines',
-      name: 'deadline',
-      data: { ...context, kind: 'deadline', deadlineMs: policy.deadlineMs },
-      delayMs: Math.max(0, startedMs + policy.deadlineMs - policy.nowMs),
-    });
-  }
-  return jobs;
+  return step ? [{ id: `${event.id}.${step}`, queue: queueForStep(step), name: step, data: { ...context, kind: 'step', stepId: step } }] : [];
 }
 
 function taskIdOf(e: VirtualMachineEvent): string | undefined {
@@ -64,11 +45,6 @@ function taskIdOf(e: VirtualMachineEvent): string | undefined {
 /** The VM task process manager for the runner: the decider's evolve, the pure decision above, and reconciliation. */
 export class VmTaskProcessManager implements ProcessManager<VirtualMachineState> {
   readonly name = 'saga:vm-tasks';
-
-  constructor(
-    private readonly deadlineMs: number,
-    private readonly nowMs: () => number = Date.now,
-  ) {}
 
   handlesStream(streamId: string): boolean {
     return streamId.startsWith('vm-');
@@ -83,10 +59,10 @@ export class VmTaskProcessManager implements ProcessManager<VirtualMachineState>
   }
 
   jobsFor(event: RecordedEvent, stateAfter: VirtualMachineState): SagaJob[] {
-    return jobsForEvent(event, stateAfter, { deadlineMs: this.deadlineMs, nowMs: this.nowMs() });
+    return jobsForEvent(event, stateAfter);
   }
 
-  /** The running task's pending step (as the event that decided it named it) and its deadline. */
+  /** The running task's pending step, as the event that decided it named it. */
   pendingJobs(stream: readonly RecordedEvent[]): SagaJob[] {
     let state: VirtualMachineState = null;
     const decided = new Map<string, SagaJob>();
@@ -95,10 +71,8 @@ export class VmTaskProcessManager implements ProcessManager<VirtualMachineState>
       for (const job of this.jobsFor(event, state)) decided.set(`${job.data.taskId}/${job.name}`, job);
     }
     const task = state?.task;
-    if (!task) return [];
-    const step = pendingStep(task);
-    return [step && decided.get(`${task.taskId}/${step}`), decided.get(`${task.taskId}/deadline`)].filter(
-      (job): job is SagaJob => Boolean(job),
-    );
+    const step = task && pendingStep(task);
+    const job = step && decided.get(`${task.taskId}/${step}`);
+    return job ? [job] : [];
   }
 }

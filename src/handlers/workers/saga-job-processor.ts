@@ -36,7 +36,7 @@ export interface SagaJobProcessorDeps {
 const STEPS: Readonly<Record<string, StepRunner>> = { ...LIFECYCLE_STEPS, ...HOT_RESIZE_STEPS, ...LIVE_UPDATE_STEPS, ...LIVE_MIGRATION_STEPS, ...COLD_RESIZE_STEPS, ...NIC_STEPS };
 
 /**
- * Runs one job: a step through its adapter port, then its result as a command; or a task's deadline.
+ * Runs one job: a step through its adapter port, then its result as a command.
  * A transient adapter error asks the queue for a retry while attempts remain; anything else, or the
  * last attempt, records the step as failed so the task is compensated.
  */
@@ -51,10 +51,6 @@ export class SagaJobProcessor {
       causationId: data.causationEventId,
       actor: SYSTEM_ACTOR,
     };
-    if (data.kind === 'deadline') {
-      await this.record({ type: 'ExpireTask', data: { vmId: data.serverId, taskId: data.taskId, deadlineMs: data.deadlineMs } }, meta);
-      return;
-    }
     const vm = await this.deps.loadVm(data.serverId);
     // Level-based: run only what the task still waits for. A job whose result is already recorded
     // (a redelivery, a retry after a crash past the record) does nothing.

@@ -33,6 +33,7 @@ export const SERVER_COLUMNS = [
   'deleted',
   'user_data_present',
   'task',
+  'task_started_at',
   'position',
 ] as const;
 
@@ -68,8 +69,19 @@ export function serverToRow(view: ServerView, position: number): SqlValue[] {
     view.deleted ? 1 : 0,
     view.userDataPresent ? 1 : 0,
     view.task ? JSON.stringify(view.task) : null,
+    deadlineFrom(view),
     position,
   ];
+}
+
+/**
+ * Where the running task's deadline counts from, while it can still fire (what the deadline sweep
+ * looks for): null with no task, or once the deadline failed it. A task started before this was kept
+ * (no startedAt) counts from the server's last change.
+ */
+function deadlineFrom(view: ServerView): string | null {
+  if (!view.task || view.task.timedOut) return null;
+  return view.task.startedAt ?? view.updated;
 }
 
 const json = <T>(value: unknown): T => JSON.parse(String(value)) as T;

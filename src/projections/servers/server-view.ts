@@ -3,6 +3,7 @@ import type { VmInterface } from '../../domain/virtual-machine/interface-attachm
 import type { FlavorSnapshot } from '../../domain/flavor/flavor-snapshot.js';
 import { novaStatus, type NovaStatus } from '../../domain/virtual-machine/nova-status.js';
 import { PowerState, type InstanceActionName, type LockedBy, type TaskState, type VmState } from '../../domain/virtual-machine/nova-states.js';
+import { TASK_TIMEOUT } from '../../domain/virtual-machine/task-results.js';
 import type { VirtualMachineEvent } from '../../domain/virtual-machine/virtual-machine.events.js';
 
 /** Nova's server fault: shown on a server in ERROR. */
@@ -26,6 +27,10 @@ export interface PendingTask {
   stepsDone: number;
   /** Set once a step failed and its undo steps run: they are clean-up, not progress. */
   compensating?: boolean;
+  /** occurredAt of the event that started the task: its deadline counts from here. */
+  startedAt?: string;
+  /** Set once the deadline failed the task: what it started (undoing) runs however long it takes. */
+  timedOut?: boolean;
   vmStateBefore: VmState;
   powerStateBefore: number;
 }
@@ -203,7 +208,9 @@ export function evolveServerView(view: ServerView | undefined, event: RecordedEv
       // The saga follows with compensation or TaskFailed; the step alone does not move the server.
       return touched;
     case 'TaskCompensationStarted':
-      if (view.task?.taskId === e.data.taskId) touched.task = { ...view.task, compensating: true };
+      if (view.task?.taskId === e.data.taskId) {
+        touched.task = { ...view.task, compensating: true, ...(e.data.error.code === TASK_TIMEOUT ? { timedOut: true } : {}) };
+      }
       return touched;
     case 'PowerStateSynced':
       touched.vmState = e.data.vmState;
@@ -294,6 +301,7 @@ function startTask(
     steps: task.steps,
     taskStates: task.taskStates,
     stepsDone: 0,
+    startedAt: event.occurredAt,
     vmStateBefore,
     powerStateBefore,
   };

@@ -36,20 +36,23 @@ describe('GET /jobs, /jobs/{id}, /queues (admin only)', () => {
     expect(one.json().job).toEqual(create);
   });
 
-  it('given a running deadline, when jobs are filtered by state, then only those states come back', async () => {
+  it('given a built server, when its jobs are filtered by state, then only those states come back', async () => {
     const { vmId } = await servers.create('jobs-2');
     await servers.settles(vmId, 'ACTIVE');
-    const res = await get(`/jobs?server_id=${vmId}&state=delayed,completed`);
-    expect(res.status).toBe(200);
-    const states = new Set((res.json().jobs as Array<{ state: string }>).map((j) => j.state));
-    expect([...states].every((s) => s === 'delayed' || s === 'completed')).toBe(true);
+    const completed = await get(`/jobs?server_id=${vmId}&state=completed,waiting`);
+    expect(completed.status).toBe(200);
+    const steps = completed.json().jobs as Array<{ state: string; step_id: string }>;
+    expect(steps.map((j) => j.step_id).sort()).toEqual(['await-running', 'create-vm-object']);
+    expect(steps.every((j) => j.state === 'completed')).toBe(true);
+    const failed = await get(`/jobs?server_id=${vmId}&state=failed,delayed`);
+    expect(failed.json().jobs).toEqual([]);
   });
 
   it('given the queues, when summarised, then every queue is listed with its counts', async () => {
     const res = await get('/queues');
     expect(res.status).toBe(200);
     const queues = res.json().queues as Array<{ name: string; completed: number }>;
-    expect(queues.map((q) => q.name)).toEqual(['cluster', 'hypervisor', 'fabric', 'deadlines']);
+    expect(queues.map((q) => q.name)).toEqual(['cluster', 'hypervisor', 'fabric']);
     expect(queues.find((q) => q.name === 'cluster')!.completed).toBeGreaterThan(0);
   });
 

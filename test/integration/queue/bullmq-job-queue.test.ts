@@ -188,23 +188,23 @@ describeRedis('BullMqJobQueue', () => {
   });
 
   describe('delayed jobs', () => {
-    it('given a deadline job with a delay, when enqueued, then it waits delayed and runs after the delay', async () => {
+    it('given a job with a delay, when enqueued, then it waits delayed and runs after the delay', async () => {
       const queue = harness.open();
       const ranAt = deferred<number>();
       await queue.startWorkers(async () => ranAt.resolve(Date.now()), { concurrency: ALL_ONE });
 
       const enqueuedAt = Date.now();
-      await queue.enqueue([job('d-1', { queue: 'deadlines', name: 'task-deadline', delayMs: 400 })]);
+      await queue.enqueue([job('d-1', { queue: 'cluster', name: 'later', delayMs: 400 })]);
 
       expect((await queue.getJob('d-1'))?.state).toBe('delayed');
       expect(await ranAt.promise).toBeGreaterThanOrEqual(enqueuedAt + 400);
     });
 
-    it('given a deadline job no longer needed, when removed, then it never runs and is gone from queries', async () => {
+    it('given a delayed job no longer needed, when removed, then it never runs and is gone from queries', async () => {
       const queue = harness.open();
       let runs = 0;
       await queue.startWorkers(async () => { runs += 1; }, { concurrency: ALL_ONE });
-      await queue.enqueue([job('d-2', { queue: 'deadlines', delayMs: 300 })]);
+      await queue.enqueue([job('d-2', { queue: 'cluster', delayMs: 300 })]);
 
       expect(await queue.removeJob('d-2')).toBe(true);
       await sleep(500);
@@ -237,12 +237,12 @@ describeRedis('BullMqJobQueue', () => {
       await waitForState(queue, 'a-fail', 'failed');
       await queue.enqueue([{ id: 'a-run', queue: 'hypervisor', name: 'set-vcpus', data: { serverId: 'srv-a', mode: 'progress' } }]);
       await waitFor(async () => (await queue.getJob('a-run'))?.progress && true, 5000, 'progress');
-      await queue.enqueue([{ id: 'a-later', queue: 'deadlines', name: 'task-deadline', data: { serverId: 'srv-a' }, delayMs: 60_000 }]);
+      await queue.enqueue([{ id: 'a-later', queue: 'cluster', name: 'later', data: { serverId: 'srv-a' }, delayMs: 60_000 }]);
 
       const listed = await queue.listJobs({ serverId: 'srv-a' });
 
       expect(listed.map((s) => [s.id, s.queue, s.state])).toEqual([
-        ['a-later', 'deadlines', 'delayed'],
+        ['a-later', 'cluster', 'delayed'],
         ['a-run', 'hypervisor', 'active'],
         ['a-fail', 'fabric', 'failed'],
         ['a-ok', 'fabric', 'completed'],
@@ -264,8 +264,7 @@ describeRedis('BullMqJobQueue', () => {
       expect(summary).toEqual({
         fabric: { waiting: 0, active: 0, delayed: 0, completed: 2, failed: 1, paused: 0 },
         hypervisor: { waiting: 0, active: 1, delayed: 0, completed: 0, failed: 0, paused: 0 },
-        deadlines: { waiting: 0, active: 0, delayed: 1, completed: 0, failed: 0, paused: 0 },
-        cluster: { waiting: 0, active: 0, delayed: 0, completed: 0, failed: 0, paused: 0 },
+        cluster: { waiting: 0, active: 0, delayed: 1, completed: 0, failed: 0, paused: 0 },
       });
       hold.resolve();
     });

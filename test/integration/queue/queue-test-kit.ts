@@ -11,7 +11,7 @@ export const FAST: Omit<BullMqJobQueueOptions, 'connection' | 'prefix'> = {
   pingTimeoutMs: 500,
 };
 
-export const ALL_ONE: Record<QueueName, number> = { cluster: 1, hypervisor: 1, fabric: 1, deadlines: 1 };
+export const ALL_ONE: Record<QueueName, number> = { cluster: 1, hypervisor: 1, fabric: 1 };
 
 export interface QueueHarness {
   prefix: string;

@@ -306,6 +306,15 @@ describe('VirtualMachine decider', () => {
         });
     });
 
+    it('given a compensation the deadline itself started, when the deadline fires again, then nothing happens and the undo runs on', () => {
+      const built = [events.created(), events.stepSucceeded('task-create', 'create-vm-object', 'node-1')];
+      const expire = { type: 'ExpireTask', data: { vmId: VM_ID, taskId: 'task-create', deadlineMs: 600_000 } } as const;
+      const state = built.reduce(virtualMachineDecider.evolve, virtualMachineDecider.initialState());
+      const timedOut = virtualMachineDecider.decide(expire, state, { now: NOW });
+      expect(timedOut.map((e) => e.type)).toEqual(['TaskStepFailed', 'TaskCompensationStarted']);
+      spec.given([...built, ...timedOut]).when(expire).thenNothing();
+    });
+
     it('given a task that already ended, when its deadline fires, then nothing happens', () => {
       spec.given(events.built()).when({ type: 'ExpireTask', data: { vmId: VM_ID, taskId: 'task-create', deadlineMs: 1 } }).thenNothing();
     });

@@ -87,7 +87,7 @@ class SagaHarness {
     this.history.push(event);
     const recorded = { ...event, id: `evt-${this.position}`, schemaVersion: 1, metadata: meta, occurredAt: NOW, streamId: `vm-${VM_ID}`, revision: this.position, position: this.position + 1, recordedAt: NOW } as RecordedEvent;
     this.position += 1;
-    this.queue.push(...jobsForEvent(recorded, this.state(), { deadlineMs: 600_000, nowMs: Date.parse(NOW) }).filter((j) => j.queue !== 'deadlines'));
+    this.queue.push(...jobsForEvent(recorded, this.state()));
   }
 
   /** Runs queued jobs until none is left, as the workers would. */

@@ -162,7 +162,7 @@ class NicHarness {
       this.history.push(event);
       const recorded = { ...event, id: `evt-${this.position}`, schemaVersion: 1, metadata: meta, occurredAt: NOW, streamId: `vm-${VM_ID}`, revision: this.position, position: this.position + 1, recordedAt: NOW } as RecordedEvent;
       this.position += 1;
-      this.queue.push(...jobsForEvent(recorded, this.state(), { deadlineMs: 600_000, nowMs: Date.parse(NOW) }).filter((j) => j.queue !== 'deadlines'));
+      this.queue.push(...jobsForEvent(recorded, this.state()));
     }
   }
 
@@ -359,11 +359,8 @@ describe('process manager mapping', () => {
     const h = new NicHarness();
     h.execute(attach());
     const started = { ...h.lastEvent(), id: 'evt-x', schemaVersion: 1, metadata: meta, occurredAt: NOW, streamId: `vm-${VM_ID}`, revision: 9, position: 10, recordedAt: NOW } as RecordedEvent;
-    const jobs = jobsForEvent(started, h.state(), { deadlineMs: 60_000, nowMs: Date.parse(NOW) });
-    expect(jobs.map((j) => [j.id, j.queue, j.name])).toEqual([
-      ['evt-x.bind-port', 'fabric', 'bind-port'],
-      ['deadline.t-att', 'deadlines', 'deadline'],
-    ]);
+    const jobs = jobsForEvent(started, h.state());
+    expect(jobs.map((j) => [j.id, j.queue, j.name])).toEqual([['evt-x.bind-port', 'fabric', 'bind-port']]);
     for (const step of ['fail-port-binding', 'detach-nic', 'await-nic-gone', 'unbind-port', 'delete-fabric-port', 'confirm-port-unbinding']) expect(queueForStep(step)).toBeDefined();
   });
 });

@@ -14,7 +14,7 @@ import { NOW, events } from '../domain/vm-fixtures.js';
 const meta = { requestId: 'req-1', correlationId: 'req-1', causationId: 'req-1', actor: { userId: 'u', projectId: 'p', roles: [] } };
 const HOUR = 3_600_000;
 
-/** A VM created (its task started) under a fresh id: one event, two jobs (first step and deadline). */
+/** A VM created (its task started) under a fresh id: one event, one job (its first step). */
 async function createVm(store: EventStore): Promise<number> {
   const vmId = uuidv7();
   const created = events.created() as Extract<VirtualMachineEvent, { type: 'VMCreated' }>;
@@ -32,7 +32,7 @@ describe('ProcessManagerRunner checkpoint', () => {
   const stored = async () => (await readCheckpoints(db, ['saga:vm-tasks'])).get('saga:vm-tasks');
   const startRunner = async (every: { events: number; ms: number }, now = () => clock, fence?: () => Promise<void>) => {
     runner = new ProcessManagerRunner<VirtualMachineState>({
-      manager: new VmTaskProcessManager(HOUR),
+      manager: new VmTaskProcessManager(),
       store,
       db,
       enqueue: async (jobs) => void enqueued.push(...jobs),
@@ -65,7 +65,7 @@ describe('ProcessManagerRunner checkpoint', () => {
 
     await handled(r, await createVm(store));
     await handled(r, await createVm(store));
-    expect(enqueued).toHaveLength(4);
+    expect(enqueued).toHaveLength(2);
     expect(await stored()).toBe(0);
 
     const third = await createVm(store);

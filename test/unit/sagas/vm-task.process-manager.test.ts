@@ -6,32 +6,25 @@ import { jobsForEvent } from '../../../src/handlers/sagas/vm-task.process-manage
 import { NOW, VM_ID, events } from '../domain/vm-fixtures.js';
 
 const meta = { requestId: 'req-1', correlationId: 'req-1', causationId: 'req-1', actor: { userId: 'u', projectId: 'p', roles: [] } };
-const policy = { deadlineMs: 600_000, nowMs: Date.parse(NOW) };
 const error = { code: 'Boom', message: 'boom' };
 
 /** Given a history, when its last event is delivered, then these jobs: the process manager as a specification. */
-function jobsAfter(history: VirtualMachineEvent[], nowMs = policy.nowMs) {
+function jobsAfter(history: VirtualMachineEvent[]) {
   let state: VirtualMachineState = null;
   let last: RecordedEvent | undefined;
   history.forEach((event, i) => {
     state = evolve(state, event);
     last = { ...event, id: `evt-${i}`, schemaVersion: 1, metadata: meta, occurredAt: NOW, streamId: `vm-${VM_ID}`, revision: i, position: i + 1, recordedAt: NOW };
   });
-  return jobsForEvent(last!, state, { ...policy, nowMs });
+  return jobsForEvent(last!, state);
 }
 
 describe('VM task process manager', () => {
-  it('given a VM was created, then its first step runs on the cluster queue and its deadline is armed', () => {
+  it('given a VM was created, then its first step runs on the cluster queue (and no job for its deadline: the sweep has it)', () => {
     const context = { serverId: VM_ID, taskId: 'task-create', requestId: 'req-1', correlationId: 'req-1', causationEventId: 'evt-0' };
     expect(jobsAfter([events.created()])).toEqual([
       { id: 'evt-0.create-vm-object', queue: 'cluster', name: 'create-vm-object', data: { ...context, kind: 'step', stepId: 'create-vm-object' } },
-      { id: 'deadline.task-create', queue: 'deadlines', name: 'deadline', data: { ...context, kind: 'deadline', deadlineMs: 600_000 }, delayMs: 600_000 },
     ]);
-  });
-
-  it('given the create event is delivered late (after a restart), then the deadline only waits what is left', () => {
-    const jobs = jobsAfter([events.created()], policy.nowMs + 100_000);
-    expect(jobs.find((j) => j.queue === 'deadlines')?.delayMs).toBe(500_000);
   });
 
   it('given a step succeeded, then the next step runs, keyed by the step-result event', () => {
@@ -64,6 +57,6 @@ describe('VM task process manager', () => {
   });
 
   it('given a stop was requested, then stop-vm runs', () => {
-    expect(jobsAfter(events.stopRequested()).map((j) => j.name)).toEqual(['stop-vm', 'deadline']);
+    expect(jobsAfter(events.stopRequested()).map((j) => j.name)).toEqual(['stop-vm']);
   });
 });

@@ -44,7 +44,7 @@ export const operationsCatalogue: Catalogue = {
   'GET /queues': {
     summary: 'Job queue counts',
     tag: 'Operations',
-    description: `${ADMIN} Per queue (cluster, hypervisor, fabric, deadlines): waiting, active, delayed, completed, failed, paused.`,
+    description: `${ADMIN} Per queue (cluster, hypervisor, fabric): waiting, active, delayed, completed, failed, paused.`,
     success: { status: 200, description: 'The queues.' },
     errors: { 403: 'The caller is not admin.' },
   },
