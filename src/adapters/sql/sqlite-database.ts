@@ -70,9 +70,9 @@ export class SqliteDatabase implements SqlDatabase {
     this.raw.pragma('busy_timeout = 0');
     // A bigger page cache and fewer, larger checkpoints: the append path then writes mostly the WAL.
     this.raw.pragma('cache_size = -65536');
-    this.raw.pragma(`wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`);
-    if (wal && options.checkpoints !== 'on-commit') {
-      this.raw.pragma('wal_autocheckpoint = 0');
+    const background = wal && options.checkpoints !== 'on-commit';
+    this.raw.pragma(`wal_autocheckpoint = ${background ? 0 : AUTO_CHECKPOINT_PAGES}`);
+    if (background) {
       this.stopCheckpoints = WalCheckpointer.forProcess().register(this.raw.name, () => {
         this.stopCheckpoints = undefined;
         if (this.raw.open) this.raw.pragma(`wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`);
