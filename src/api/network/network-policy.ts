@@ -26,9 +26,9 @@ export function createdForProject(given: { project_id?: string; tenant_id?: stri
 }
 
 /**
- * Neutron's ownership check on create: what is made for a project goes on that project's networks or
- * on shared ones; admin anywhere. It matters for external networks, which others read but do not own.
+ * Neutron's ownership check on port create: a port made for a project goes on that project's networks
+ * or on shared ones; admin anywhere. It matters for external networks, which others read but do not own.
  */
-export function requireNetworkOwnedOrShared(ctx: RequestContext, network: NetworkView, projectId: string, resource: 'port' | 'subnet'): void {
-  if (!ctx.isAdmin && !network.shared && network.projectId !== projectId) throw new NeutronNetworkNotOwned(projectId, resource);
+export function requirePortNetworkOwnedOrShared(ctx: RequestContext, network: NetworkView, projectId: string): void {
+  if (!ctx.isAdmin && !network.shared && network.projectId !== projectId) throw new NeutronNetworkNotOwned(projectId);
 }

@@ -27,13 +27,13 @@ export class NeutronPolicyRefused extends ForbiddenException implements NeutronT
 }
 
 /**
- * Neutron's ownership check on create (OwnershipValidationHook in neutron/pecan_wsgi/hooks): a port or
- * subnet goes on another project's network only when it is shared. A bare webob 403, hence its type.
+ * Neutron's ownership check on port create (OwnershipValidationHook in neutron/pecan_wsgi/hooks): a
+ * port goes on another project's network only when it is shared. A bare webob 403, hence its type.
  */
 export class NeutronNetworkNotOwned extends ForbiddenException implements NeutronTyped {
   readonly neutronType = 'HTTPForbidden';
-  constructor(readonly projectId: string, readonly resource: 'port' | 'subnet') {
-    super(`Tenant ${projectId} not allowed to create ${resource} on this network`);
+  constructor(readonly projectId: string) {
+    super(`Tenant ${projectId} not allowed to create port on this network`);
   }
 }
 

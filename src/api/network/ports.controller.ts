@@ -15,7 +15,7 @@ import { NeutronBadRequest, NeutronConflict } from './neutron-errors.js';
 import { pick, values, type RawQuery } from './neutron-list.js';
 import { neutronSqlList, STANDARD_ATTRIBUTES, type SqlAttribute } from './neutron-sql-list.js';
 import { PORT_COLUMNS, rowToPort, type PortRow } from '../../projections/networking/port-view.js';
-import { createdForProject, requireNetworkOwnedOrShared, requireNetworkWriter } from './network-policy.js';
+import { createdForProject, requirePortNetworkOwnedOrShared, requireNetworkWriter } from './network-policy.js';
 import { NetworkQuotas } from './network-quotas.js';
 import { NetworkReads, visiblePorts } from './network-reads.js';
 import { createPortSchema, updatePortSchema } from './network-requests.schema.js';
@@ -86,7 +86,7 @@ export class PortsController {
     const projectId = createdForProject(p, ctx, 'create_port');
     if (p.device_id) throw new NeutronConflict(ATTACH_THROUGH_SERVER, 'HTTPConflict');
     const { view: network } = await this.reads.network(ctx, p.network_id);
-    requireNetworkOwnedOrShared(ctx, network, projectId, 'port');
+    requirePortNetworkOwnedOrShared(ctx, network, projectId);
     const portId = newId.id;
     const retried = await this.writer.createdByEarlierAttempt(newId, portStreamId(portId));
     if (!retried) {
